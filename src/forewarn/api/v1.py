@@ -1,0 +1,96 @@
+"""Forewarn's own JSON API: one NinjaAPI, one router per domain, OpenAPI at /api/v1/openapi.json."""
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from .auth import AUTH
+
+api = NinjaAPI(
+    title="Forewarn API",
+    version="1",
+    description="Everything the operator console does. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `forewarn token create USER`).",
+    auth=AUTH,
+    urls_namespace="api-v1",
+)
+
+
+def _message_from_validation(errors: list[dict]) -> str:
+    parts = []
+    for error in errors:
+        loc = ".".join(
+            str(p) for p in error.get("loc", []) if p not in ("body", "query", "path", "payload")
+        )
+        parts.append(f"{loc}: {error.get('msg')}" if loc else str(error.get("msg")))
+    return "; ".join(parts)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid(request, exc):
+    return api.create_response(
+        request, {"message": _message_from_validation(exc.errors), "detail": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_domain_invalid(request, exc):
+    if hasattr(exc, "message_dict"):
+        message = "; ".join(
+            f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()
+        )
+        detail = exc.message_dict
+    else:
+        message = " ".join(exc.messages)
+        detail = exc.messages
+    return api.create_response(request, {"message": message, "detail": detail}, status=422)
+
+
+@api.exception_handler(ValueError)
+def on_value_error(request, exc):
+    return api.create_response(request, {"message": str(exc)}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def on_conflict(request, exc):
+    return api.create_response(
+        request,
+        {"message": "This conflicts with an existing record (a slug, name or email already used)."},
+        status=409,
+    )
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_missing(request, exc):
+    return api.create_response(request, {"message": "Not found."}, status=404)
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return api.create_response(request, {"message": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        {"message": "Authentication required: send 'Authorization: Bearer <token>'."},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(request, {"message": exc.message}, status=exc.status_code)
+
+
+def _mount() -> None:
+    from forewarn.catalog.api import router as catalog_router
+
+    api.add_router("/", catalog_router)
+
+
+_mount()

@@ -1,0 +1,514 @@
+"""Catalog endpoints of the JSON API: thin over the models and ``services``."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from forewarn.api.auth import actor, require
+
+from . import services
+from .models import (
+    AuthorizedContact,
+    Component,
+    ComponentGroup,
+    ComponentStatus,
+    Organization,
+    ProductCategory,
+    Region,
+    Role,
+)
+
+router = Router(tags=["catalog"])
+
+
+def _save(obj, **changes):
+    """Apply changes, validate the whole object, save; nothing is written when invalid."""
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _by_slug(model, slug: str | None, field: str):
+    if slug is None:
+        return None
+    found = model.objects.filter(slug=slug).first()
+    if found is None:
+        raise ValidationError({field: f"No {model._meta.verbose_name} with slug '{slug}'."})
+    return found
+
+
+# --- groups -----------------------------------------------------------------
+
+
+class GroupIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    position: int = Field(0, ge=0)
+    visibility: str = "public"
+
+
+class GroupPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    position: int | None = Field(None, ge=0)
+    visibility: str | None = None
+
+
+class GroupOut(Schema):
+    id: str = Field(alias="public_id")
+    name: str
+    description: str
+    position: int
+    visibility: str
+
+
+@router.get("/component-groups", response=list[GroupOut])
+def list_groups(request):
+    require(request, Role.VIEWER)
+    return ComponentGroup.objects.all()
+
+
+@router.post("/component-groups", response={201: GroupOut})
+def create_group(request, payload: GroupIn):
+    require(request, Role.ADMIN)
+    return 201, _save(ComponentGroup(), **payload.dict())
+
+
+@router.patch("/component-groups/{group_id}", response=GroupOut)
+def update_group(request, group_id: str, payload: GroupPatch):
+    require(request, Role.ADMIN)
+    group = get_object_or_404(ComponentGroup, public_id=group_id)
+    return _save(group, **payload.dict(exclude_unset=True))
+
+
+# --- components -------------------------------------------------------------
+
+
+class ComponentOut(Schema):
+    id: str = Field(alias="public_id")
+    slug: str
+    name: str
+    description: str
+    status: str
+    status_changed_at: datetime | None
+    group: str | None = Field(None, alias="group.public_id")
+    position: int
+    category: str | None = Field(None, alias="category.slug")
+    region: str | None = Field(None, alias="region.slug")
+    visibility: str
+    is_beta: bool
+    is_third_party: bool
+    third_party_target_pct: Decimal | None
+    restore_objective_minutes: float | None = None
+    members: list[str]
+    min_available_members: int | None
+
+    @staticmethod
+    def resolve_members(obj):
+        return [m.slug for m in obj.members.all()]
+
+    @staticmethod
+    def resolve_restore_objective_minutes(obj):
+        return obj.restore_objective.total_seconds() / 60 if obj.restore_objective else None
+
+
+class ComponentIn(Schema):
+    slug: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    group: str | None = Field(None, description="public id of a component group")
+    position: int = Field(0, ge=0)
+    category: str | None = Field(None, description="slug of a product category")
+    region: str | None = Field(None, description="slug of a region")
+    visibility: str = "public"
+    is_beta: bool = False
+    is_third_party: bool = False
+    third_party_target_pct: Decimal | None = Field(None, ge=0, le=100)
+    restore_objective_minutes: int | None = Field(None, ge=1)
+    members: list[str] = Field(default_factory=list, description="slugs of member components")
+    min_available_members: int | None = Field(None, ge=1)
+
+
+class ComponentPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    group: str | None = None
+    position: int | None = Field(None, ge=0)
+    category: str | None = None
+    region: str | None = None
+    visibility: str | None = None
+    is_beta: bool | None = None
+    is_third_party: bool | None = None
+    third_party_target_pct: Decimal | None = Field(None, ge=0, le=100)
+    restore_objective_minutes: int | None = Field(None, ge=1)
+    members: list[str] | None = None
+    min_available_members: int | None = Field(None, ge=1)
+
+
+class StatusIn(Schema):
+    status: str = Field(description=" | ".join(ComponentStatus.values))
+    cause: str = Field("", max_length=300)
+    at: datetime | None = Field(None, description="when the change happened (default: now)")
+
+
+class IntervalOut(Schema):
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    cause: str
+    cause_ref: str
+    actor: str
+
+
+def _component_fields(component: Component, data: dict) -> list[Component] | None:
+    """Turn the API's references into model values; returns the members to set, if given."""
+    if "group" in data:
+        group_id = data.pop("group")
+        component.group = None
+        if group_id is not None:
+            component.group = ComponentGroup.objects.filter(public_id=group_id).first()
+            if component.group is None:
+                raise ValidationError({"group": f"No component group with id '{group_id}'."})
+    if "category" in data:
+        component.category = _by_slug(ProductCategory, data.pop("category"), "category")
+    if "region" in data:
+        component.region = _by_slug(Region, data.pop("region"), "region")
+    if "restore_objective_minutes" in data:
+        minutes = data.pop("restore_objective_minutes")
+        component.restore_objective = timedelta(minutes=minutes) if minutes else None
+    members = None
+    if "members" in data:
+        slugs = data.pop("members")
+        members = list(Component.objects.filter(slug__in=slugs))
+        missing = sorted(set(slugs) - {m.slug for m in members})
+        if missing:
+            raise ValidationError({"members": f"No component with slug {', '.join(missing)}."})
+        if component.slug in slugs:
+            raise ValidationError({"members": "A component cannot be its own member."})
+    for field, value in data.items():
+        setattr(component, field, value)
+    k = component.min_available_members
+    count = (
+        len(members) if members is not None else (component.members.count() if component.pk else 0)
+    )
+    if k and k > count:
+        raise ValidationError(
+            {"min_available_members": f"K = {k} but the component has only {count} members."}
+        )
+    return members
+
+
+def _components():
+    return Component.objects.select_related("group", "category", "region").prefetch_related(
+        "members"
+    )
+
+
+@router.get("/components", response=list[ComponentOut])
+def list_components(request):
+    require(request, Role.VIEWER)
+    return _components()
+
+
+@router.get("/components/{slug}", response=ComponentOut)
+def get_component(request, slug: str):
+    require(request, Role.VIEWER)
+    return get_object_or_404(_components(), slug=slug)
+
+
+@router.post("/components", response={201: ComponentOut})
+def create_component(request, payload: ComponentIn):
+    require(request, Role.ADMIN)
+    with transaction.atomic():
+        component = Component()
+        members = _component_fields(component, payload.dict())
+        _save(component)
+        if members is not None:
+            component.members.set(members)
+        services.ensure_history(component)
+    return 201, _components().get(pk=component.pk)
+
+
+@router.patch("/components/{slug}", response=ComponentOut)
+def update_component(request, slug: str, payload: ComponentPatch):
+    require(request, Role.ADMIN)
+    with transaction.atomic():
+        component = get_object_or_404(Component.objects.select_for_update(), slug=slug)
+        members = _component_fields(component, payload.dict(exclude_unset=True))
+        _save(component)
+        if members is not None:
+            component.members.set(members)
+    return _components().get(pk=component.pk)
+
+
+@router.post("/components/{slug}/status", response=ComponentOut)
+def change_status(request, slug: str, payload: StatusIn):
+    """Change a component's current status; the history and the record follow."""
+    require(request, Role.RESPONDER)
+    component = get_object_or_404(Component, slug=slug)
+    services.set_status(
+        component, payload.status, cause=payload.cause, actor=actor(request), at=payload.at
+    )
+    return _components().get(pk=component.pk)
+
+
+@router.get("/components/{slug}/history", response=list[IntervalOut])
+def component_history(request, slug: str):
+    require(request, Role.VIEWER)
+    component = get_object_or_404(Component, slug=slug)
+    return component.status_history.order_by("started_at")
+
+
+# --- categories and regions -------------------------------------------------
+
+
+class CategoryIn(Schema):
+    slug: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=200)
+    target_pct: Decimal = Field(ge=0, le=100)
+    period: str = "quarter"
+    time_zone: str = "Europe/Amsterdam"
+    partial_outage_weight: Decimal = Field(Decimal(0), ge=0, le=1)
+
+
+class CategoryPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    target_pct: Decimal | None = Field(None, ge=0, le=100)
+    period: str | None = None
+    time_zone: str | None = None
+    partial_outage_weight: Decimal | None = Field(None, ge=0, le=1)
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    target_pct: Decimal
+    period: str
+    time_zone: str
+    partial_outage_weight: Decimal
+
+
+@router.get("/categories", response=list[CategoryOut])
+def list_categories(request):
+    require(request, Role.VIEWER)
+    return ProductCategory.objects.all()
+
+
+@router.post("/categories", response={201: CategoryOut})
+def create_category(request, payload: CategoryIn):
+    require(request, Role.ADMIN)
+    return 201, _save(ProductCategory(), **payload.dict())
+
+
+@router.patch("/categories/{slug}", response=CategoryOut)
+def update_category(request, slug: str, payload: CategoryPatch):
+    require(request, Role.ADMIN)
+    return _save(get_object_or_404(ProductCategory, slug=slug), **payload.dict(exclude_unset=True))
+
+
+class PeakRange(Schema):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field(pattern=r"^([01]\d|2[0-4]):[0-5]\d$")
+
+
+class RegionIn(Schema):
+    slug: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=200)
+    time_zone: str
+    peak_hours: list[PeakRange] = Field(default_factory=list)
+    calendar: str | None = None
+
+
+class RegionOut(Schema):
+    slug: str
+    name: str
+    time_zone: str
+    peak_hours: list[dict]
+    calendar: str | None = Field(None, alias="calendar.slug")
+
+
+def _check_ranges(ranges: list[dict]) -> None:
+    for r in ranges:
+        if r["end"] <= r["start"]:
+            raise ValidationError(
+                {"peak_hours": f"Range {r['start']}–{r['end']} ends before it starts."}
+            )
+
+
+@router.get("/regions", response=list[RegionOut])
+def list_regions(request):
+    require(request, Role.VIEWER)
+    return Region.objects.select_related("calendar")
+
+
+@router.post("/regions", response={201: RegionOut})
+def create_region(request, payload: RegionIn):
+    require(request, Role.ADMIN)
+    from forewarn.calendars.models import Calendar
+
+    data = payload.dict()
+    _check_ranges(data["peak_hours"])
+    data["calendar"] = _by_slug(Calendar, data["calendar"], "calendar")
+    return 201, _save(Region(), **data)
+
+
+# --- organizations and authorized contacts ----------------------------------
+
+
+class OrganizationIn(Schema):
+    slug: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=200)
+    plan: str = ""
+    licences: int = Field(0, ge=0)
+    region: str | None = None
+    components: list[str] = Field(default_factory=list)
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    plan: str | None = None
+    licences: int | None = Field(None, ge=0)
+    region: str | None = None
+    components: list[str] | None = None
+
+
+class OrganizationOut(Schema):
+    slug: str
+    name: str
+    plan: str
+    licences: int
+    region: str | None = Field(None, alias="region.slug")
+    components: list[str]
+
+    @staticmethod
+    def resolve_components(obj):
+        return [c.slug for c in obj.components.all()]
+
+
+class ContactIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=254)
+    phone: str = ""
+    time_zone: str = ""
+    receives_notices: bool = True
+    may_open_requests: bool = True
+
+
+class ContactPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    email: str | None = None
+    phone: str | None = None
+    time_zone: str | None = None
+    receives_notices: bool | None = None
+    may_open_requests: bool | None = None
+    is_active: bool | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    organization: str = Field(alias="organization.slug")
+    name: str
+    email: str
+    phone: str
+    time_zone: str
+    receives_notices: bool
+    may_open_requests: bool
+    is_active: bool
+
+
+def _organization_fields(org: Organization, data: dict):
+    if "region" in data:
+        org.region = _by_slug(Region, data.pop("region"), "region")
+    components = None
+    if "components" in data:
+        slugs = data.pop("components")
+        components = list(Component.objects.filter(slug__in=slugs))
+        missing = sorted(set(slugs) - {c.slug for c in components})
+        if missing:
+            raise ValidationError({"components": f"No component with slug {', '.join(missing)}."})
+    for field, value in data.items():
+        setattr(org, field, value)
+    return components
+
+
+def _organizations():
+    return Organization.objects.select_related("region").prefetch_related("components")
+
+
+@router.get("/organizations", response=list[OrganizationOut])
+def list_organizations(request):
+    require(request, Role.VIEWER)
+    return _organizations()
+
+
+@router.get("/organizations/{slug}", response=OrganizationOut)
+def get_organization(request, slug: str):
+    require(request, Role.VIEWER)
+    return get_object_or_404(_organizations(), slug=slug)
+
+
+@router.post("/organizations", response={201: OrganizationOut})
+def create_organization(request, payload: OrganizationIn):
+    require(request, Role.ADMIN)
+    with transaction.atomic():
+        org = Organization()
+        components = _organization_fields(org, payload.dict())
+        _save(org)
+        if components is not None:
+            org.components.set(components)
+    return 201, _organizations().get(pk=org.pk)
+
+
+@router.patch("/organizations/{slug}", response=OrganizationOut)
+def update_organization(request, slug: str, payload: OrganizationPatch):
+    require(request, Role.ADMIN)
+    with transaction.atomic():
+        org = get_object_or_404(Organization.objects.select_for_update(), slug=slug)
+        components = _organization_fields(org, payload.dict(exclude_unset=True))
+        _save(org)
+        if components is not None:
+            org.components.set(components)
+    return _organizations().get(pk=org.pk)
+
+
+@router.get("/organizations/{slug}/contacts", response=list[ContactOut])
+def list_contacts(request, slug: str):
+    require(request, Role.VIEWER)
+    org = get_object_or_404(Organization, slug=slug)
+    return org.contacts.select_related("organization")
+
+
+@router.post("/organizations/{slug}/contacts", response={201: ContactOut})
+def create_contact(request, slug: str, payload: ContactIn):
+    require(request, Role.ADMIN)
+    org = get_object_or_404(Organization, slug=slug)
+    return 201, _save(AuthorizedContact(organization=org), **payload.dict())
+
+
+@router.patch("/contacts/{contact_id}", response=ContactOut)
+def update_contact(request, contact_id: int, payload: ContactPatch):
+    require(request, Role.ADMIN)
+    contact = get_object_or_404(
+        AuthorizedContact.objects.select_related("organization"), pk=contact_id
+    )
+    return _save(contact, **payload.dict(exclude_unset=True))
+
+
+class MeOut(Schema):
+    username: str
+    role: str | None
+
+
+@router.get("/me", response=MeOut, tags=["auth"])
+def me(request):
+    from .models import role_of
+
+    user = request.auth if not isinstance(request.auth, bool) else request.user
+    return {"username": user.get_username(), "role": role_of(user)}

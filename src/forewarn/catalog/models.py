@@ -1,0 +1,308 @@
+"""The catalog (S1): what customers depend on, who they are, and who runs it."""
+
+import secrets
+import string
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from forewarn.calendars.models import Calendar, validate_time_zone
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_public_id() -> str:
+    """A 12-character id in the style of Statuspage's, stable for the object's lifetime."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
+
+
+class ComponentStatus(models.TextChoices):
+    """The de-facto vocabulary shared with Statuspage and its clients."""
+
+    OPERATIONAL = "operational", "Operational"
+    DEGRADED_PERFORMANCE = "degraded_performance", "Degraded performance"
+    PARTIAL_OUTAGE = "partial_outage", "Partial outage"
+    MAJOR_OUTAGE = "major_outage", "Major outage"
+    UNDER_MAINTENANCE = "under_maintenance", "Under maintenance"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private to named organizations"
+    INTERNAL = "internal", "Internal"
+
+
+class MeasurementPeriod(models.TextChoices):
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+    YEAR = "year", "Year"
+
+
+class Region(models.Model):
+    """Where work happens: its time zone, peak hours and business calendar."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    peak_hours = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Weekly ranges in the region\'s zone: [{"weekday": 0, "start": "08:00", "end": "20:00"}]',
+    )
+    calendar = models.ForeignKey(Calendar, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductCategory(models.Model):
+    """A product line sold with an availability target (seed 001 §2)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    target_pct = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Availability commitment in percent, e.g. 99.9900.",
+    )
+    period = models.CharField(
+        max_length=16, choices=MeasurementPeriod.choices, default=MeasurementPeriod.QUARTER
+    )
+    time_zone = models.CharField(
+        max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
+    partial_outage_weight = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="How much a minute of partial outage counts as unavailable: 0 (not at all) to 1 (fully).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "product categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComponentGroup(models.Model):
+    """One level of grouping on the status page."""
+
+    public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Component(models.Model):
+    """A thing customers depend on; its status changes only through ``services.set_status``."""
+
+    public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    group = models.ForeignKey(
+        ComponentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="components"
+    )
+    position = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=32, choices=ComponentStatus.choices, default=ComponentStatus.OPERATIONAL
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    category = models.ForeignKey(
+        ProductCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="components"
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="components"
+    )
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    visible_to = models.ManyToManyField(
+        "Organization", blank=True, related_name="private_components"
+    )
+    is_beta = models.BooleanField(
+        default=False, help_text="Beta / early access: excluded from the SLA."
+    )
+    is_third_party = models.BooleanField(
+        default=False, help_text="An upstream provider (hosting, database)."
+    )
+    third_party_target_pct = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    third_party_period = models.CharField(
+        max_length=16, choices=MeasurementPeriod.choices, default=MeasurementPeriod.MONTH
+    )
+    restore_objective = models.DurationField(
+        null=True,
+        blank=True,
+        help_text="Restored within this time of identification (seed 004: 1 hour).",
+    )
+    members = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="member_of"
+    )
+    min_available_members = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Available while at least K members are (seed 001: at least one trunk).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["group__position", "position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_redundant(self) -> bool:
+        return bool(self.min_available_members)
+
+
+class StatusInterval(models.Model):
+    """One stretch of a component's history in one status: start, end (open while current), cause."""
+
+    component = models.ForeignKey(
+        Component, on_delete=models.CASCADE, related_name="status_history"
+    )
+    status = models.CharField(max_length=32, choices=ComponentStatus.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    cause = models.CharField(max_length=300, blank=True)
+    cause_ref = models.CharField(
+        max_length=64, blank=True, help_text="e.g. incident:12 or planned:4"
+    )
+    actor = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["component", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_status_interval",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="interval_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["component", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.status} {self.started_at:%Y-%m-%d %H:%M}–{self.ended_at or '…'}"
+
+
+class Organization(models.Model):
+    """A client of the provider: plan, licences, the components it uses, its region."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    plan = models.CharField(max_length=100, blank=True)
+    licences = models.PositiveIntegerField(default=0)
+    components = models.ManyToManyField(Component, blank=True, related_name="organizations")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL)
+    success_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Tier 1 (seed 004).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuthorizedContact(models.Model):
+    """A person allowed to open support requests and receive contractual notices (seed 001 §4)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    receives_notices = models.BooleanField(default=True)
+    may_open_requests = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organization", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"], name="one_contact_per_email_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.organization})"
+
+
+class Role(models.TextChoices):
+    """Staff roles, each including the ones before it."""
+
+    VIEWER = "viewer", "Viewer"
+    RESPONDER = "responder", "Responder"
+    COMMUNICATOR = "communicator", "Communicator (may publish)"
+    ADMIN = "admin", "Admin"
+
+
+ROLE_ORDER = [Role.VIEWER, Role.RESPONDER, Role.COMMUNICATOR, Role.ADMIN]
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    time_zone = models.CharField(
+        max_length=64, default="Europe/Amsterdam", validators=[validate_time_zone]
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+def role_of(user) -> str | None:
+    """The user's role: superusers are admins; users without a profile have none."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    profile = getattr(user, "staff", None)
+    return profile.role if profile else None
+
+
+def has_role(user, needed: str) -> bool:
+    """Whether the user's role is ``needed`` or above it."""
+    role = role_of(user)
+    return role is not None and ROLE_ORDER.index(role) >= ROLE_ORDER.index(needed)

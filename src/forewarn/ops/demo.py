@@ -1,0 +1,334 @@
+"""Demo data that tells a provider's story at a glance; safe to load any number of times."""
+
+from datetime import timedelta
+from decimal import Decimal
+from importlib import import_module
+
+from django.db import transaction
+from django.utils import timezone
+
+from forewarn.calendars.models import Calendar
+from forewarn.catalog import services
+from forewarn.catalog.models import (
+    AuthorizedContact,
+    Component,
+    ComponentGroup,
+    ComponentStatus,
+    Organization,
+    ProductCategory,
+    Region,
+    StatusInterval,
+)
+
+# Other domains add their demo data by listing a module with a ``load()`` here.
+DEMO_MODULES: list[str] = []
+
+CALENDARS = [
+    {
+        "slug": "nl-business",
+        "name": "Dutch business hours (seed 001)",
+        "time_zone": "Europe/Amsterdam",
+        "opening_hours": [
+            {"weekday": d, "start": "08:30", "end": "17:00", "end_tz": None} for d in range(5)
+        ],
+        "holiday_spec": "nl-general",
+        "business_day_minutes": 480,
+    },
+    {
+        "slug": "us-support",
+        "name": "US support hours, 8:00am EST to 6:00pm PST (seed 004)",
+        "time_zone": "America/New_York",
+        "opening_hours": [
+            {"weekday": d, "start": "08:00", "end": "18:00", "end_tz": "America/Los_Angeles"}
+            for d in range(5)
+        ],
+        "holiday_spec": "US",
+        "business_day_minutes": 480,
+    },
+]
+
+WEEKDAY_PEAK = [{"weekday": d, "start": "08:00", "end": "20:00"} for d in range(5)]
+
+# Seed 001 §2: product categories and their availability commitments, measured per quarter.
+CATEGORIES = [
+    ("business-messaging", "Business Messaging", "99.99"),
+    ("voice", "Voice", "99.99"),
+    ("service-cloud", "Service Cloud", "99.90"),
+    ("marketing-cloud", "Marketing Cloud", "99.90"),
+    ("conversational-ai-cloud", "Conversational AI Cloud", "99.90"),
+]
+
+# (group, [(slug, name, category, region, description, extra)])
+COMPONENTS = [
+    (
+        "Business Messaging",
+        [
+            (
+                "sms-api",
+                "SMS API",
+                "business-messaging",
+                "eu",
+                "Send and receive SMS through the REST API.",
+                {},
+            ),
+            (
+                "whatsapp-business",
+                "WhatsApp Business",
+                "business-messaging",
+                "eu",
+                "WhatsApp messaging for customer conversations.",
+                {},
+            ),
+            (
+                "rcs",
+                "RCS Messaging",
+                "business-messaging",
+                "eu",
+                "Rich Communication Services.",
+                {"is_beta": True},
+            ),
+        ],
+    ),
+    (
+        "Voice",
+        [
+            ("sip-trunk-ams", "SIP trunk Amsterdam", "voice", "eu", "Primary SIP trunk.", {}),
+            ("sip-trunk-fra", "SIP trunk Frankfurt", "voice", "eu", "Back-up SIP trunk.", {}),
+            (
+                "voice-sip",
+                "Voice/SIP",
+                "voice",
+                "eu",
+                "Inbound and outbound calls; available while at least one trunk is (seed 001 §3).",
+                {"min_available_members": 1},
+            ),
+        ],
+    ),
+    (
+        "Service Cloud",
+        [
+            (
+                "agent-workspace",
+                "Agent Workspace",
+                "service-cloud",
+                "eu",
+                "The contact-centre agent desktop.",
+                {},
+            ),
+            ("ticketing", "Ticketing", "service-cloud", "us", "Cases, queues and SLAs.", {}),
+        ],
+    ),
+    (
+        "Marketing Cloud",
+        [
+            (
+                "campaigns",
+                "Campaigns",
+                "marketing-cloud",
+                "eu",
+                "Audience campaigns across channels.",
+                {},
+            ),
+            ("journeys", "Journeys", "marketing-cloud", "us", "Automated customer journeys.", {}),
+        ],
+    ),
+    (
+        "Conversational AI Cloud",
+        [
+            (
+                "chatbot-builder",
+                "Chatbot Builder",
+                "conversational-ai-cloud",
+                "eu",
+                "Design and run chatbots.",
+                {},
+            ),
+            (
+                "nlu-engine",
+                "NLU Engine",
+                "conversational-ai-cloud",
+                "eu",
+                "Intent recognition.",
+                {},
+            ),
+        ],
+    ),
+    (
+        "Hosting providers",
+        [
+            (
+                "hosting-network",
+                "Hosting network (third party)",
+                None,
+                "us",
+                "Upstream data-centre network: 100 % monthly, restore within 1 hour (seed 004).",
+                {
+                    "is_third_party": True,
+                    "third_party_target_pct": Decimal("100"),
+                    "restore_objective": timedelta(hours=1),
+                },
+            ),
+            (
+                "cloud-database",
+                "Cloud database (third party)",
+                None,
+                "us",
+                "Upstream database instances: 99.9 % monthly (seed 004).",
+                {
+                    "is_third_party": True,
+                    "third_party_target_pct": Decimal("99.9"),
+                    "restore_objective": timedelta(hours=1),
+                },
+            ),
+        ],
+    ),
+]
+
+ORGANIZATIONS = [
+    (
+        "acme-retail",
+        "Acme Retail B.V.",
+        "Enterprise",
+        250,
+        "eu",
+        ["sms-api", "whatsapp-business", "voice-sip", "agent-workspace"],
+        [
+            ("Anna de Vries", "anna@acme-retail.example", "Europe/Amsterdam"),
+            ("Pieter Jansen", "pieter@acme-retail.example", "Europe/Amsterdam"),
+        ],
+    ),
+    (
+        "northwind",
+        "Northwind Logistics Inc.",
+        "Business",
+        80,
+        "us",
+        ["ticketing", "journeys", "sms-api"],
+        [("Maria Lopez", "maria@northwind.example", "America/Los_Angeles")],
+    ),
+    (
+        "globex-health",
+        "Globex Health",
+        "Enterprise",
+        400,
+        "eu",
+        ["voice-sip", "chatbot-builder", "nlu-engine", "campaigns"],
+        [
+            ("Sam Okafor", "sam@globex.example", "Europe/London"),
+            ("Lena Fischer", "lena@globex.example", "Europe/Berlin"),
+        ],
+    ),
+]
+
+
+@transaction.atomic
+def load() -> None:
+    """Create or update the demo catalog, then let other domains add theirs."""
+    calendars = {}
+    for spec in CALENDARS:
+        calendars[spec["slug"]], _ = Calendar.objects.update_or_create(
+            slug=spec["slug"], defaults=spec
+        )
+    regions = {
+        "eu": Region.objects.update_or_create(
+            slug="eu",
+            defaults={
+                "name": "Europe (Amsterdam)",
+                "time_zone": "Europe/Amsterdam",
+                "peak_hours": WEEKDAY_PEAK,
+                "calendar": calendars["nl-business"],
+            },
+        )[0],
+        "us": Region.objects.update_or_create(
+            slug="us",
+            defaults={
+                "name": "United States (East)",
+                "time_zone": "America/New_York",
+                "peak_hours": WEEKDAY_PEAK,
+                "calendar": calendars["us-support"],
+            },
+        )[0],
+    }
+    categories = {
+        slug: ProductCategory.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "target_pct": Decimal(target),
+                "period": "quarter",
+                "time_zone": "Europe/Amsterdam",
+            },
+        )[0]
+        for slug, name, target in CATEGORIES
+    }
+    components = {}
+    for group_position, (group_name, members) in enumerate(COMPONENTS):
+        group, _ = ComponentGroup.objects.update_or_create(
+            name=group_name, defaults={"position": group_position}
+        )
+        for position, (slug, name, category, region, description, extra) in enumerate(members):
+            defaults = {
+                "name": name,
+                "group": group,
+                "position": position,
+                "category": categories.get(category),
+                "region": regions[region],
+                "description": description,
+            } | extra
+            component, created = Component.objects.update_or_create(slug=slug, defaults=defaults)
+            components[slug] = component
+            if created:
+                _demo_history(component)
+    components["voice-sip"].members.set([components["sip-trunk-ams"], components["sip-trunk-fra"]])
+    for slug, name, plan, licences, region, used, contacts in ORGANIZATIONS:
+        org, _ = Organization.objects.update_or_create(
+            slug=slug,
+            defaults={"name": name, "plan": plan, "licences": licences, "region": regions[region]},
+        )
+        org.components.set([components[c] for c in used])
+        for contact_name, email, tz in contacts:
+            AuthorizedContact.objects.update_or_create(
+                organization=org, email=email, defaults={"name": contact_name, "time_zone": tz}
+            )
+    for module in DEMO_MODULES:
+        import_module(module).load()
+
+
+# A few past outages so the history and the uptime bars have something to show.
+_PAST = {
+    "whatsapp-business": [
+        (12, 14 * 60, 95, ComponentStatus.PARTIAL_OUTAGE, "Upstream delivery delays")
+    ],
+    "sip-trunk-ams": [(30, 2 * 60, 40, ComponentStatus.MAJOR_OUTAGE, "Carrier interconnect down")],
+    "sip-trunk-fra": [
+        (30, 2 * 60 + 20, 35, ComponentStatus.MAJOR_OUTAGE, "Carrier interconnect down")
+    ],
+    "ticketing": [(45, 16 * 60, 180, ComponentStatus.DEGRADED_PERFORMANCE, "Slow search")],
+}
+
+
+def _demo_history(component: Component) -> None:
+    """Give a new demo component 120 days of history, with its listed past outages."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    start = now - timedelta(days=120)
+    cursor = start
+    for days_ago, minute_of_day, minutes, status, cause in _PAST.get(component.slug, []):
+        begin = (now - timedelta(days=days_ago)).replace(hour=0, minute=0) + timedelta(
+            minutes=minute_of_day
+        )
+        end = begin + timedelta(minutes=minutes)
+        StatusInterval.objects.create(
+            component=component,
+            status=ComponentStatus.OPERATIONAL,
+            started_at=cursor,
+            ended_at=begin,
+            cause="demo",
+        )
+        StatusInterval.objects.create(
+            component=component, status=status, started_at=begin, ended_at=end, cause=cause
+        )
+        cursor = end
+    StatusInterval.objects.create(
+        component=component, status=ComponentStatus.OPERATIONAL, started_at=cursor, cause="demo"
+    )
+    services.ensure_history(component)

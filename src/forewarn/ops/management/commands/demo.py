@@ -1,0 +1,103 @@
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from forewarn.ops.management.commands.worker import run_worker
+
+
+def ensure_admin() -> str:
+    """Create the `admin` account once; its password is kept in the data folder so reruns show it."""
+    password_file = settings.DATA_DIR / "admin_password"
+    User = get_user_model()
+    user = User.objects.filter(username="admin").first()
+    if user is not None and password_file.exists():
+        return password_file.read_text().strip()
+    password = secrets.token_urlsafe(12)
+    if user is None:
+        user = User.objects.create_superuser("admin", "admin@forewarn.example", password)
+    else:
+        user.set_password(password)
+        user.save()
+    password_file.write_text(password)
+    password_file.chmod(0o600)
+    return password
+
+
+class Command(BaseCommand):
+    help = "Run Forewarn on the embedded default: migrate, load demo data, serve on 127.0.0.1 with the worker in-process."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-serve", action="store_true", help="prepare everything, then exit")
+
+    def handle(self, *args, port, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_demo")
+        password = ensure_admin()
+        base = f"http://127.0.0.1:{port}"
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    f"  Status page   {base}/",
+                    f"  Console       {base}/console/   (user: admin, password: {password})",
+                    f"  API docs      {base}/api/v1/docs",
+                    f"  Statuspage v2 {base}/api/v2/summary.json",
+                    f"  Mail is captured in {settings.EMAIL_FILE_PATH if hasattr(settings, 'EMAIL_FILE_PATH') else 'the configured mail server'}",
+                    "  Ctrl-C stops everything.",
+                    "",
+                ]
+            )
+        )
+        if no_serve:
+            return
+        env = os.environ | {"FOREWARN_DATA_DIR": str(settings.DATA_DIR), "PORT": str(port)}
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "forewarn.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "2",
+                "--graceful-timeout",
+                "5",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+        stop = threading.Event()
+
+        def on_signal(signum, frame):
+            stop.set()
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        worker = threading.Thread(target=run_worker, args=(stop,), name="worker", daemon=True)
+        worker.start()
+        while not stop.wait(1):
+            if web.poll() is not None:
+                self.stderr.write("The web process stopped; stopping.")
+                stop.set()
+        self.stdout.write("Stopping…")
+        if web.poll() is None:
+            web.terminate()
+            try:
+                web.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                web.kill()
+        worker.join(timeout=15)
+        self.stdout.write("Stopped.")

@@ -1,0 +1,70 @@
+"""Serve public responses from a cache keyed by the page version, and answer conditional requests.
+
+One indexed read of ``PageVersion`` per request tells whether anything changed,
+across every web process, so the cache never shows a stale status.
+"""
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe
+
+from .models import PageVersion
+
+MAX_AGE_SECONDS = 10
+
+
+def _etag(version: int, key: str) -> str:
+    return f'"{hashlib.blake2s(f"{version}:{key}".encode(), digest_size=10).hexdigest()}"'
+
+
+def public_cached(view=None, *, cors: bool = False):
+    """Decorator for public GET views whose output depends only on the URL and the page's data."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            version, changed_at = PageVersion.current()
+            key = request.get_full_path()
+            etag = _etag(version, key)
+            last_modified = int(changed_at.timestamp())
+            if _not_modified(request, etag, last_modified):
+                response = HttpResponseNotModified()
+            else:
+                cache_key = f"page:{version}:{key}"
+                stored = cache.get(cache_key)
+                if stored is None:
+                    fresh = view(request, *args, **kwargs)
+                    if fresh.status_code != 200:
+                        return _decorate(fresh, cors)
+                    stored = (fresh.content, fresh["Content-Type"])
+                    cache.set(cache_key, stored, 300)
+                response = HttpResponse(stored[0], content_type=stored[1])
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+            response["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
+            return _decorate(response, cors)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def _not_modified(request, etag: str, last_modified: int) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        candidates = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return etag in candidates or "*" in candidates
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and last_modified <= since
+
+
+def _decorate(response, cors: bool):
+    if cors:
+        response["Access-Control-Allow-Origin"] = "*"
+    response["Vary"] = "Accept-Encoding"
+    return response

@@ -1,0 +1,126 @@
+"""What the public page and the Statuspage-compatible JSON say, built from the catalog."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from forewarn.catalog.models import Component, ComponentGroup, ComponentStatus, Visibility
+
+# Ordered from best to worst; the page's indicator follows the worst component.
+_SEVERITY = {
+    ComponentStatus.OPERATIONAL: 0,
+    ComponentStatus.UNDER_MAINTENANCE: 1,
+    ComponentStatus.DEGRADED_PERFORMANCE: 2,
+    ComponentStatus.PARTIAL_OUTAGE: 3,
+    ComponentStatus.MAJOR_OUTAGE: 4,
+}
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    indicator: str  # Statuspage vocabulary: none, minor, major, critical, maintenance
+    description: str
+
+
+def page_status(statuses: list[str]) -> PageStatus:
+    """The overall indicator and sentence for a set of component statuses, as Statuspage words them."""
+    if not statuses or all(s == ComponentStatus.OPERATIONAL for s in statuses):
+        return PageStatus("none", "All Systems Operational")
+    worst = max(statuses, key=lambda s: _SEVERITY[s])
+    if worst == ComponentStatus.MAJOR_OUTAGE:
+        if all(s == ComponentStatus.MAJOR_OUTAGE for s in statuses):
+            return PageStatus("critical", "Major System Outage")
+        return PageStatus("major", "Partial System Outage")
+    if worst == ComponentStatus.PARTIAL_OUTAGE:
+        return PageStatus("minor", "Minor Service Outage")
+    if worst == ComponentStatus.DEGRADED_PERFORMANCE:
+        return PageStatus("minor", "Partially Degraded Service")
+    return PageStatus("maintenance", "Service Under Maintenance")
+
+
+def worst_status(statuses: list[str]) -> str:
+    return max(statuses, key=lambda s: _SEVERITY[s]) if statuses else ComponentStatus.OPERATIONAL
+
+
+def public_groups_and_components():
+    """Public groups (with their public components) and the public components outside any group."""
+    public = Component.objects.filter(visibility=Visibility.PUBLIC)
+    groups = list(
+        ComponentGroup.objects.filter(visibility=Visibility.PUBLIC).prefetch_related(
+            Prefetch(
+                "components",
+                queryset=public.order_by("position", "name"),
+                to_attr="public_components",
+            )
+        )
+    )
+    groups = [g for g in groups if g.public_components]
+    ungrouped = list(public.filter(group__isnull=True).order_by("position", "name"))
+    return groups, ungrouped
+
+
+def page_payload(updated_at) -> dict:
+    return {
+        "id": "forewarn",
+        "name": settings.PAGE_NAME,
+        "url": settings.SITE_URL,
+        "time_zone": settings.PROVIDER_TIME_ZONE,
+        "updated_at": _iso(updated_at),
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z") if value else None
+
+
+def component_payload(component: Component, group: ComponentGroup | None) -> dict:
+    return {
+        "id": component.public_id,
+        "name": component.name,
+        "status": component.status,
+        "created_at": _iso(component.created_at),
+        "updated_at": _iso(component.updated_at),
+        "position": component.position,
+        "description": component.description or None,
+        "showcase": True,
+        "start_date": component.created_at.date().isoformat() if component.created_at else None,
+        "group_id": group.public_id if group else None,
+        "page_id": "forewarn",
+        "group": False,
+        "only_show_if_degraded": False,
+    }
+
+
+def group_payload(group: ComponentGroup, members: list[Component]) -> dict:
+    return {
+        "id": group.public_id,
+        "name": group.name,
+        "status": worst_status([c.status for c in members]),
+        "created_at": _iso(group.created_at),
+        "updated_at": _iso(group.updated_at),
+        "position": group.position,
+        "description": group.description or None,
+        "showcase": False,
+        "start_date": None,
+        "group_id": None,
+        "page_id": "forewarn",
+        "group": True,
+        "only_show_if_degraded": False,
+        "components": [c.public_id for c in members],
+    }
+
+
+def components_payload() -> list[dict]:
+    """Statuspage lists groups as components with ``group: true`` and their members' ids."""
+    groups, ungrouped = public_groups_and_components()
+    rows = []
+    for group in groups:
+        rows.append(group_payload(group, group.public_components))
+        rows.extend(component_payload(c, group) for c in group.public_components)
+    rows.extend(component_payload(c, None) for c in ungrouped)
+    return rows
+
+
+def status_of(components: list[dict]) -> PageStatus:
+    return page_status([c["status"] for c in components if not c["group"]])

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "statuspage"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("api/v2/summary.json", views.v2_summary, name="v2-summary"),
+    path("api/v2/status.json", views.v2_status, name="v2-status"),
+    path("api/v2/components.json", views.v2_components, name="v2-components"),
+    path("api/v2/incidents.json", views.v2_incidents, name="v2-incidents"),
+    path("api/v2/incidents/unresolved.json", views.v2_incidents, name="v2-incidents-unresolved"),
+    path(
+        "api/v2/scheduled-maintenances.json",
+        views.v2_scheduled_maintenances,
+        name="v2-maintenances",
+    ),
+    path(
+        "api/v2/scheduled-maintenances/upcoming.json",
+        views.v2_scheduled_maintenances,
+        name="v2-maintenances-upcoming",
+    ),
+    path(
+        "api/v2/scheduled-maintenances/active.json",
+        views.v2_scheduled_maintenances,
+        name="v2-maintenances-active",
+    ),
+]
