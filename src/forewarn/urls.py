@@ -8,6 +8,11 @@ admin.site.site_title = "Forewarn console"
 admin.site.index_title = "Operations"
 
 urlpatterns = [
+    # Domain pages first: each may add console pages under /console/<domain>/ before the admin's catch-all.
+    path("", include("forewarn.calendars.urls")),
+    path("", include("forewarn.policies.urls")),
+    path("", include("forewarn.delivery.urls")),
+    path("", include("forewarn.availability.urls")),
     path("console/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("forewarn.statuspage.urls")),

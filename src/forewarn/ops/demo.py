@@ -4,8 +4,10 @@ from datetime import timedelta
 from decimal import Decimal
 from importlib import import_module
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from forewarn.calendars.models import Calendar
 from forewarn.catalog import services
@@ -20,8 +22,16 @@ from forewarn.catalog.models import (
     StatusInterval,
 )
 
-# Other domains add their demo data by listing a module with a ``load()`` here.
-DEMO_MODULES: list[str] = []
+
+def domain_demo_modules() -> list[str]:
+    """Each app (other than this one) may add demo data in a ``demo`` module with a ``load()``."""
+    found = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("forewarn.") and config.name != "forewarn.ops":
+            if module_has_submodule(config.module, "demo"):
+                found.append(f"{config.name}.demo")
+    return sorted(found)
+
 
 CALENDARS = [
     {
@@ -290,7 +300,7 @@ def load() -> None:
             AuthorizedContact.objects.update_or_create(
                 organization=org, email=email, defaults={"name": contact_name, "time_zone": tz}
             )
-    for module in DEMO_MODULES:
+    for module in domain_demo_modules():
         import_module(module).load()
 
 

@@ -1,10 +1,7 @@
-"""Import the modules that register scheduler jobs, so every worker runs the same set."""
+"""Import every app's ``jobs`` module, so every worker registers the same scheduler jobs."""
 
-from importlib import import_module
-
-JOB_MODULES: list[str] = []
+from django.utils.module_loading import autodiscover_modules
 
 
 def load_jobs() -> None:
-    for name in JOB_MODULES:
-        import_module(name)
+    autodiscover_modules("jobs")

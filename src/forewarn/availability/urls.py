@@ -1,0 +1,3 @@
+"""Availability pages (public and console)."""
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Calendars endpoints of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["calendars"])

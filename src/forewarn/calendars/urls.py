@@ -1,0 +1,3 @@
+"""Calendars pages (public and console)."""
+
+urlpatterns = []

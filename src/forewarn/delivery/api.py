@@ -1,0 +1,5 @@
+"""Delivery endpoints of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["delivery"])

@@ -1,0 +1,3 @@
+"""Delivery pages (public and console)."""
+
+urlpatterns = []

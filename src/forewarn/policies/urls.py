@@ -1,0 +1,3 @@
+"""Policies pages (public and console)."""
+
+urlpatterns = []
