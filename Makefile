@@ -33,7 +33,7 @@ browser:
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
 
 test: venv browser
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check src tests bench

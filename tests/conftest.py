@@ -39,7 +39,9 @@ class ApiClient:
 
 
 def make_staff(username: str, role: str):
-    user = get_user_model().objects.create_user(username, f"{username}@forewarn.example", "pw-" + username, is_staff=True)
+    user = get_user_model().objects.create_user(
+        username, f"{username}@forewarn.example", "pw-" + username, is_staff=True
+    )
     StaffProfile.objects.create(user=user, role=role)
     return user
 
@@ -66,3 +68,32 @@ def admin_api(api_as):
 @pytest.fixture
 def viewer_api(api_as):
     return api_as(Role.VIEWER)
+
+
+def outside_event_loop(fn, *args, **kwargs):
+    """Run ORM work on a fresh thread and close its connection.
+
+    Playwright's sync API keeps an event loop in the test thread; ORM calls made
+    there get a connection of their own that nobody closes, which keeps the
+    PostgreSQL test database busy at teardown.
+    """
+    import threading
+
+    from django.db import connections
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # re-raised in the caller
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

@@ -100,7 +100,12 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Persistent connections in production; tests set DATABASE_CONN_MAX_AGE=0 so no thread keeps one open.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+        )
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -159,24 +164,38 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 FOREWARN_SUPPORT_EMAIL = os.environ.get("FOREWARN_SUPPORT_EMAIL", "support@forewarn.example")
+# Django 6.1 MAILERS: one "default" mailer. Without configuration, mail is
+# captured as files in the data folder ("mail captured locally").
 if os.environ.get("ANYMAIL_BACKEND"):
-    EMAIL_BACKEND = os.environ["ANYMAIL_BACKEND"]  # e.g. anymail.backends.postmark.EmailBackend
+    # e.g. ANYMAIL_BACKEND=anymail.backends.postmark.EmailBackend ANYMAIL_POSTMARK_SERVER_TOKEN=...
     ANYMAIL = {
         k.removeprefix("ANYMAIL_"): v
         for k, v in os.environ.items()
         if k.startswith("ANYMAIL_") and k != "ANYMAIL_BACKEND"
     }
+    MAILERS = {"default": {"BACKEND": os.environ["ANYMAIL_BACKEND"]}}
 elif os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
-    EMAIL_TIMEOUT = 30
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _env_bool("EMAIL_USE_TLS"),
+                "timeout": 30,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = DATA_DIR / "mail"
+    MAIL_CAPTURE_DIR = DATA_DIR / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(MAIL_CAPTURE_DIR)},
+        }
+    }
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from forewarn.api.auth import actor, require
 
@@ -77,7 +77,7 @@ def list_groups(request):
 @router.post("/component-groups", response={201: GroupOut})
 def create_group(request, payload: GroupIn):
     require(request, Role.ADMIN)
-    return 201, _save(ComponentGroup(), **payload.dict())
+    return Status(201, _save(ComponentGroup(), **payload.dict()))
 
 
 @router.patch("/component-groups/{group_id}", response=GroupOut)
@@ -232,7 +232,7 @@ def create_component(request, payload: ComponentIn):
         if members is not None:
             component.members.set(members)
         services.ensure_history(component)
-    return 201, _components().get(pk=component.pk)
+    return Status(201, _components().get(pk=component.pk))
 
 
 @router.patch("/components/{slug}", response=ComponentOut)
@@ -303,7 +303,7 @@ def list_categories(request):
 @router.post("/categories", response={201: CategoryOut})
 def create_category(request, payload: CategoryIn):
     require(request, Role.ADMIN)
-    return 201, _save(ProductCategory(), **payload.dict())
+    return Status(201, _save(ProductCategory(), **payload.dict()))
 
 
 @router.patch("/categories/{slug}", response=CategoryOut)
@@ -356,7 +356,7 @@ def create_region(request, payload: RegionIn):
     data = payload.dict()
     _check_ranges(data["peak_hours"])
     data["calendar"] = _by_slug(Calendar, data["calendar"], "calendar")
-    return 201, _save(Region(), **data)
+    return Status(201, _save(Region(), **data))
 
 
 # --- organizations and authorized contacts ----------------------------------
@@ -463,7 +463,7 @@ def create_organization(request, payload: OrganizationIn):
         _save(org)
         if components is not None:
             org.components.set(components)
-    return 201, _organizations().get(pk=org.pk)
+    return Status(201, _organizations().get(pk=org.pk))
 
 
 @router.patch("/organizations/{slug}", response=OrganizationOut)
@@ -489,7 +489,7 @@ def list_contacts(request, slug: str):
 def create_contact(request, slug: str, payload: ContactIn):
     require(request, Role.ADMIN)
     org = get_object_or_404(Organization, slug=slug)
-    return 201, _save(AuthorizedContact(organization=org), **payload.dict())
+    return Status(201, _save(AuthorizedContact(organization=org), **payload.dict()))
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)

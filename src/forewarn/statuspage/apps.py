@@ -4,6 +4,14 @@ from django.apps import AppConfig
 PAGE_APPS = {"catalog", "incidents", "planned", "releases"}
 
 
+def invalidate_page(sender, **kwargs) -> None:
+    """Bump the page version when a row the page may show is written (in the same transaction)."""
+    if sender._meta.app_label in PAGE_APPS:
+        from .models import PageVersion
+
+        PageVersion.bump()
+
+
 class StatuspageConfig(AppConfig):
     name = "forewarn.statuspage"
     label = "statuspage"
@@ -11,11 +19,5 @@ class StatuspageConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from .models import PageVersion
-
-        def invalidate(sender, **kwargs):
-            if sender._meta.app_label in PAGE_APPS:
-                PageVersion.bump()
-
         for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(invalidate, dispatch_uid=f"forewarn-page-{signal}")
+            signal.connect(invalidate_page, dispatch_uid=f"forewarn-page-{id(signal)}")

@@ -16,8 +16,8 @@ from .models import PageVersion
 MAX_AGE_SECONDS = 10
 
 
-def _etag(version: int, key: str) -> str:
-    return f'"{hashlib.blake2s(f"{version}:{key}".encode(), digest_size=10).hexdigest()}"'
+def _etag(state: str, key: str) -> str:
+    return f'"{hashlib.blake2s(f"{state}:{key}".encode(), digest_size=10).hexdigest()}"'
 
 
 def public_cached(view=None, *, cors: bool = False):
@@ -29,13 +29,16 @@ def public_cached(view=None, *, cors: bool = False):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
             version, changed_at = PageVersion.current()
+            # The change time joins the counter so a restored or recreated database never
+            # meets pages cached under the same number.
+            state = f"{version}:{changed_at.timestamp()}"
             key = request.get_full_path()
-            etag = _etag(version, key)
+            etag = _etag(state, key)
             last_modified = int(changed_at.timestamp())
             if _not_modified(request, etag, last_modified):
                 response = HttpResponseNotModified()
             else:
-                cache_key = f"page:{version}:{key}"
+                cache_key = f"page:{state}:{key}"
                 stored = cache.get(cache_key)
                 if stored is None:
                     fresh = view(request, *args, **kwargs)

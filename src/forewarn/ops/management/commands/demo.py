@@ -51,7 +51,7 @@ class Command(BaseCommand):
                     f"  Console       {base}/console/   (user: admin, password: {password})",
                     f"  API docs      {base}/api/v1/docs",
                     f"  Statuspage v2 {base}/api/v2/summary.json",
-                    f"  Mail is captured in {settings.EMAIL_FILE_PATH if hasattr(settings, 'EMAIL_FILE_PATH') else 'the configured mail server'}",
+                    f"  Mail is captured in {getattr(settings, 'MAIL_CAPTURE_DIR', 'the configured mail server')}",
                     "  Ctrl-C stops everything.",
                     "",
                 ]

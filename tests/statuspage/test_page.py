@@ -1,0 +1,175 @@
+"""The public page and the Statuspage v2 JSON follow every change, and answer conditional requests."""
+
+import pytest
+
+from forewarn.catalog import services
+from forewarn.catalog.models import Component, ComponentGroup
+from forewarn.statuspage.summary import page_status
+
+
+@pytest.fixture
+def catalog(db):
+    messaging = ComponentGroup.objects.create(name="Business Messaging", position=0)
+    voice = ComponentGroup.objects.create(name="Voice", position=1)
+    made = {
+        "sms": Component.objects.create(slug="sms", name="SMS API", group=messaging, position=0),
+        "whatsapp": Component.objects.create(
+            slug="whatsapp", name="WhatsApp", group=messaging, position=1
+        ),
+        "sip": Component.objects.create(slug="sip", name="Voice/SIP", group=voice),
+        "portal": Component.objects.create(slug="portal", name="Customer portal"),
+        "internal": Component.objects.create(
+            slug="internal", name="Build farm", visibility="internal"
+        ),
+        "private": Component.objects.create(
+            slug="private", name="Acme dedicated", visibility="private"
+        ),
+    }
+    for component in made.values():
+        services.ensure_history(component)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("statuses", "indicator", "description"),
+    [
+        ([], "none", "All Systems Operational"),
+        (["operational", "operational"], "none", "All Systems Operational"),
+        (["operational", "degraded_performance"], "minor", "Partially Degraded Service"),
+        (
+            ["operational", "partial_outage", "degraded_performance"],
+            "minor",
+            "Minor Service Outage",
+        ),
+        (["operational", "major_outage"], "major", "Partial System Outage"),
+        (["major_outage", "major_outage"], "critical", "Major System Outage"),
+        (["operational", "under_maintenance"], "maintenance", "Service Under Maintenance"),
+        (["under_maintenance", "partial_outage"], "minor", "Minor Service Outage"),
+    ],
+)
+def test_overall_status_follows_the_worst_component(statuses, indicator, description):
+    status = page_status(statuses)
+    assert (status.indicator, status.description) == (indicator, description)
+
+
+def test_page_lists_public_groups_and_components_only(client, catalog):
+    html = client.get("/").content.decode()
+    assert "All Systems Operational" in html
+    for name in ("Business Messaging", "SMS API", "WhatsApp", "Voice/SIP", "Customer portal"):
+        assert name in html
+    assert "Build farm" not in html
+    assert "Acme dedicated" not in html
+    assert '<main id="main"' in html and "<header" in html and "<footer" in html
+
+
+def test_page_and_json_follow_a_status_change(client, catalog):
+    assert client.get("/api/v2/status.json").json()["status"] == {
+        "indicator": "none",
+        "description": "All Systems Operational",
+    }
+    client.get("/")  # fill the cache
+
+    services.set_status(catalog["sip"], "major_outage", cause="carrier down")
+
+    html = client.get("/").content.decode()
+    assert "Partial System Outage" in html
+    assert 'data-status="major_outage"' in html
+    summary = client.get("/api/v2/summary.json").json()
+    assert summary["status"] == {"indicator": "major", "description": "Partial System Outage"}
+    sip = next(c for c in summary["components"] if c["name"] == "Voice/SIP")
+    assert sip["status"] == "major_outage"
+
+
+def test_summary_has_the_statuspage_shape(client, catalog):
+    body = client.get("/api/v2/summary.json").json()
+    assert set(body) == {"page", "components", "incidents", "scheduled_maintenances", "status"}
+    assert set(body["page"]) == {"id", "name", "url", "time_zone", "updated_at"}
+    assert body["incidents"] == [] and body["scheduled_maintenances"] == []
+    groups = [c for c in body["components"] if c["group"]]
+    assert [g["name"] for g in groups] == ["Business Messaging", "Voice"]
+    messaging = groups[0]
+    members = [c for c in body["components"] if c.get("group_id") == messaging["id"]]
+    assert [m["name"] for m in members] == ["SMS API", "WhatsApp"]
+    assert messaging["components"] == [m["id"] for m in members]
+    sms = members[0]
+    assert set(sms) == {
+        "id",
+        "name",
+        "status",
+        "created_at",
+        "updated_at",
+        "position",
+        "description",
+        "showcase",
+        "start_date",
+        "group_id",
+        "page_id",
+        "group",
+        "only_show_if_degraded",
+    }
+    assert len(sms["id"]) == 12
+    assert sms["updated_at"].endswith("Z")
+    names = [c["name"] for c in body["components"]]
+    assert "Build farm" not in names and "Acme dedicated" not in names
+
+
+def test_group_status_is_its_worst_member(client, catalog):
+    services.set_status(catalog["whatsapp"], "partial_outage")
+    components = client.get("/api/v2/components.json").json()["components"]
+    messaging = next(c for c in components if c["name"] == "Business Messaging")
+    assert messaging["status"] == "partial_outage"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v2/summary.json",
+        "/api/v2/status.json",
+        "/api/v2/components.json",
+        "/api/v2/incidents.json",
+        "/api/v2/incidents/unresolved.json",
+        "/api/v2/scheduled-maintenances.json",
+        "/api/v2/scheduled-maintenances/upcoming.json",
+        "/api/v2/scheduled-maintenances/active.json",
+    ],
+)
+def test_v2_json_allows_any_origin(client, catalog, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Content-Type"] == "application/json"
+
+
+def test_conditional_requests_get_304_until_something_changes(client, catalog):
+    first = client.get("/api/v2/summary.json")
+    etag = first["ETag"]
+    assert client.get("/api/v2/summary.json", headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get("/", headers={"If-None-Match": etag}).status_code == 200
+    )  # each URL has its own tag
+    assert (
+        client.get(
+            "/api/v2/summary.json", headers={"If-Modified-Since": first["Last-Modified"]}
+        ).status_code
+        == 304
+    )
+
+    services.set_status(catalog["sms"], "degraded_performance")
+
+    changed = client.get("/api/v2/summary.json", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_renaming_a_component_invalidates_the_cache(client, catalog):
+    client.get("/")
+    Component.objects.filter(pk=catalog["portal"].pk).update(name="ignored")  # bypasses signals…
+    catalog["portal"].name = "Self-service portal"
+    catalog["portal"].save()  # …a real save is seen
+    assert "Self-service portal" in client.get("/").content.decode()
+
+
+def test_page_is_cacheable_by_proxies(client, catalog):
+    response = client.get("/")
+    assert response["Cache-Control"] == "public, max-age=10"
+    assert response["Last-Modified"]

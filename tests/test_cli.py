@@ -1,0 +1,49 @@
+"""The `forewarn` command line, run as a user runs it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from forewarn.api.models import ApiToken, digest
+
+
+def _forewarn(*args, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "forewarn.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ | env,
+        check=False,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_token_create_prints_the_token_as_its_last_line(django_user_model, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the subprocess shares the test database through a file only on SQLite")
+    # The subprocess cannot see an in-memory test database: give it a migrated file of its own.
+    env = {"FOREWARN_DATA_DIR": str(tmp_path)}
+    assert _forewarn("migrate", "-v", "0", **env).returncode == 0
+    script = "from django.contrib.auth.models import User; User.objects.create_user('ops')"
+    assert _forewarn("shell", "-c", script, **env).returncode == 0
+
+    result = _forewarn("token", "create", "ops", "--name", "ci", **env)
+
+    assert result.returncode == 0, result.stderr
+    raw = result.stdout.strip().splitlines()[-1]
+    assert raw.startswith("fw_") and len(raw) > 40
+    check = f"from forewarn.api.models import ApiToken; print(ApiToken.objects.get(key_digest='{digest(raw)}').user.username)"
+    assert _forewarn("shell", "--no-imports", "-c", check, **env).stdout.strip() == "ops"
+    assert not ApiToken.objects.exists()  # nothing leaked into the test database
+
+
+def test_token_create_for_an_unknown_user_fails_clearly(tmp_path):
+    env = {"FOREWARN_DATA_DIR": str(tmp_path)}
+    assert _forewarn("migrate", "-v", "0", **env).returncode == 0
+    result = _forewarn("token", "create", "nobody", **env)
+    assert result.returncode != 0
+    assert "No user named 'nobody'." in result.stderr
