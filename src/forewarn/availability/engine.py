@@ -1,0 +1,444 @@
+"""Availability and SLA figures: the one engine behind reports and uptime bars.
+
+availability = (total − excluded − unavailable) / (total − excluded) × 100 %  (seed 001 §3),
+per component over a period in the contract's time zone (S8). Minutes are real elapsed
+minutes, so a quarter holding a DST change has an hour more or less. Instants count to the
+whole second; figures stay exact (int seconds; float only where a partial weight applies) and
+are rounded only when presented.
+
+Choices, each tested:
+
+- Overlapping statuses on one component count once, at the heaviest weight open.
+- Excluded time counts once; where reasons overlap each excluded second goes to the first
+  reason in ``REASONS`` (beta, scheduled maintenance, emergency maintenance, force majeure,
+  third party, client caused), so the by-reason figures add up to the excluded total.
+- A component with members is measured through them only (seed 001: Voice/SIP is available
+  while at least one trunk is): it is unavailable while fewer than K of its N members are
+  available. Statuses recorded on the group itself only colour its worst status. Exclusions
+  apply to the components they name: a trunk's maintenance does not excuse its group.
+- Aggregates (category, organization) add up minutes and skip components that a group in the
+  same aggregate is measured through.
+
+Layout: this module holds the inputs and entry points; ``figures`` the reports read from the
+measured arrays; ``intervals`` the columns and the vectorised arithmetic (no per-interval loop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from forewarn.availability import intervals as iv
+from forewarn.availability.figures import (
+    AggregateReport,
+    AppliedExclusion,
+    AvailabilityTable,
+    ComponentReport,
+    UnavailableInterval,
+    aggregate_report,
+    availability_pct,
+    category_report,
+    organization_report,
+    target_percent,
+)
+from forewarn.availability.intervals import (
+    ONGOING,
+    REASONS,
+    STATUSES,
+    ComponentTable,
+    ExclusionColumns,
+    StatusColumns,
+    to_seconds,
+)
+
+__all__ = [
+    "DEFAULT_UNAVAILABLE_STATUSES",
+    "ONGOING",
+    "REASONS",
+    "STATUSES",
+    "AggregateReport",
+    "AppliedExclusion",
+    "AvailabilityTable",
+    "CategorySpec",
+    "ComponentReport",
+    "ComponentSpec",
+    "ComponentTable",
+    "DayBar",
+    "Exclusion",
+    "ExclusionColumns",
+    "Outage",
+    "Period",
+    "RestoreCheck",
+    "StatusColumns",
+    "StatusInterval",
+    "UnavailableInterval",
+    "aggregate_report",
+    "availability_pct",
+    "availability_table",
+    "category_report",
+    "component_reports",
+    "component_table",
+    "daily_availability",
+    "month_bounds",
+    "organization_report",
+    "period_bounds",
+    "quarter_bounds",
+    "restore_checks",
+    "status_weights",
+    "to_seconds",
+]
+
+DEFAULT_UNAVAILABLE_STATUSES = frozenset({"major_outage"})
+_NEVER_UNAVAILABLE = frozenset({"operational", "under_maintenance"})
+
+
+def _zone(tz: tzinfo | str) -> tzinfo:
+    return ZoneInfo(tz) if isinstance(tz, str) else tz
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A measurement period ``[start, end)`` of aware instants."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if not to_seconds(self.start) < to_seconds(self.end):
+            raise ValueError("period must end after it starts")
+
+    @property
+    def total_minutes(self) -> float:
+        return (to_seconds(self.end) - to_seconds(self.start)) / 60
+
+
+def _midnight(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def month_bounds(year: int, month: int, tz: tzinfo | str) -> Period:
+    """The calendar month in the contract's time zone."""
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return Period(_midnight(date(year, month, 1), _zone(tz)), _midnight(following, _zone(tz)))
+
+
+def quarter_bounds(year: int, quarter: int, tz: tzinfo | str) -> Period:
+    """Quarter 1 to 4 in the contract's time zone (seed 001 measures per quarter)."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"quarter must be 1 to 4, got {quarter}")
+    return Period(
+        month_bounds(year, 3 * quarter - 2, tz).start, month_bounds(year, 3 * quarter, tz).end
+    )
+
+
+def period_bounds(kind: str, year: int, index: int, tz: tzinfo | str) -> Period:
+    """``kind`` is a category's period: ``"quarter"`` or ``"month"``."""
+    if kind not in ("quarter", "month"):
+        raise ValueError(f"unknown period {kind!r}; use 'quarter' or 'month'")
+    return (quarter_bounds if kind == "quarter" else month_bounds)(year, index, tz)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInterval:
+    """A component's status from ``start`` until ``end`` (None: still ongoing)."""
+
+    component_id: Hashable
+    start: datetime
+    end: datetime | None
+    status: str
+    cause: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}; use one of {STATUSES}")
+        start = to_seconds(self.start)
+        if self.end is not None and to_seconds(self.end) < start:
+            raise ValueError("status interval ends before it starts")
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """Time not measured for the named components (None: for every component)."""
+
+    start: datetime
+    end: datetime
+    reason: str
+    component_ids: tuple[Hashable, ...] | None = None
+    ref: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.reason not in REASONS:
+            raise ValueError(f"unknown exclusion reason {self.reason!r}; use one of {REASONS}")
+        if to_seconds(self.end) < to_seconds(self.start):
+            raise ValueError("exclusion ends before it starts")
+        if self.component_ids is not None:
+            object.__setattr__(self, "component_ids", tuple(self.component_ids))
+
+
+@dataclass(frozen=True, slots=True)
+class CategorySpec:
+    """A product category's target and period, and its default unavailability setting."""
+
+    id: Hashable
+    name: str
+    target_pct: Decimal
+    period: str = "quarter"
+    unavailable_statuses: frozenset[str] | None = None
+    partial_weight: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "target_pct", target_percent(self.target_pct))
+        if self.unavailable_statuses is not None:
+            object.__setattr__(self, "unavailable_statuses", frozenset(self.unavailable_statuses))
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentSpec:
+    """A measured component; with ``members`` it is available while ``min_available`` are.
+
+    Members are plain components (groups are one level deep, S1).
+
+    ``unavailable_statuses`` count fully unavailable; ``partial_outage`` otherwise counts
+    ``partial_weight`` (0 to 1). Both fall back to the category's, then to major outage only.
+    A third-party component may carry its own ``target_pct`` and ``restore_objective``.
+    Time before ``measured_from`` is not part of the component's total.
+    """
+
+    id: Hashable
+    name: str = ""
+    category_id: Hashable | None = None
+    is_beta: bool = False
+    members: tuple[Hashable, ...] = ()
+    min_available: int = 1
+    unavailable_statuses: frozenset[str] | None = None
+    partial_weight: float | None = None
+    is_third_party: bool = False
+    target_pct: Decimal | None = None
+    restore_objective: timedelta | None = None
+    measured_from: datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "members", tuple(self.members))
+        object.__setattr__(self, "target_pct", target_percent(self.target_pct))
+        if self.unavailable_statuses is not None:
+            object.__setattr__(self, "unavailable_statuses", frozenset(self.unavailable_statuses))
+        if self.members and not 1 <= self.min_available <= len(self.members):
+            raise ValueError(f"{self.id}: min_available must be 1 to {len(self.members)}")
+        if self.measured_from is not None:
+            to_seconds(self.measured_from)
+
+
+def status_weights(component: ComponentSpec, category: CategorySpec | None = None) -> tuple:
+    """How much each status of ``STATUSES`` counts as unavailable for this component."""
+    statuses, weight = component.unavailable_statuses, component.partial_weight
+    if category is not None:
+        statuses = category.unavailable_statuses if statuses is None else statuses
+        weight = category.partial_weight if weight is None else weight
+    statuses = DEFAULT_UNAVAILABLE_STATUSES if statuses is None else frozenset(statuses)
+    weight = 0.0 if weight is None else float(weight)
+    if not statuses <= set(STATUSES) - _NEVER_UNAVAILABLE:
+        raise ValueError(f"{component.id}: only outages and degradation count: {statuses}")
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"{component.id}: partial_weight must be within 0 and 1, got {weight}")
+    return tuple(
+        1.0 if s in statuses else (weight if s == "partial_outage" else 0.0) for s in STATUSES
+    )
+
+
+def component_table(
+    components: Iterable[ComponentSpec], categories: Iterable[CategorySpec] = ()
+) -> ComponentTable:
+    """Compile component specs (and their categories' settings) to arrays, once."""
+    specs = tuple(components)
+    by_id = {category.id: category for category in categories}
+    if len({spec.id for spec in specs}) != len(specs):
+        raise ValueError("component ids must be unique")
+    weights: dict = {}
+    for spec in specs:
+        setting = (spec.unavailable_statuses, spec.partial_weight, spec.category_id)
+        if setting not in weights:
+            weights[setting] = status_weights(spec, by_id.get(spec.category_id))
+    groups = [(i, member) for i, spec in enumerate(specs) for member in spec.members]
+    return ComponentTable(
+        specs=specs,
+        ids=np.array([spec.id for spec in specs]),
+        weights=np.array(
+            [weights[(s.unavailable_statuses, s.partial_weight, s.category_id)] for s in specs],
+            dtype=np.float64,
+        ).reshape(len(specs), len(STATUSES)),
+        need=np.array([len(s.members) - s.min_available + 1 if s.members else 0 for s in specs]),
+        is_beta=np.array([spec.is_beta for spec in specs], dtype=bool),
+        measured_from=np.array(
+            [
+                -iv.ONGOING if s.measured_from is None else to_seconds(s.measured_from)
+                for s in specs
+            ],
+            dtype=np.int64,
+        ),
+        targets=tuple(
+            s.target_pct
+            if s.target_pct is not None
+            else getattr(by_id.get(s.category_id), "target_pct", None)
+            for s in specs
+        ),
+        member_group=np.array([i for i, _ in groups], dtype=np.int64),
+        member_id=np.array([m for _, m in groups]) if groups else np.empty(0, np.int64),
+    )
+
+
+def _columns(intervals, exclusions) -> tuple[StatusColumns, ExclusionColumns]:
+    if not isinstance(intervals, StatusColumns):
+        intervals = StatusColumns.from_intervals(intervals)
+    if not isinstance(exclusions, ExclusionColumns):
+        exclusions = ExclusionColumns.from_exclusions(exclusions)
+    return intervals, exclusions
+
+
+def _windows(components: ComponentTable, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+    win_start = np.maximum(
+        np.full(len(components.specs), start, np.int64), components.measured_from
+    )
+    return win_start, np.maximum(np.full(len(components.specs), end, np.int64), win_start)
+
+
+def availability_table(
+    components: ComponentTable | Sequence[ComponentSpec],
+    intervals: StatusColumns | Iterable[StatusInterval],
+    exclusions: ExclusionColumns | Iterable[Exclusion],
+    period: Period,
+    *,
+    categories: Iterable[CategorySpec] = (),
+    now: datetime | None = None,
+) -> AvailabilityTable:
+    """Measure every component over ``period`` in one vectorised pass: the API behind reports.
+
+    With ``now`` inside the period, the period is measured up to ``now``. Ongoing statuses
+    are clipped at the end of what is measured.
+    """
+    if not isinstance(components, ComponentTable):
+        components = component_table(components, categories)
+    statuses, exclusions = _columns(intervals, exclusions)
+    end = to_seconds(period.end) if now is None else min(to_seconds(period.end), to_seconds(now))
+    win_start, win_end = _windows(components, to_seconds(period.start), end)
+    keys = np.arange(len(components.specs))
+    measures = iv.measure_keys(components, keys, win_start, win_end, statuses, exclusions)
+    return AvailabilityTable(period, components, statuses, exclusions, win_start, win_end, measures)
+
+
+def component_reports(
+    components: Sequence[ComponentSpec],
+    intervals: Iterable[StatusInterval] | StatusColumns,
+    exclusions: Iterable[Exclusion] | ExclusionColumns,
+    period: Period,
+    *,
+    categories: Iterable[CategorySpec] = (),
+    now: datetime | None = None,
+) -> dict[Hashable, ComponentReport]:
+    """Every component's report for ``period``, by component id."""
+    table = availability_table(
+        components, intervals, exclusions, period, categories=categories, now=now
+    )
+    return table.reports()
+
+
+@dataclass(frozen=True, slots=True)
+class DayBar:
+    """One uptime bar: a local day's availability (None: nothing measured) and worst status."""
+
+    day: date
+    availability_pct: float | None
+    worst_status: str | None
+    unavailable_minutes: float
+
+
+def daily_availability(
+    component: ComponentSpec,
+    intervals: Iterable[StatusInterval] | StatusColumns,
+    exclusions: Iterable[Exclusion] | ExclusionColumns,
+    *,
+    tz: tzinfo | str,
+    end_date: date,
+    days: int = 90,
+    category: CategorySpec | None = None,
+    now: datetime | None = None,
+) -> list[DayBar]:
+    """Uptime bars for the ``days`` local days up to ``end_date``, oldest first.
+
+    Each day is measured exactly as a report period (a DST day has 23 or 25 hours); time
+    after ``now`` is not measured. Pass the members' statuses too for a group component.
+    """
+    zone = _zone(tz)
+    table = component_table([component], [category] if category else [])
+    statuses, exclusions = _columns(intervals, exclusions)
+    first = end_date - timedelta(days=days - 1)
+    bounds = np.array(
+        [to_seconds(_midnight(first + timedelta(days=d), zone)) for d in range(days + 1)]
+    )
+    win_end = bounds[1:] if now is None else np.minimum(bounds[1:], to_seconds(now))
+    win_start = np.maximum(bounds[:-1], table.measured_from[0])
+    m = iv.measure_keys(table, np.zeros(days, np.int64), win_start, win_end, statuses, exclusions)
+    pct = availability_pct(m.total, m.excluded, m.unavailable)
+    return [
+        DayBar(
+            first + timedelta(days=d),
+            None if np.isnan(pct[d]) else float(pct[d]),
+            STATUSES[m.worst_status[d]] if m.total[d] > 0 else None,
+            float(m.unavailable[d]) / 60,
+        )
+        for d in range(days)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """A third-party failure from ``start`` to ``end`` (None: ongoing), identified at some point."""
+
+    component_id: Hashable
+    start: datetime
+    end: datetime | None
+    identified_at: datetime | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreCheck:
+    """An outage against its time-to-restore objective (seed 004: within one hour)."""
+
+    outage: Outage
+    objective: timedelta
+    minutes_to_restore: float
+    is_within_objective: bool | None
+
+    @property
+    def minutes_over(self) -> float:
+        return max(0.0, self.minutes_to_restore - self.objective.total_seconds() / 60)
+
+
+def restore_checks(
+    components: Iterable[ComponentSpec], outages: Iterable[Outage], *, now: datetime | None = None
+) -> list[RestoreCheck]:
+    """Each outage of a component with a restore objective: restored within it, or missed.
+
+    Time counts from identification (the start, if not given). An ongoing outage is missed
+    once ``now`` passes the objective; before that it is undecided (None), counted up to now.
+    """
+    objectives = {c.id: c.restore_objective for c in components if c.restore_objective}
+    checks = []
+    for outage in outages:
+        objective = objectives.get(outage.component_id)
+        if objective is None:
+            continue
+        identified = to_seconds(outage.identified_at or outage.start)
+        restored = outage.end or now
+        if restored is None:
+            raise ValueError(f"outage {outage.ref or outage.start} is ongoing: pass now")
+        seconds = to_seconds(restored) - identified
+        within = seconds <= objective.total_seconds()
+        decided = outage.end is not None or not within
+        checks.append(RestoreCheck(outage, objective, seconds / 60, within if decided else None))
+    return checks
