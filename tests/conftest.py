@@ -97,3 +97,9 @@ def outside_event_loop(fn, *args, **kwargs):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+@pytest.fixture(autouse=True)
+def strict_page_freshness(settings):
+    """Tests read the page version on every request; test_freshness checks the reuse window itself."""
+    settings.FOREWARN_PAGE_FRESHNESS_SECONDS = 0

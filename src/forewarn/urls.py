@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from forewarn.api.v1 import api
+from forewarn.ops import views as ops_views
 
 admin.site.site_header = "Forewarn console"
 admin.site.site_title = "Forewarn console"
@@ -15,5 +16,7 @@ urlpatterns = [
     path("", include("forewarn.availability.urls")),
     path("console/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("", include("forewarn.statuspage.urls")),
 ]

@@ -1,6 +1,6 @@
 """The status page's change counter: every write that the page shows bumps it."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -16,6 +16,9 @@ class PageVersion(models.Model):
 
     @classmethod
     def bump(cls) -> None:
+        from .caching import forget_version
+
+        transaction.on_commit(forget_version)
         now = timezone.now()
         if not cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
             cls.objects.get_or_create(pk=1, defaults={"changed_at": now})

@@ -7,8 +7,7 @@ from django.utils import timezone
 from forewarn.catalog.models import ComponentStatus
 
 from . import summary
-from .caching import public_cached
-from .models import PageVersion
+from .caching import current_version, public_cached
 
 
 @public_cached
@@ -17,7 +16,7 @@ def index(request):
     statuses = [c.status for g in groups for c in g.public_components] + [
         c.status for c in ungrouped
     ]
-    _, changed_at = PageVersion.current()
+    _, changed_at = current_version()
     context = {
         "status": summary.page_status(statuses),
         "groups": [_group_row(g) for g in groups],
@@ -38,7 +37,7 @@ def _v2(body: dict) -> JsonResponse:
 
 
 def _base() -> dict:
-    _, changed_at = PageVersion.current()
+    _, changed_at = current_version()
     return {"page": summary.page_payload(changed_at)}
 
 
