@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger("forewarn.scheduler")
 
@@ -43,7 +43,10 @@ def run_once() -> dict[str, int]:
             logger.exception("scheduler job %s failed", name)
             handled[name] = 0
         finally:
-            close_old_connections()
+            # Between jobs, drop broken or expired connections like a request cycle would;
+            # never inside a caller's transaction (a test's, or a service calling run_once).
+            if not connection.in_atomic_block:
+                close_old_connections()
     return handled
 
 
