@@ -103,3 +103,9 @@ def outside_event_loop(fn, *args, **kwargs):
 def strict_page_freshness(settings):
     """Tests read the page version on every request; test_freshness checks the reuse window itself."""
     settings.FOREWARN_PAGE_FRESHNESS_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(settings, tmp_path_factory):
+    """Each test gets its own data folder, so files one test leaves (delivery journals) meet no other."""
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")

@@ -29,22 +29,34 @@ class Subscriber(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
     address = models.CharField(max_length=500, help_text="Email address or https URL.")
     components = models.ManyToManyField(
-        Component, blank=True, related_name="subscribers", help_text="None chosen means all components."
+        Component,
+        blank=True,
+        related_name="subscribers",
+        help_text="None chosen means all components.",
     )
     time_zone = models.CharField(max_length=64, blank=True)
-    secret = models.CharField(max_length=80, blank=True, default=new_webhook_secret, help_text="Webhook signing secret.")
+    secret = models.CharField(
+        max_length=80, blank=True, default=new_webhook_secret, help_text="Webhook signing secret."
+    )
     owner_email = models.EmailField(blank=True, help_text="Who is told when a webhook is disabled.")
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
-    consecutive_failures = models.PositiveIntegerField(default=0)
+    consecutive_failures = models.PositiveIntegerField(
+        default=0, help_text="Deliveries in a row that ended failed (webhooks); reset by a success."
+    )
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="First failed attempt since the last success (webhooks)."
+    )
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(Lower("address"), "channel", name="one_subscriber_per_address_and_channel"),
+            models.UniqueConstraint(
+                Lower("address"), "channel", name="one_subscriber_per_address_and_channel"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -52,7 +64,11 @@ class Subscriber(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.confirmed_at is not None and self.unsubscribed_at is None and self.disabled_at is None
+        return (
+            self.confirmed_at is not None
+            and self.unsubscribed_at is None
+            and self.disabled_at is None
+        )
 
 
 class Audience(models.TextChoices):
@@ -70,7 +86,9 @@ class Notice(models.Model):
         unique=True,
         help_text="Idempotency key, e.g. 'planned:12:announcement:v3'; the same key is never queued twice.",
     )
-    thread_key = models.CharField(max_length=120, help_text="Notices with the same thread key share one email thread.")
+    thread_key = models.CharField(
+        max_length=120, help_text="Notices with the same thread key share one email thread."
+    )
     kind = models.CharField(max_length=40)
     subject = models.CharField(max_length=300)
     body = models.TextField(help_text="Markdown.")
@@ -78,20 +96,33 @@ class Notice(models.Model):
     components = models.ManyToManyField(Component, blank=True, related_name="notices")
     direct_addresses = models.JSONField(default=list, blank=True)
     event_times = models.JSONField(
-        default=dict, blank=True, help_text='Instants the message talks about, shown in each recipient\'s zone: {"start": ISO}'
+        default=dict,
+        blank=True,
+        help_text='Instants the message talks about, shown in each recipient\'s zone: {"start": ISO}',
     )
-    ics = models.TextField(blank=True, help_text="An iCalendar body attached as invite.ics, if any.")
-    reply_to_ref = models.CharField(max_length=120, blank=True, help_text="Identifies the notice in the Reply-To.")
+    ics = models.TextField(
+        blank=True, help_text="An iCalendar body attached as invite.ics, if any."
+    )
+    reply_to_ref = models.CharField(
+        max_length=120, blank=True, help_text="Identifies the notice in the Reply-To."
+    )
     due_at = models.DateTimeField(default=timezone.now, db_index=True)
     fanned_out_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When every delivery was done (sent, failed or skipped)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-due_at"]
         indexes = [
-            models.Index(fields=["due_at"], condition=Q(fanned_out_at__isnull=True), name="notice_due_not_fanned"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(fanned_out_at__isnull=True),
+                name="notice_due_not_fanned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,7 +147,9 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(Subscriber, null=True, blank=True, on_delete=models.SET_NULL)
     contact = models.ForeignKey(AuthorizedContact, null=True, blank=True, on_delete=models.SET_NULL)
     time_zone = models.CharField(max_length=64, blank=True)
-    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_by = models.CharField(max_length=64, blank=True)
@@ -132,7 +165,9 @@ class Delivery(models.Model):
         ordering = ["-queued_at", "-id"]
         verbose_name_plural = "deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["notice", "channel", "address"], name="one_delivery_per_notice_recipient"),
+            models.UniqueConstraint(
+                fields=["notice", "channel", "address"], name="one_delivery_per_notice_recipient"
+            ),
         ]
         indexes = [
             models.Index(
@@ -146,13 +181,21 @@ class Delivery(models.Model):
         return f"{self.notice_id} → {self.channel}:{self.address} ({self.status})"
 
 
+class AttemptOutcome(models.TextChoices):
+    SENT = "sent", "Sent"
+    TRANSIENT = "transient", "Transient failure (will retry)"
+    PERMANENT = "permanent", "Permanent failure"
+    DEFERRED = "deferred", "Not tried: the mail server was unreachable (not counted)"
+    UNKNOWN = "unknown", "Unknown: the worker stopped before recording; sent again"
+
+
 class DeliveryAttempt(models.Model):
     """Each try of a delivery, kept as evidence: when, by which worker, the outcome and why."""
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tries")
     at = models.DateTimeField(default=timezone.now)
     worker = models.CharField(max_length=64, blank=True)
-    outcome = models.CharField(max_length=16)  # sent, transient, permanent
+    outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
     detail = models.TextField(blank=True)
 
     class Meta:

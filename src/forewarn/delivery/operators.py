@@ -1,0 +1,221 @@
+"""What operators do with subscribers: add webhooks and addresses, disable, enable, delete, test.
+
+One transaction each, written to the record with the operator as actor.
+"""
+
+import ipaddress
+import uuid
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from forewarn.catalog.models import Component
+from forewarn.record.services import append
+
+from . import outbox, subscriptions
+from .models import Audience, Channel, Notice, Subscriber
+
+
+def webhook_url(url: str) -> str:
+    """``url`` if a webhook may be sent there: https, or http to this machine when allowed."""
+    url = (url or "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError({"url": f"'{url}' is not an http(s) URL."}) from None
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise ValidationError({"url": "The URL must not carry a user name or password."})
+    host = (parts.hostname or "").lower()
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    is_this_machine = host == "localhost" or (ip is not None and ip.is_loopback)
+    allow_local = settings.DEBUG or getattr(settings, "FOREWARN_ALLOW_HTTP_WEBHOOKS", False)
+    if is_this_machine and allow_local:
+        return url
+    if parts.scheme != "https":
+        raise ValidationError(
+            {
+                "url": "Webhook URLs must use https (http only to 127.0.0.1 or localhost, "
+                "with FOREWARN_ALLOW_HTTP_WEBHOOKS or DEBUG on)."
+            }
+        )
+    if is_this_machine or (ip is not None and not ip.is_global):
+        raise ValidationError(
+            {"url": f"'{host}' is a private or local address; use a public host."}
+        )
+    return url
+
+
+def add_email_subscriber(
+    email: str,
+    *,
+    components: Iterable[Component] = (),
+    time_zone: str = "",
+    confirmed: bool = False,
+    reason: str = "",
+    actor: str,
+) -> tuple[Subscriber, bool]:
+    """An operator adds an address: double opt-in, unless ``confirmed`` with a recorded reason.
+
+    Returns the subscriber and whether it was created.
+    """
+    address = subscriptions.normalized_email(email)
+    subscriptions.check_time_zone(time_zone)
+    reason = (reason or "").strip()
+    if confirmed and not reason:
+        raise ValidationError(
+            {
+                "reason": "Say why the address may skip double opt-in (e.g. 'signed contract 2024-17')."
+            }
+        )
+    existed = Subscriber.objects.filter(channel=Channel.EMAIL, address__iexact=address).exists()
+    if not confirmed:
+        subscriptions.subscribe(address, components=components, time_zone=time_zone, actor=actor)
+        return Subscriber.objects.get(channel=Channel.EMAIL, address__iexact=address), not existed
+    with transaction.atomic():
+        subscriber = subscriptions.locked_email_subscriber(address)
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.disabled_at = None
+        subscriber.disabled_reason = ""
+        subscriber.time_zone = time_zone
+        subscriber.save()
+        subscriber.components.set(components)
+        subscriptions.record(
+            "subscriber.confirmed_by_operator",
+            subscriber,
+            actor,
+            f"Added as confirmed by {actor}: {reason}",
+            {"reason": reason},
+        )
+    return subscriber, not existed
+
+
+def add_webhook_subscriber(
+    url: str,
+    *,
+    owner_email: str,
+    channel: str = Channel.WEBHOOK,
+    components: Iterable[Component] = (),
+    actor: str,
+) -> Subscriber:
+    """A webhook (signed, Standard Webhooks) or chat webhook, active at once; the secret is on it."""
+    if channel not in (Channel.WEBHOOK, Channel.CHAT):
+        raise ValidationError({"channel": "Use 'webhook' or 'chat'."})
+    url = webhook_url(url)
+    try:
+        validate_email(owner_email)
+    except ValidationError:
+        raise ValidationError(
+            {"owner_email": f"'{owner_email}' is not an email address."}
+        ) from None
+    if Subscriber.objects.filter(channel=channel, address__iexact=url).exists():
+        raise ValidationError({"url": f"A {channel} subscriber with this URL exists already."})
+    with transaction.atomic():
+        subscriber = Subscriber(
+            channel=channel, address=url, owner_email=owner_email, confirmed_at=timezone.now()
+        )
+        if channel == Channel.CHAT:
+            subscriber.secret = ""  # Slack-compatible chat webhooks are not signed.
+        subscriber.save()
+        subscriber.components.set(components)
+        subscriptions.record(
+            "subscriber.webhook_added", subscriber, actor, f"{channel} subscriber {url} added."
+        )
+    return subscriber
+
+
+def disable(subscriber: Subscriber, *, reason: str, actor: str) -> Subscriber:
+    """Stop sending to the subscriber until an operator enables it again."""
+    reason = (reason or "").strip() or f"Disabled by {actor}."
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.disabled_at is None:
+            subscriber.disabled_at = timezone.now()
+            subscriber.disabled_reason = reason[:300]
+            subscriber.save(update_fields=["disabled_at", "disabled_reason"])
+            subscriptions.record("subscriber.disabled", subscriber, actor, reason)
+    return subscriber
+
+
+def enable(subscriber: Subscriber, *, actor: str) -> Subscriber:
+    """Send to the subscriber again, with its failure count reset."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.disabled_at is not None:
+            subscriber.disabled_at = None
+            subscriber.disabled_reason = ""
+            subscriber.consecutive_failures = 0
+            subscriber.save(
+                update_fields=["disabled_at", "disabled_reason", "consecutive_failures"]
+            )
+            subscriptions.record(
+                "subscriber.enabled", subscriber, actor, f"Enabled again by {actor}."
+            )
+    return subscriber
+
+
+def delete(subscriber: Subscriber, *, actor: str) -> None:
+    """Remove the subscriber; its deliveries stay in the log with their address."""
+    with transaction.atomic():
+        subscriptions.record("subscriber.deleted", subscriber, actor, f"{subscriber} deleted.")
+        subscriber.delete()
+
+
+def send_test_notice(
+    *,
+    subject: str = "",
+    body: str = "",
+    addresses: Iterable[str] = (),
+    subscribers: Iterable[Subscriber] = (),
+    actor: str,
+) -> Notice:
+    """Queue a test notice to the given addresses and email subscribers, or to every active subscriber.
+
+    With neither, it goes to the public audience with no component: every active
+    subscriber on every channel, with their unsubscribe links, as a real notice would.
+    """
+    try:
+        addresses = [subscriptions.normalized_email(a) for a in addresses]
+    except ValidationError as exc:
+        raise ValidationError({"addresses": exc.message_dict["email"]}) from None
+    direct = [*addresses, *(s.address for s in subscribers if s.channel == Channel.EMAIL)]
+    audience = Audience.DIRECT if direct else Audience.PUBLIC
+    if (
+        audience == Audience.PUBLIC
+        and not Subscriber.objects.filter(subscriptions.STATES["active"]).exists()
+    ):
+        raise ValidationError(
+            {"addresses": "Nobody to send to: give addresses, or wait for an active subscriber."}
+        )
+    with transaction.atomic():
+        notice = outbox.queue_notice(
+            key=f"test:{uuid.uuid4().hex}",
+            thread_key=f"test:{uuid.uuid4().hex}",
+            kind=subscriptions.KIND_TEST,
+            subject=subject or f"Test notice from {settings.PAGE_NAME}",
+            body=body
+            or f"This is a test of the notices of {settings.PAGE_NAME}, sent by {actor}. "
+            "Nothing has happened.",
+            audience=audience,
+            components=[],
+            direct_addresses=direct,
+            created_by=actor,
+        )
+        recipients = notice.deliveries.count()
+        append(
+            "notice.test_queued",
+            subject=notice,
+            actor=actor,
+            description=f"Test notice queued to {recipients} recipient(s).",
+            details={"audience": audience, "recipients": recipients},
+        )
+    return notice
