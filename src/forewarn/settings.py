@@ -146,11 +146,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 CACHES = {
+    # Rendered public pages: per process, keyed by the page version, so never stale.
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "forewarn",
         "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+    },
+    # Counters every web process must share (rate limits); the table is made by a migration.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "forewarn_shared_cache",
+    },
 }
 
 TASKS = {
@@ -208,6 +214,10 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Delivery tuning (threads, batch sizes, retry backoff, claim expiry) lives in
+# forewarn.delivery.outbox.Tuning; set FOREWARN_DELIVERY_<NAME> in the environment
+# (e.g. FOREWARN_DELIVERY_THREADS=8) or a FOREWARN_DELIVERY dict here.
 
 # How long a web process may reuse the page version it read (seconds; 0 = every request).
 FOREWARN_PAGE_FRESHNESS_SECONDS = float(os.environ.get("FOREWARN_PAGE_FRESHNESS_SECONDS", "1"))

@@ -1,7 +1,12 @@
 """Scheduler jobs of the outbox: fan out due notices, send due deliveries, close finished notices."""
 
-from forewarn.delivery import outbox, sender
+import time
+
+from forewarn.delivery import outbox, sender, subscriptions
 from forewarn.scheduler import job
+
+PURGE_EVERY_SECONDS = 3600
+_last_purge = {"at": float("-inf")}
 
 
 @job("fan_out_due_notices")
@@ -20,3 +25,14 @@ def send_due_deliveries() -> int:
 def complete_delivered_notices() -> int:
     """Append ``notice.delivered`` once each notice's deliveries are all done."""
     return outbox.complete_finished_notices()
+
+
+@job("purge_unconfirmed_subscribers")
+def purge_unconfirmed_subscribers() -> int:
+    """Forget addresses that never confirmed within 30 days; at most once an hour per worker."""
+    now = time.monotonic()
+    if now - _last_purge["at"] < PURGE_EVERY_SECONDS:
+        return 0
+    _last_purge["at"] = now
+    subscriptions.purge_unconfirmed()
+    return 0  # housekeeping never makes the loop spin again at once

@@ -15,7 +15,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -105,9 +105,10 @@ def check_time_zone(time_zone: str) -> str:
 def client_allowed(client_ip: str) -> bool:
     """Count one subscribe request from ``client_ip``; False once it made too many in the window.
 
-    Counted in Django's cache: per process with the default local-memory cache, shared
-    when CACHES points at a shared backend (database, Redis, Memcached).
+    Counted in the "shared" cache (a database table by default), so every web
+    process sees the same count.
     """
+    cache = caches["shared"]
     if not client_ip:
         return True
     window = int(CLIENT_WINDOW.total_seconds())
