@@ -39,6 +39,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="prepare everything, then exit")
 
     def handle(self, *args, port, no_serve, **options):
+        # Links in emails must point where the demo is served, unless a public URL is configured.
+        if "FOREWARN_SITE_URL" not in os.environ:
+            os.environ["FOREWARN_SITE_URL"] = f"http://127.0.0.1:{port}"
+            settings.SITE_URL = os.environ["FOREWARN_SITE_URL"]
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo")
         password = ensure_admin()
