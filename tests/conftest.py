@@ -109,3 +109,9 @@ def strict_page_freshness(settings):
 def isolated_data_dir(settings, tmp_path_factory):
     """Each test gets its own data folder, so files one test leaves (delivery journals) meet no other."""
     settings.DATA_DIR = tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users; MD5 keeps that cheap (production keeps Django's default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -86,3 +86,19 @@ def test_changing_a_role_replaces_the_group(db):
     assert user.has_perm("catalog.view_component")
     user = type(user).objects.get(pk=user.pk)  # permissions are cached per instance
     assert not user.has_perm("catalog.add_component")
+
+
+def test_role_groups_hold_permissions_of_every_forewarn_app(db):
+    from django.contrib.auth.models import Group
+
+    viewer = Group.objects.get(name="forewarn viewer")
+    apps_with_view = set(viewer.permissions.values_list("content_type__app_label", flat=True))
+    assert {
+        "catalog",
+        "record",
+        "calendars",
+        "policies",
+        "delivery",
+        "availability",
+        "api",
+    } <= apps_with_view

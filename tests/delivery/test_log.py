@@ -29,8 +29,6 @@ AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def fresh(settings):
     settings.FOREWARN_ALLOW_HTTP_WEBHOOKS = True
-    # Staff users are made in fixtures; the default PBKDF2 costs half a second per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     mail.outbox = []
 

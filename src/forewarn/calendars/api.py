@@ -1,5 +1,251 @@
-"""Calendars endpoints of the JSON API."""
+"""Calendars endpoints of the JSON API: the calendars themselves and business-time arithmetic.
 
-from ninja import Router
+Every instant given must carry a UTC offset; every instant answered is ISO 8601 in the
+calendar's own zone (e.g. ``2026-12-28T10:30:00+01:00`` for nl-business), so it reads as the
+calendar's opening hours do.
+"""
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from forewarn.api.auth import actor, require
+from forewarn.catalog.models import Role
+
+from . import services
+from .definitions import FIRST_YEAR, LAST_YEAR
+from .models import Calendar
 
 router = Router(tags=["calendars"])
+
+# "+01:00" arrives as " 01:00" when a client puts it in a query string unencoded.
+_UNENCODED_OFFSET = re.compile(r"^(.*T.*\d) (\d\d(?::?\d\d)?)$")
+
+
+def parse_instant(value: Any) -> dt.datetime:
+    """An aware datetime from ISO 8601 text; naive or unreadable values are refused."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        text = _UNENCODED_OFFSET.sub(r"\1+\2", str(value).strip())
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise PydanticCustomError(
+                "datetime_format",
+                "'{value}' is not an ISO 8601 date and time such as 2026-12-28T10:00:00+01:00",
+                {"value": text},
+            ) from None
+    if parsed.utcoffset() is None:
+        raise PydanticCustomError(
+            "naive_datetime",
+            "'{value}' has no UTC offset; add one, such as +01:00 or Z, so the instant is exact",
+            {"value": parsed.isoformat()},
+        )
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "datetime_range",
+            "'{value}' is outside the years {first}–{last} business time is computed for",
+            {"value": parsed.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return parsed
+
+
+Instant = Annotated[
+    dt.datetime,
+    PlainValidator(parse_instant),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 with a UTC offset",
+            "example": "2026-12-25T16:00:00+01:00",
+        }
+    ),
+]
+
+
+def calendar_or_404(slug: str) -> Calendar:
+    found = Calendar.objects.filter(slug=slug).first()
+    if found is None:
+        raise Http404(f"No calendar {slug!r}.")
+    return found
+
+
+def calendar_or_422(slug: str, field: str = "calendar") -> Calendar:
+    found = Calendar.objects.filter(slug=slug).first()
+    if found is None:
+        known = ", ".join(Calendar.objects.values_list("slug", flat=True)) or "none yet"
+        raise ValidationError({field: f"No calendar {slug!r}; there are {known}."})
+    return found
+
+
+def engine_of(calendar: Calendar):
+    """The calendar's engine; a stored definition that no longer reads is a 422, not a 500."""
+    try:
+        return calendar.to_engine()
+    except ValueError as error:
+        raise ValidationError({"calendar": f"{calendar.slug} needs correcting: {error}"}) from None
+
+
+# --- the calendars ---------------------------------------------------------------------------
+
+_HOURS_EXAMPLE = [
+    {"weekday": d, "start": "08:30", "end": "17:00", "end_tz": None} for d in range(5)
+]
+
+
+class CalendarIn(Schema):
+    slug: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=200)
+    time_zone: str = Field(description="IANA zone, e.g. Europe/Amsterdam")
+    opening_hours: list[Any] = Field(
+        description='[{"weekday": 0-6 (0 = Monday), "start": "HH:MM", "end": "HH:MM", '
+        '"end_tz": IANA zone the end is read in, or null}]; end ≤ start runs past midnight',
+        examples=[_HOURS_EXAMPLE],
+    )
+    holiday_spec: str = Field("", description="nl-general, or a country code such as NL, US-CA")
+    added_dates: list[Any] = Field(default_factory=list, description="extra closed dates")
+    removed_dates: list[Any] = Field(default_factory=list, description="holidays worked here")
+    closures: list[Any] = Field(
+        default_factory=list,
+        description='[{"start": ISO, "end": ISO, "reason": "…"}], with offsets',
+    )
+    business_day_minutes: int = Field(480, description="a 'business day' target in minutes")
+    source: str = ""
+
+
+class CalendarPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    time_zone: str | None = None
+    opening_hours: list[Any] | None = None
+    holiday_spec: str | None = None
+    added_dates: list[Any] | None = None
+    removed_dates: list[Any] | None = None
+    closures: list[Any] | None = None
+    business_day_minutes: int | None = None
+    source: str | None = None
+
+
+class CalendarOut(Schema):
+    slug: str
+    name: str
+    summary: str
+    time_zone: str
+    opening_hours: list[Any]
+    holiday_spec: str
+    added_dates: list[Any]
+    removed_dates: list[Any]
+    closures: list[Any]
+    business_day_minutes: int
+    source: str
+    updated_at: dt.datetime
+
+
+@router.get("/calendars", response=list[CalendarOut])
+def list_calendars(request):
+    require(request, Role.VIEWER)
+    return Calendar.objects.all()
+
+
+@router.post("/calendars", response={201: CalendarOut})
+def create_calendar(request, payload: CalendarIn):
+    """Create a calendar (admin); every field is checked and a message names what to fix."""
+    require(request, Role.ADMIN)
+    calendar = Calendar(**payload.dict())
+    return Status(201, services.save_calendar(calendar, actor=actor(request)))
+
+
+@router.get("/calendars/{slug}", response=CalendarOut)
+def get_calendar(request, slug: str):
+    require(request, Role.VIEWER)
+    return calendar_or_404(slug)
+
+
+@router.patch("/calendars/{slug}", response=CalendarOut)
+def update_calendar(request, slug: str, payload: CalendarPatch):
+    require(request, Role.ADMIN)
+    calendar = calendar_or_404(slug)
+    for field, value in payload.dict(exclude_unset=True).items():
+        if value is None:
+            raise ValidationError({field: "Give a value, not null."})
+        setattr(calendar, field, value)
+    return services.save_calendar(calendar, actor=actor(request))
+
+
+# --- business-time arithmetic -----------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    message: str = Field(description='which field and why, e.g. "start: … has no UTC offset …"')
+    detail: Any = None
+
+
+class AddQuery(Schema):
+    start: Instant
+    business_hours: float | None = Field(
+        None, ge=-87_600, le=87_600, allow_inf_nan=False, description="may be fractional"
+    )
+    business_days: int | None = Field(None, ge=-3_650, le=3_650)
+
+
+class AddOut(Schema):
+    result: str = Field(description="ISO 8601 in the calendar's zone")
+
+
+class BetweenQuery(Schema):
+    start: Instant
+    end: Instant
+
+
+class BetweenOut(Schema):
+    business_seconds: int = Field(description="opening time from start to end, whole seconds")
+
+
+@router.get("/calendars/{slug}/add", response={200: AddOut, 422: ErrorOut})
+def add(request, slug: str, query: Query[AddQuery]):
+    """Add business time to `start`: exactly one of `business_hours` (opening time) or
+    `business_days` (the same wall-clock time on the N-th business date after start's local
+    date). Negative amounts subtract. The result is in the calendar's zone."""
+    require(request, Role.VIEWER)
+    calendar = calendar_or_422(slug)
+    if (query.business_hours is None) == (query.business_days is None):
+        given = "neither" if query.business_hours is None else "both"
+        raise ValidationError(
+            {
+                "business_hours": f"Give exactly one of business_hours and business_days, not {given}."
+            }
+        )
+    engine = engine_of(calendar)
+    try:
+        if query.business_days is not None:
+            result = engine.add_business_days(query.start, query.business_days)
+        else:
+            result = engine.add_business_time(query.start, dt.timedelta(hours=query.business_hours))
+    except (ValueError, OverflowError) as error:
+        field = "business_days" if query.business_days is not None else "business_hours"
+        raise ValidationError({field: str(error)}) from None
+    return {"result": result.astimezone(ZoneInfo(calendar.time_zone)).isoformat()}
+
+
+@router.get("/calendars/{slug}/between", response={200: BetweenOut, 422: ErrorOut})
+def between(request, slug: str, query: Query[BetweenQuery]):
+    """The opening time from `start` to `end` (not before `start`), in whole seconds."""
+    require(request, Role.VIEWER)
+    calendar = calendar_or_422(slug)
+    if query.end < query.start:
+        raise ValidationError(
+            {"end": f"{query.end.isoformat()} is before start {query.start.isoformat()}."}
+        )
+    try:
+        elapsed = engine_of(calendar).business_time_between(query.start, query.end)
+    except (ValueError, OverflowError) as error:
+        raise ValidationError({"end": str(error)}) from None
+    return {"business_seconds": elapsed // dt.timedelta(seconds=1)}

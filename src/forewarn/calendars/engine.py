@@ -1,10 +1,11 @@
 """Business-time arithmetic on aware datetimes: opening hours, holidays and closures.
 
 A calendar turns its rules, for a span of years, into one sorted table of open
-intervals with the opening time accumulated before each; every question is then
-an index lookup in that table, which is widened lazily to whatever years the
-arithmetic reaches. Instants are kept as timedeltas since the Unix epoch: exact to
-the microsecond, and one C operation away from an aware datetime either way.
+intervals with the opening time accumulated before each (``timeline.Timeline``);
+every question is then an index lookup in that table, which is widened lazily to
+whatever years the arithmetic reaches. Instants are kept as timedeltas since the
+Unix epoch: exact to the microsecond, and one C operation away from an aware
+datetime either way.
 Results are aware datetimes in UTC (the form the database keeps); the wall-clock
 rules (opening hours, holidays, business dates) apply in the calendar's zone.
 Pure Python, no Django.
@@ -18,6 +19,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from forewarn.calendars.holiday_sets import HolidaySet
+from forewarn.calendars.timeline import Timeline, elapsed, following, merged, without
 
 type HolidaySource = Callable[[int], Iterable[date]] | Iterable[date]
 
@@ -80,7 +82,7 @@ class BusinessCalendar:
     _tz: ZoneInfo = field(init=False, repr=False, compare=False)
     _weekly: tuple = field(init=False, repr=False, compare=False)
     _closed: tuple = field(init=False, repr=False, compare=False)
-    _table: "_Table | None" = field(init=False, repr=False, compare=False)
+    _table: "Timeline | None" = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         tz = _zone(self.zone)
@@ -117,14 +119,14 @@ class BusinessCalendar:
         """Whether `t` lies in opening time (an interval holds its start, not its end)."""
         x = _instant(t)
         tab = self._table_for(x)
-        i = _following(tab, x)
+        i = following(tab, x)
         return i < len(tab.starts) and tab.starts[i] <= x
 
     def next_open(self, t: datetime) -> datetime:
         """Return `t` itself when open, else the next opening instant."""
         x = _instant(t)
         tab = self._table_for(x)
-        while (i := _following(tab, x)) == len(tab.starts):
+        while (i := following(tab, x)) == len(tab.starts):
             tab = self._grown(tab, True, x)
         return _EPOCH + max(x, tab.starts[i])
 
@@ -133,7 +135,7 @@ class BusinessCalendar:
         x = _instant(t)
         tab = self._table_for(x)
         # An interval cut at the table's end may go on: widen until the close is inside.
-        while (i := _following(tab, x)) == len(tab.ends) or tab.ends[i] == tab.hi:
+        while (i := following(tab, x)) == len(tab.ends) or tab.ends[i] == tab.hi:
             tab = self._grown(tab, True, x)
         return _EPOCH + tab.ends[i]
 
@@ -173,7 +175,7 @@ class BusinessCalendar:
         tab = self._table
         if tab is None or not (tab.lo <= x < tab.hi and tab.lo <= y < tab.hi):
             tab = self._table_for(min(x, y), max(x, y))
-        return _elapsed(tab, y) - _elapsed(tab, x)
+        return elapsed(tab, y) - elapsed(tab, x)
 
     def open_intervals(self, a: datetime, b: datetime) -> list[tuple[datetime, datetime]]:
         """Return the opening time inside [a, b) as (opens, closes) pairs in order."""
@@ -182,7 +184,7 @@ class BusinessCalendar:
             return []
         tab = self._table_for(x, y - timedelta.resolution)
         found = []
-        i = _following(tab, x)
+        i = following(tab, x)
         while i < len(tab.starts) and tab.starts[i] < y:
             found.append((_EPOCH + max(tab.starts[i], x), _EPOCH + min(tab.ends[i], y)))
             i += 1
@@ -230,7 +232,7 @@ class BusinessCalendar:
         """Return the instant `d` of opening time from instant `x` (any year, either way)."""
         tab = self._table_for(x)
         while d:
-            target = _elapsed(tab, x) + d
+            target = elapsed(tab, x) + d
             if d > _ZERO and target <= tab.total:
                 return tab.base[bisect_left(tab.cum_end, target)] + target
             if d < _ZERO and target >= _ZERO:
@@ -241,7 +243,7 @@ class BusinessCalendar:
     def _wall_clock(self, day: date, clock: time) -> datetime:
         return datetime.combine(day, clock.replace(fold=0), tzinfo=self._tz).astimezone(UTC)
 
-    def _table_for(self, low: timedelta, high: timedelta | None = None) -> "_Table":
+    def _table_for(self, low: timedelta, high: timedelta | None = None) -> Timeline:
         """Return a table whose span holds the instants `low` to `high`."""
         high = low if high is None else high
         tab = self._table
@@ -261,7 +263,7 @@ class BusinessCalendar:
                 first, last = need_first, need_last
         return self._install(first, last)
 
-    def _grown(self, tab: "_Table", forward: bool, x: timedelta) -> "_Table":
+    def _grown(self, tab: Timeline, forward: bool, x: timedelta) -> Timeline:
         """Return the table widened ahead (or back) for a search that started at `x`."""
         origin, span = (_EPOCH + x).year, tab.last_year - tab.first_year + 1
         first, last = tab.first_year, tab.last_year
@@ -276,7 +278,7 @@ class BusinessCalendar:
             )
         return self._install(first, last)
 
-    def _install(self, first: int, last: int) -> "_Table":
+    def _install(self, first: int, last: int) -> Timeline:
         if first <= MINYEAR or last >= MAXYEAR:
             raise ValueError(f"business time is computed for years {MINYEAR + 1}-{MAXYEAR - 1}")
         # Replacing the whole table in one assignment keeps concurrent readers consistent.
@@ -284,7 +286,7 @@ class BusinessCalendar:
         object.__setattr__(self, "_table", tab)
         return tab
 
-    def _build(self, first_year: int, last_year: int) -> "_Table":
+    def _build(self, first_year: int, last_year: int) -> Timeline:
         """Compute the open intervals of local years `first_year` to `last_year`."""
         tz = self._tz
         holidays: set[date] = set()
@@ -314,10 +316,10 @@ class BusinessCalendar:
         lo, hi = self._midnight(date(first_year, 1, 1)), self._midnight(date(last_year + 1, 1, 1))
         intervals = [
             (max(s, lo), min(e, hi))
-            for s, e in _without(_merged(opened), _merged(closed))
+            for s, e in without(merged(opened), merged(closed))
             if e > lo and s < hi
         ]
-        return _Table(first_year, last_year, lo, hi, intervals, own)
+        return Timeline(first_year, last_year, lo, hi, intervals, own)
 
     def _holidays_in(self, year: int) -> Iterable[date]:
         if callable(self.holidays):
@@ -326,58 +328,6 @@ class BusinessCalendar:
 
     def _midnight(self, day: date) -> timedelta:
         return _instant(datetime.combine(day, time(0), tzinfo=self._tz))
-
-
-class _Table:
-    """A calendar's open intervals over local years `first_year` to `last_year` (instants
-    `lo` to `hi`), with `cum_start`/`cum_end` the opening time accumulated from `lo` to
-    each interval's start/end, and `base` = start - cum_start, so that the opening time
-    up to an instant x inside interval i is x - base[i].
-
-    Two indexes replace bisection: `clock_index[k]` is the first interval ending after
-    day k of the span (24 h from `lo` each), `open_index[k]` the first whose `cum_end`
-    reaches k hours; from there a step or two finds the interval.
-    """
-
-    __slots__ = (
-        "base",
-        "business_dates",
-        "clock_index",
-        "cum_end",
-        "cum_start",
-        "ends",
-        "first_year",
-        "hi",
-        "last_year",
-        "lo",
-        "open_index",
-        "starts",
-        "total",
-    )
-
-    def __init__(self, first_year, last_year, lo, hi, intervals, own) -> None:
-        self.first_year, self.last_year, self.lo, self.hi = first_year, last_year, lo, hi
-        self.starts = [s for s, _ in intervals]
-        self.ends = [e for _, e in intervals]
-        self.cum_start, self.cum_end, self.base = [], [], []
-        total = _ZERO
-        for s, e in intervals:
-            self.cum_start.append(total)
-            self.base.append(s - total)
-            total += e - s
-            self.cum_end.append(total)
-        self.total = total
-        hour = timedelta(hours=1)
-        self.clock_index = [
-            bisect_right(self.ends, lo + k * _ONE_DAY) for k in range((hi - lo).days + 1)
-        ]
-        self.open_index = [bisect_left(self.cum_end, k * hour) for k in range(total // hour + 1)]
-        business = set()
-        for ordinal, opens, closes in own:
-            i = bisect_left(self.starts, closes) - 1
-            if i >= 0 and self.ends[i] > opens:
-                business.add(ordinal)
-        self.business_dates = sorted(business)
 
 
 @cache
@@ -406,54 +356,8 @@ def _instant(t: datetime) -> timedelta:
         raise
 
 
-def _following(tab: _Table, x: timedelta) -> int:
-    """Return the index of the first interval that ends after instant x (lo <= x < hi)."""
-    ends = tab.ends
-    i = tab.clock_index[(x - tab.lo).days]
-    while i < len(ends) and ends[i] <= x:
-        i += 1
-    return i
-
-
-def _elapsed(tab: _Table, x: timedelta) -> timedelta:
-    """Return the opening time from the table's start to instant x (lo <= x < hi)."""
-    i = _following(tab, x)
-    if i == len(tab.starts):
-        return tab.total
-    return x - tab.base[i] if x > tab.starts[i] else tab.cum_start[i]
-
-
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise ValueError(f"unknown time zone {name!r}: give an IANA name") from None
-
-
-def _merged(spans: list) -> list:
-    """Return `spans` sorted, with overlapping and touching ones joined."""
-    joined: list = []
-    for s, e in sorted(spans):
-        if joined and s <= joined[-1][1]:
-            if e > joined[-1][1]:
-                joined[-1] = (joined[-1][0], e)
-        else:
-            joined.append((s, e))
-    return joined
-
-
-def _without(opened: list, closed: list) -> list:
-    """Return the parts of sorted disjoint spans `opened` outside sorted disjoint `closed`."""
-    kept, j = [], 0
-    for s, e in opened:
-        while j < len(closed) and closed[j][1] <= s:
-            j += 1
-        k = j
-        while s < e and k < len(closed) and closed[k][0] < e:
-            if closed[k][0] > s:
-                kept.append((s, closed[k][0]))
-            s = max(s, closed[k][1])
-            k += 1
-        if s < e:
-            kept.append((s, e))
-    return kept

@@ -16,7 +16,9 @@ class CatalogConfig(AppConfig):
 
         from .roles import sync_role_groups
 
-        post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="forewarn-role-groups")
+        # After every app's migrations (auth creates that app's permissions first), so the
+        # groups hold the permissions of apps listed after the catalog too.
+        post_migrate.connect(sync_role_groups, dispatch_uid="forewarn-role-groups")
         post_save.connect(
             _profile_saved, sender="catalog.StaffProfile", dispatch_uid="forewarn-apply-role"
         )

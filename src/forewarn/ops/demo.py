@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
-from forewarn.calendars.models import Calendar
 from forewarn.catalog import services
 from forewarn.catalog.models import (
     AuthorizedContact,
@@ -21,6 +20,7 @@ from forewarn.catalog.models import (
     Region,
     StatusInterval,
 )
+from forewarn.policies.services import load_calendar_presets
 
 
 def domain_demo_modules() -> list[str]:
@@ -32,30 +32,6 @@ def domain_demo_modules() -> list[str]:
                 found.append(f"{config.name}.demo")
     return sorted(found)
 
-
-CALENDARS = [
-    {
-        "slug": "nl-business",
-        "name": "Dutch business hours (seed 001)",
-        "time_zone": "Europe/Amsterdam",
-        "opening_hours": [
-            {"weekday": d, "start": "08:30", "end": "17:00", "end_tz": None} for d in range(5)
-        ],
-        "holiday_spec": "nl-general",
-        "business_day_minutes": 480,
-    },
-    {
-        "slug": "us-support",
-        "name": "US support hours, 8:00am EST to 6:00pm PST (seed 004)",
-        "time_zone": "America/New_York",
-        "opening_hours": [
-            {"weekday": d, "start": "08:00", "end": "18:00", "end_tz": "America/Los_Angeles"}
-            for d in range(5)
-        ],
-        "holiday_spec": "US",
-        "business_day_minutes": 480,
-    },
-]
 
 WEEKDAY_PEAK = [{"weekday": d, "start": "08:00", "end": "20:00"} for d in range(5)]
 
@@ -234,11 +210,8 @@ ORGANIZATIONS = [
 @transaction.atomic
 def load() -> None:
     """Create or update the demo catalog, then let other domains add theirs."""
-    calendars = {}
-    for spec in CALENDARS:
-        calendars[spec["slug"]], _ = Calendar.objects.update_or_create(
-            slug=spec["slug"], defaults=spec
-        )
+    # One source of truth for the seed calendars: policies.presets.CALENDAR_PRESETS.
+    calendars = load_calendar_presets(actor="demo")
     regions = {
         "eu": Region.objects.update_or_create(
             slug="eu",

@@ -1,5 +1,363 @@
-"""Policies endpoints of the JSON API."""
+"""Policies endpoints of the JSON API: policies and work types (admin writes, every change
+recorded), and the notice check (read-only, any staff role)."""
 
-from ninja import Router
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+
+from forewarn.api.auth import actor, require
+from forewarn.calendars.api import ErrorOut, Instant, calendar_or_422
+from forewarn.catalog.models import Role
+
+from . import services
+from .checks import run_check
+from .models import NoticeUnitChoice, Policy, Requirement, WorkType
 
 router = Router(tags=["policies"])
+
+Unit = Literal[tuple(NoticeUnitChoice.values)]
+Placement = Literal[tuple(Requirement.values)]
+
+
+# --- work types --------------------------------------------------------------------------------
+
+
+class WorkTypeOut(Schema):
+    slug: str
+    name: str
+    position: int
+    notice: str = Field(alias="notice_text", description='in words: "3 business days"')
+    notice_unit: str
+    notice_amount: int
+    notice_where_possible: bool
+    notice_source: str
+    default_duration_minutes: float | None = None
+    outside_peak_hours: str
+    outside_peak_hours_source: str
+    high_risk_outside_business_hours: str
+    high_risk_outside_business_hours_source: str
+    on_site_inside_working_hours: str
+    on_site_inside_working_hours_source: str
+    notices: list[Any]
+    override_allowed: bool
+    publishes_status: bool
+    requires_validation_on_test_environment: bool
+    source: str
+
+    @staticmethod
+    def resolve_default_duration_minutes(obj):
+        duration = obj.default_duration
+        return None if duration is None else duration.total_seconds() / 60
+
+
+class WorkTypePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    position: int | None = Field(None, ge=0)
+    notice_unit: Unit | None = Field(None, description="S2 unit, or none for no notice")
+    notice_amount: int | None = Field(None, ge=0, le=1_000)
+    notice_where_possible: bool | None = None
+    notice_source: str | None = None
+    default_duration_minutes: int | None = Field(None, ge=1, le=92 * 24 * 60)
+    outside_peak_hours: Placement | None = None
+    outside_peak_hours_source: str | None = None
+    high_risk_outside_business_hours: Placement | None = None
+    high_risk_outside_business_hours_source: str | None = None
+    on_site_inside_working_hours: Placement | None = None
+    on_site_inside_working_hours_source: str | None = None
+    notices: list[Any] | None = Field(
+        None,
+        description='[{"kind": "announcement", "channels": ["email"], "must_include": '
+        '["scheduled_time"]}, {"kind": "reminder", "offsets": ["P1D"]}]',
+    )
+    override_allowed: bool | None = None
+    publishes_status: bool | None = None
+    requires_validation_on_test_environment: bool | None = None
+    source: str | None = None
+
+
+class WorkTypeIn(WorkTypePatch):
+    slug: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=200)
+    notice_unit: Unit = "business_days"
+
+
+def _apply_work_type(work_type: WorkType, data: dict) -> WorkType:
+    """Set the given fields; null clears default_duration and is refused elsewhere."""
+    if "default_duration_minutes" in data:
+        minutes = data.pop("default_duration_minutes")
+        work_type.default_duration = None if minutes is None else dt.timedelta(minutes=minutes)
+    for field, value in data.items():
+        if value is None:
+            raise ValidationError({field: "Give a value, not null."})
+        setattr(work_type, field, value)
+    return work_type
+
+
+# --- policies ----------------------------------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    slug: str
+    name: str
+    calendar: str = Field(alias="calendar.slug")
+    time_zone: str = Field(alias="calendar.time_zone")
+    description: str
+    source: str
+    updated_at: dt.datetime
+    work_types: list[WorkTypeOut]
+
+    @staticmethod
+    def resolve_work_types(obj):
+        return list(obj.work_types.all())
+
+
+class PolicyIn(Schema):
+    slug: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=200)
+    calendar: str = Field(description="slug of a calendar; notice periods are counted in it")
+    description: str = ""
+    source: str = ""
+    work_types: list[WorkTypeIn] = Field(default_factory=list)
+
+
+class PolicyPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    calendar: str | None = None
+    description: str | None = None
+    source: str | None = None
+
+
+def _policies():
+    return Policy.objects.select_related("calendar").prefetch_related("work_types")
+
+
+def _policy_or_404(slug: str) -> Policy:
+    found = _policies().filter(slug=slug).first()
+    if found is None:
+        raise Http404(f"No policy {slug!r}.")
+    return found
+
+
+def _work_type_or_404(policy: Policy, slug: str) -> WorkType:
+    found = policy.work_types.filter(slug=slug).first()
+    if found is None:
+        raise Http404(f"Policy {policy.slug} has no work type {slug!r}.")
+    return found
+
+
+@router.get("/policies", response=list[PolicyOut])
+def list_policies(request):
+    require(request, Role.VIEWER)
+    return _policies()
+
+
+@router.post("/policies", response={201: PolicyOut})
+def create_policy(request, payload: PolicyIn):
+    """Create a policy with its work types (admin); recorded as one change each."""
+    require(request, Role.ADMIN)
+    data = payload.dict()
+    with transaction.atomic():
+        policy = Policy(
+            slug=data["slug"],
+            name=data["name"],
+            calendar=calendar_or_422(data["calendar"]),
+            description=data["description"],
+            source=data["source"],
+        )
+        services.save_policy(policy, actor=actor(request))
+        for position, fields in enumerate(data["work_types"]):
+            fields = {k: v for k, v in fields.items() if v is not None}
+            fields.setdefault("position", position)
+            work_type = _apply_work_type(WorkType(policy=policy), fields)
+            try:
+                services.save_work_type(work_type, actor=actor(request))
+            except ValidationError as error:
+                raise ValidationError(
+                    {f"work_types.{position}.{k}": v for k, v in error.message_dict.items()}
+                ) from None
+    return Status(201, _policy_or_404(policy.slug))
+
+
+@router.get("/policies/{slug}", response=PolicyOut)
+def get_policy(request, slug: str):
+    require(request, Role.VIEWER)
+    return _policy_or_404(slug)
+
+
+@router.patch("/policies/{slug}", response=PolicyOut)
+def update_policy(request, slug: str, payload: PolicyPatch):
+    """Change a policy (admin); the change is recorded with the fields that changed."""
+    require(request, Role.ADMIN)
+    policy = _policy_or_404(slug)
+    data = payload.dict(exclude_unset=True)
+    for field, value in data.items():
+        if value is None:
+            raise ValidationError({field: "Give a value, not null."})
+        setattr(policy, field, calendar_or_422(value) if field == "calendar" else value)
+    services.save_policy(policy, actor=actor(request))
+    return _policy_or_404(slug)
+
+
+@router.get("/policies/{slug}/work-types", response=list[WorkTypeOut])
+def list_work_types(request, slug: str):
+    require(request, Role.VIEWER)
+    return list(_policy_or_404(slug).work_types.all())
+
+
+@router.post("/policies/{slug}/work-types", response={201: WorkTypeOut})
+def create_work_type(request, slug: str, payload: WorkTypeIn):
+    require(request, Role.ADMIN)
+    policy = _policy_or_404(slug)
+    fields = {k: v for k, v in payload.dict().items() if v is not None}
+    fields.setdefault("position", policy.work_types.count())
+    work_type = _apply_work_type(WorkType(policy=policy), fields)
+    return Status(201, services.save_work_type(work_type, actor=actor(request)))
+
+
+@router.get("/policies/{slug}/work-types/{work_type}", response=WorkTypeOut)
+def get_work_type(request, slug: str, work_type: str):
+    require(request, Role.VIEWER)
+    return _work_type_or_404(_policy_or_404(slug), work_type)
+
+
+@router.patch("/policies/{slug}/work-types/{work_type}", response=WorkTypeOut)
+def update_work_type(request, slug: str, work_type: str, payload: WorkTypePatch):
+    """Change a work type (admin); recorded against its policy with the fields that changed."""
+    require(request, Role.ADMIN)
+    row = _work_type_or_404(_policy_or_404(slug), work_type)
+    _apply_work_type(row, payload.dict(exclude_unset=True))
+    return services.save_work_type(row, actor=actor(request))
+
+
+@router.delete("/policies/{slug}/work-types/{work_type}", response={204: None})
+def delete_work_type(request, slug: str, work_type: str):
+    require(request, Role.ADMIN)
+    services.delete_work_type(
+        _work_type_or_404(_policy_or_404(slug), work_type), actor=actor(request)
+    )
+    return Status(204, None)
+
+
+# --- the notice check --------------------------------------------------------------------------
+
+
+class NoticeCheckIn(Schema):
+    policy: str = Field(description="policy slug, e.g. seed-000")
+    work_type: str = Field(description="work type slug, e.g. service-update")
+    start: Instant
+    end: Instant | None = Field(None, description="default: start + the default duration")
+    calendar: str | None = Field(None, description="calendar slug; default: the policy's")
+    components: list[str] = Field(
+        default_factory=list,
+        description="affected component slugs: their regions' peak hours and calendars apply",
+    )
+    risk: Literal["low", "medium", "high"] = "low"
+    on_site: bool = False
+    shutdown: bool = False
+    impact: Literal[
+        "none", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"
+    ] = "none"
+    validated_on_test_environment: bool = False
+    contents: list[str] | None = Field(
+        None, description="what the announcement will state (e.g. scheduled_time); checked if given"
+    )
+    now: Instant | None = Field(None, description="default: the current time")
+
+
+class ViolationOut(Schema):
+    code: str
+    message: str
+    severity: str
+    override_allowed: bool
+
+
+class PlannedNoticeOut(Schema):
+    kind: str
+    due_at: str
+    due_at_text: str
+    description: str
+    channels: list[str]
+    must_include: list[str]
+    condition: str
+
+
+class EventNoticeOut(Schema):
+    kind: str
+    event: str
+    description: str
+
+
+class NoticeCheckOut(Schema):
+    ok: bool
+    summary: str = Field(description="the answer in plain words")
+    announce_by: str | None
+    announce_by_text: str
+    violations: list[ViolationOut]
+    needs_override: bool
+    is_blocked: bool
+    override_allowed: bool
+    earliest_compliant_start: str | None
+    earliest_compliant_start_text: str | None
+    plan: list[PlannedNoticeOut]
+    event_notices: list[EventNoticeOut]
+    policy: str
+    work_type: str
+    calendar: str
+    time_zone: str
+    start: str
+    end: str
+
+
+@router.post("/notice-check", response={200: NoticeCheckOut, 422: ErrorOut})
+def notice_check(request, payload: NoticeCheckIn):
+    """Validate a window of work against a policy (S3) and plan its notices (S4); changes
+    nothing. Every instant in the answer is ISO 8601 in the calendar's zone."""
+    require(request, Role.VIEWER)
+    answer = run_check(**payload.dict())
+    result = answer.result
+    return {
+        "ok": result.ok,
+        "summary": answer.summary,
+        "announce_by": answer.iso(result.announce_by),
+        "announce_by_text": answer.announce_by_text,
+        "violations": [
+            {
+                "code": v.code,
+                "message": v.message,
+                "severity": v.severity.value,
+                "override_allowed": v.override_allowed,
+            }
+            for v in result.violations
+        ],
+        "needs_override": result.needs_override,
+        "is_blocked": result.is_blocked,
+        "override_allowed": result.work_type.override_allowed,
+        "earliest_compliant_start": answer.iso(result.earliest_compliant_start),
+        "earliest_compliant_start_text": answer.text(result.earliest_compliant_start),
+        "plan": [
+            {
+                "kind": n.kind.value,
+                "due_at": answer.iso(n.due_at),
+                "due_at_text": answer.text(n.due_at),
+                "description": n.description,
+                "channels": [c.value for c in n.channels],
+                "must_include": [c.name.lower() for c in n.must_include],
+                "condition": n.condition,
+            }
+            for n in result.plan
+        ],
+        "event_notices": [
+            {"kind": e.kind.value, "event": e.event, "description": e.description}
+            for e in result.event_notices
+        ],
+        "policy": answer.policy.slug,
+        "work_type": result.work_type.slug,
+        "calendar": answer.calendar.slug,
+        "time_zone": answer.calendar.time_zone,
+        "start": answer.iso(result.start),
+        "end": answer.iso(result.end),
+    }

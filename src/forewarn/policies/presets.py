@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from forewarn.calendars.engine import BusinessCalendar, OpeningRange
-from forewarn.calendars.holiday_sets import HolidaySet
+from forewarn.calendars.definitions import business_calendar
+from forewarn.calendars.engine import BusinessCalendar
 from forewarn.policies.rules import (
     Channel,
     Content,
@@ -93,26 +93,7 @@ def calendar_for(slug: str) -> BusinessCalendar:
     except KeyError:
         known = ", ".join(CALENDAR_PRESETS)
         raise PolicyError("calendar", f"No calendar preset {slug!r}; there are {known}.") from None
-    hours = tuple(
-        OpeningRange(
-            r["weekday"],
-            dt.time.fromisoformat(r["start"]),
-            dt.time.fromisoformat(r["end"]),
-            r["end_tz"],
-        )
-        for r in data["opening_hours"]
-    )
-    holidays = HolidaySet(
-        data["holiday_spec"],
-        frozenset(dt.date.fromisoformat(d) for d in data["added_dates"]),
-        frozenset(dt.date.fromisoformat(d) for d in data["removed_dates"]),
-    )
-    closures = tuple(
-        (dt.datetime.fromisoformat(c["start"]), dt.datetime.fromisoformat(c["end"]))
-        for c in data["closures"]
-    )
-    business_day = dt.timedelta(minutes=data["business_day_minutes"])
-    return BusinessCalendar(data["time_zone"], hours, holidays, closures, business_day)
+    return business_calendar(data)
 
 
 EMAIL_AND_STATUS = (Channel.EMAIL, Channel.STATUS_PAGE)

@@ -1,3 +1,16 @@
-"""Policies pages (public and console)."""
+"""Policies pages in the console."""
 
-urlpatterns = []
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+app_name = "policies"
+
+urlpatterns = [
+    path(
+        "console/policies/check/",
+        admin.site.admin_view(views.notice_check),
+        name="check",
+    ),
+]

@@ -1,0 +1,123 @@
+"""The console for notice policies: a policy with its work types at a glance, each work type
+edited on its own page; every change goes through ``services`` and is recorded."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from forewarn.calendars.admin import ReadableJSONMixin
+from forewarn.record.services import actor_name
+
+from . import services
+from .models import NoticeCheckPage, Policy, WorkType
+
+
+class WorkTypeInline(admin.TabularInline):
+    model = WorkType
+    fields = (
+        "position",
+        "name",
+        "slug",
+        "notice_unit",
+        "notice_amount",
+        "notice_where_possible",
+        "default_duration",
+        "override_allowed",
+    )
+    extra = 0
+    show_change_link = True
+    ordering = ("position", "id")
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "calendar", "work_type_count", "updated_at")
+    list_select_related = ("calendar",)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "calendar", "description", "source")
+    inlines = [WorkTypeInline]
+    change_list_template = "policies/admin/policy_change_list.html"
+
+    @admin.display(description="Work types")
+    def work_type_count(self, obj: Policy) -> int:
+        return obj.work_types.count()
+
+    def save_model(self, request, obj, form, change):
+        services.save_policy(obj, actor=actor_name(request.user))
+
+    def save_formset(self, request, form, formset, change):
+        actor = actor_name(request.user)
+        for work_type in formset.save(commit=False):
+            services.save_work_type(work_type, actor=actor)
+        for work_type in formset.deleted_objects:
+            services.delete_work_type(work_type, actor=actor)
+        formset.save_m2m()
+
+
+@admin.register(WorkType)
+class WorkTypeAdmin(ReadableJSONMixin, admin.ModelAdmin):
+    list_display = ("name", "policy", "notice_text", "default_duration", "override_allowed")
+    list_filter = ("policy",)
+    list_select_related = ("policy",)
+    search_fields = ("name", "slug", "policy__slug")
+    fieldsets = (
+        (None, {"fields": ("policy", "name", "slug", "position", "source")}),
+        (
+            "Required notice",
+            {"fields": ("notice_unit", "notice_amount", "notice_where_possible", "notice_source")},
+        ),
+        (
+            "Where the window may fall",
+            {
+                "fields": (
+                    "default_duration",
+                    "outside_peak_hours",
+                    "outside_peak_hours_source",
+                    "high_risk_outside_business_hours",
+                    "high_risk_outside_business_hours_source",
+                    "on_site_inside_working_hours",
+                    "on_site_inside_working_hours_source",
+                )
+            },
+        ),
+        ("Notices sent", {"fields": ("notices", "publishes_status")}),
+        (
+            "Publication",
+            {"fields": ("override_allowed", "requires_validation_on_test_environment")},
+        ),
+    )
+
+    @admin.display(description="Notice")
+    def notice_text(self, obj: WorkType) -> str:
+        return obj.notice_text
+
+    def save_model(self, request, obj, form, change):
+        services.save_work_type(obj, actor=actor_name(request.user))
+
+    def delete_model(self, request, obj):
+        services.delete_work_type(obj, actor=actor_name(request.user))
+
+    def delete_queryset(self, request, queryset):
+        for work_type in queryset:
+            services.delete_work_type(work_type, actor=actor_name(request.user))
+
+
+@admin.register(NoticeCheckPage)
+class NoticeCheckPageAdmin(admin.ModelAdmin):
+    """The console index lists this entry; it opens the notice-check form."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect(reverse("policies:check"))
