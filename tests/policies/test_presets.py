@@ -116,10 +116,9 @@ def test_every_rule_names_its_source():
             assert all(rule.source for rule in work_type.placement), work_type.slug
 
 
-# CI checks out the repository with shared/ beside it: <root>/main/tests/policies/ and
-# <root>/shared/seeds/. FOREWARN_SEEDS points elsewhere.
+# The seeds are kept in the repository (docs/seeds/); FOREWARN_SEEDS points elsewhere.
 SEEDS_DIR = Path(
-    os.environ.get("FOREWARN_SEEDS") or Path(__file__).resolve().parents[3] / "shared" / "seeds"
+    os.environ.get("FOREWARN_SEEDS") or Path(__file__).resolve().parents[2] / "docs" / "seeds"
 )
 
 
