@@ -173,3 +173,17 @@ def test_page_is_cacheable_by_proxies(client, catalog):
     response = client.get("/")
     assert response["Cache-Control"] == "public, max-age=10"
     assert response["Last-Modified"]
+
+
+def test_a_new_day_gives_a_new_etag_so_the_uptime_bars_move_on(client, catalog, settings):
+    import time_machine
+
+    settings.PROVIDER_TIME_ZONE = "Europe/Amsterdam"
+    with time_machine.travel("2026-11-24T22:30:00+00:00", tick=False):  # 23:30 in Amsterdam
+        before = client.get("/")
+        assert client.get("/", headers={"If-None-Match": before["ETag"]}).status_code == 304
+    with time_machine.travel("2026-11-24T23:30:00+00:00", tick=False):  # 00:30 the next day
+        after = client.get("/", headers={"If-None-Match": before["ETag"]})
+        assert after.status_code == 200
+        assert after["ETag"] != before["ETag"]
+        assert after["Last-Modified"] == "Tue, 24 Nov 2026 23:00:00 GMT"

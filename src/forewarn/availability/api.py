@@ -1,5 +1,166 @@
-"""Availability endpoints of the JSON API."""
+"""Availability endpoints of the JSON API: the report (viewer) and exclusions (communicator writes)."""
 
-from ninja import Router
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+
+from forewarn.api.auth import actor, require
+from forewarn.catalog.models import Component, Organization, ProductCategory, Role
+
+from . import exports, reports, services
+from .models import Exclusion, ExclusionReason
+from .periods import requested as requested_period
 
 router = Router(tags=["availability"])
+
+
+class ReportQuery(Schema):
+    period: str | None = Field(None, description="2026-Q3, 2026-09 or 2026; default: this quarter")
+    start: date | None = Field(None, description="first day of a custom range")
+    end: date | None = Field(None, description="last day (included) of a custom range")
+    component: str | None = Field(None, description="slug: only this component")
+    category: str | None = Field(None, description="slug: only this product category")
+    organization: str | None = Field(None, description="slug: the components it uses")
+
+
+@router.get("/availability")
+def availability(request, filters: Query[ReportQuery]):
+    """Figures per category, component and third party, with exclusions and unavailable intervals."""
+    require(request, Role.VIEWER)
+    period = requested_period(filters.dict())
+    components = Component.objects.all()
+    scope, organization = {}, None
+    if filters.organization:
+        organization = Organization.objects.filter(slug=filters.organization).first()
+        if organization is None:
+            raise ValidationError(
+                {"organization": f"No organization with slug '{filters.organization}'."}
+            )
+        components, scope["organization"] = organization.components.all(), organization.slug
+    if filters.category:
+        if not ProductCategory.objects.filter(slug=filters.category).exists():
+            raise ValidationError(
+                {"category": f"No product category with slug '{filters.category}'."}
+            )
+        components = components.filter(category__slug=filters.category)
+        scope["category"] = filters.category
+    if filters.component:
+        if not Component.objects.filter(slug=filters.component).exists():
+            raise ValidationError({"component": f"No component with slug '{filters.component}'."})
+        components = components.filter(slug=filters.component)
+        scope["component"] = filters.component
+    found = reports.build(period, components, organization=organization, scope=scope)
+    return exports.as_json(found)
+
+
+# --- exclusions ------------------------------------------------------------------------------
+
+
+class ExclusionIn(Schema):
+    reason: str = Field(description=" | ".join(ExclusionReason.values))
+    starts_at: datetime
+    ends_at: datetime
+    components: list[str] = Field(default_factory=list, description="slugs; empty: every component")
+    description: str = ""
+    ref: str = Field("", max_length=64)
+
+
+class ExclusionPatch(Schema):
+    reason: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    components: list[str] | None = None
+    description: str | None = None
+    ref: str | None = Field(None, max_length=64)
+
+
+class ExclusionOut(Schema):
+    id: int
+    reason: str
+    starts_at: datetime
+    ends_at: datetime
+    components: list[str] = Field(description="slugs; empty: every component")
+    applies_to_all: bool
+    description: str
+    ref: str
+    created_by: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_components(obj):
+        return [c.slug for c in obj.components.all()]
+
+    @staticmethod
+    def resolve_applies_to_all(obj):
+        return not obj.components.all()
+
+
+class ExclusionFilter(Schema):
+    period: str | None = Field(None, description="only those overlapping this period (UTC)")
+    start: date | None = None
+    end: date | None = None
+    reason: str | None = None
+
+
+def _components(slugs: list[str]) -> list[Component]:
+    found = list(Component.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {c.slug for c in found})
+    if missing:
+        raise ValidationError({"components": f"No component with slug {', '.join(missing)}."})
+    return found
+
+
+def _exclusions():
+    return Exclusion.objects.prefetch_related("components")
+
+
+@router.get("/availability/exclusions", response=list[ExclusionOut])
+def list_exclusions(request, filters: Query[ExclusionFilter]):
+    require(request, Role.VIEWER)
+    rows = _exclusions()
+    if filters.period or filters.start or filters.end:
+        bounds = requested_period(filters.dict()).bounds("UTC")
+        rows = rows.filter(starts_at__lt=bounds.end, ends_at__gt=bounds.start)
+    if filters.reason:
+        rows = rows.filter(reason=filters.reason)
+    return rows
+
+
+@router.get("/availability/exclusions/{exclusion_id}", response=ExclusionOut)
+def get_exclusion(request, exclusion_id: int):
+    require(request, Role.VIEWER)
+    return get_object_or_404(_exclusions(), pk=exclusion_id)
+
+
+@router.post("/availability/exclusions", response={201: ExclusionOut})
+def create_exclusion(request, payload: ExclusionIn):
+    """Record time not counted against the SLA; the creation is written to the record."""
+    require(request, Role.COMMUNICATOR)
+    data = payload.dict()
+    components = _components(data.pop("components"))
+    exclusion = services.save_exclusion(Exclusion(**data), components, actor=actor(request))
+    return Status(201, _exclusions().get(pk=exclusion.pk))
+
+
+@router.patch("/availability/exclusions/{exclusion_id}", response=ExclusionOut)
+def update_exclusion(request, exclusion_id: int, payload: ExclusionPatch):
+    require(request, Role.COMMUNICATOR)
+    exclusion = get_object_or_404(Exclusion, pk=exclusion_id)
+    data = payload.dict(exclude_unset=True)
+    slugs = data.pop("components", None)
+    components = None if slugs is None else _components(slugs)
+    for name, value in data.items():
+        if value is None:
+            raise ValidationError({name: "This field cannot be null."})
+        setattr(exclusion, name, value)
+    services.save_exclusion(exclusion, components, actor=actor(request))
+    return _exclusions().get(pk=exclusion.pk)
+
+
+@router.delete("/availability/exclusions/{exclusion_id}", response={204: None})
+def delete_exclusion(request, exclusion_id: int):
+    require(request, Role.COMMUNICATOR)
+    services.delete_exclusion(get_object_or_404(Exclusion, pk=exclusion_id), actor=actor(request))
+    return Status(204, None)

@@ -10,10 +10,13 @@ forgets its copy at commit, so an operator always sees their own change.
 import functools
 import hashlib
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
 from .models import PageVersion
@@ -35,11 +38,13 @@ def public_cached(view=None, *, cors: bool = False):
                 return view(request, *args, **kwargs)
             version, changed_at = current_version()
             # The change time joins the counter so a restored or recreated database never
-            # meets pages cached under the same number.
-            state = f"{version}:{changed_at.timestamp()}"
+            # meets pages cached under the same number; the provider's date joins them so the
+            # uptime bars move on to a new day at midnight even when nothing else changed.
+            day_start = _provider_day_start()
+            state = f"{version}:{changed_at.timestamp()}:{day_start.date().isoformat()}"
             key = request.get_full_path()
             etag = _etag(state, key)
-            last_modified = int(changed_at.timestamp())
+            last_modified = int(max(changed_at, day_start).timestamp())
             if _not_modified(request, etag, last_modified):
                 response = HttpResponseNotModified()
             else:
@@ -60,6 +65,12 @@ def public_cached(view=None, *, cors: bool = False):
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _provider_day_start() -> datetime:
+    """Midnight of today in the provider's time zone."""
+    now = timezone.localtime(timezone.now(), ZoneInfo(settings.PROVIDER_TIME_ZONE))
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 _remembered: dict[str, object] = {"read_at": float("-inf"), "value": None}

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from forewarn.availability.bars import uptime_bars
 from forewarn.catalog.models import ComponentStatus
 
 from . import summary
@@ -13,9 +14,11 @@ from .caching import current_version, public_cached
 @public_cached
 def index(request):
     groups, ungrouped = summary.public_groups_and_components()
-    statuses = [c.status for g in groups for c in g.public_components] + [
-        c.status for c in ungrouped
-    ]
+    components = [c for g in groups for c in g.public_components] + ungrouped
+    statuses = [c.status for c in components]
+    uptime = uptime_bars(components)
+    for component in components:
+        component.uptime = uptime.get(component.pk)
     _, changed_at = current_version()
     context = {
         "status": summary.page_status(statuses),
