@@ -17,7 +17,9 @@ import sys
 
 # This file's folder holds bench/calendar.py, which would shadow the standard library:
 # drop it from the path before anything imports `calendar`.
-sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+sys.path = [
+    p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))
+]
 
 import argparse  # noqa: E402
 import json  # noqa: E402

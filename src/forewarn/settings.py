@@ -103,7 +103,8 @@ if os.environ.get("DATABASE_URL"):
     # Persistent connections in production; tests set DATABASE_CONN_MAX_AGE=0 so no thread keeps one open.
     DATABASES = {
         "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+            os.environ["DATABASE_URL"],
+            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         )
     }
 else:

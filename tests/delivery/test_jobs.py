@@ -16,7 +16,10 @@ def test_unconfirmed_subscribers_are_purged_after_30_days_at_most_hourly(db):
     jobs._last_purge["at"] = float("-inf")
 
     jobs.purge_unconfirmed_subscribers()
-    assert sorted(Subscriber.objects.values_list("address", flat=True)) == ["fresh@example.com", "kept@example.com"]
+    assert sorted(Subscriber.objects.values_list("address", flat=True)) == [
+        "fresh@example.com",
+        "kept@example.com",
+    ]
 
     Subscriber.objects.create(address="stale2@example.com", created_at=old)
     jobs.purge_unconfirmed_subscribers()  # within the hour: nothing runs
