@@ -1,11 +1,9 @@
 """Changing calendars: validate, save and record in one transaction."""
 
-import datetime as dt
-
-from django.db import models, transaction
-from django.forms.models import model_to_dict
+from django.db import transaction
 
 from forewarn.record import services as record
+from forewarn.record.services import changes, snapshot
 
 from .models import Calendar
 
@@ -21,28 +19,6 @@ EDITABLE = (
     "business_day_minutes",
     "source",
 )
-
-
-def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict:
-    """The values of `fields` as JSON can keep them (durations in minutes, instants as ISO)."""
-    values = model_to_dict(obj, fields=fields)
-    for field, value in values.items():
-        if isinstance(value, dt.timedelta):
-            values[field] = value.total_seconds() / 60
-        elif isinstance(value, dt.date | dt.datetime | dt.time):
-            values[field] = value.isoformat()
-        elif isinstance(value, models.Model):
-            values[field] = str(value.pk)
-    return values
-
-
-def changes(before: dict, after: dict) -> dict:
-    """{field: {"from": old, "to": new}} for every field whose value differs."""
-    return {
-        field: {"from": before.get(field), "to": value}
-        for field, value in after.items()
-        if before.get(field) != value
-    }
 
 
 @transaction.atomic

@@ -5,8 +5,8 @@ from django.db import transaction
 
 from forewarn.calendars import services as calendar_services
 from forewarn.calendars.models import Calendar
-from forewarn.calendars.services import changes, snapshot
 from forewarn.record import services as record
+from forewarn.record.services import changes, snapshot
 
 from .models import Policy, WorkType
 from .presets import CALENDAR_PRESETS, PRESETS

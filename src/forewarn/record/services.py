@@ -1,8 +1,10 @@
 """Append to the system of record; the only way events are written."""
 
+import datetime as dt
 from datetime import datetime
 
 from django.db import models
+from django.forms.models import model_to_dict
 
 from .models import Event
 
@@ -38,3 +40,25 @@ def actor_name(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return "system"
     return user.get_username()
+
+
+def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict:
+    """The values of `fields` as JSON can keep them (durations in minutes, instants as ISO)."""
+    values = model_to_dict(obj, fields=fields)
+    for field, value in values.items():
+        if isinstance(value, dt.timedelta):
+            values[field] = value.total_seconds() / 60
+        elif isinstance(value, dt.date | dt.datetime | dt.time):
+            values[field] = value.isoformat()
+        elif isinstance(value, models.Model):
+            values[field] = str(value.pk)
+    return values
+
+
+def changes(before: dict, after: dict) -> dict:
+    """{field: {"from": old, "to": new}} for every field whose value differs."""
+    return {
+        field: {"from": before.get(field), "to": value}
+        for field, value in after.items()
+        if before.get(field) != value
+    }
