@@ -209,3 +209,30 @@ def test_me_reports_the_role(api_as):
         "username": "communicator-user",
         "role": "communicator",
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/components/trunk-a", {"members": None}, "members"),
+        ("/api/v1/components/trunk-a", {"is_beta": None}, "is_beta"),
+        ("/api/v1/organizations/acme", {"components": None}, "components"),
+        ("/api/v1/organizations/acme", {"name": None}, "name"),
+    ],
+)
+def test_explicit_null_for_a_field_that_cannot_be_empty_is_a_422(
+    admin_api, voice, path, body, field
+):
+    Organization.objects.create(slug="acme", name="Acme")
+    response = admin_api.patch(path, body)
+    assert response.status_code == 422
+    assert (
+        response.json()["message"]
+        == f"{field}: may not be null; omit the field to leave it unchanged."
+    )
+
+
+def test_null_clears_a_nullable_reference(admin_api, voice):
+    response = admin_api.patch("/api/v1/components/trunk-a", {"group": None})
+    assert response.status_code == 200
+    assert response.json()["group"] is None

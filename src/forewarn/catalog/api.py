@@ -34,6 +34,16 @@ def _save(obj, **changes):
     return obj
 
 
+def _without_nulls(data: dict, required: tuple[str, ...]) -> dict:
+    """Refuse an explicit null for a field that cannot be empty (PATCH: omit a field to keep it)."""
+    nulls = [field for field in required if field in data and data[field] is None]
+    if nulls:
+        raise ValidationError(
+            {field: "may not be null; omit the field to leave it unchanged." for field in nulls}
+        )
+    return data
+
+
 def _by_slug(model, slug: str | None, field: str):
     if slug is None:
         return None
@@ -84,7 +94,10 @@ def create_group(request, payload: GroupIn):
 def update_group(request, group_id: str, payload: GroupPatch):
     require(request, Role.ADMIN)
     group = get_object_or_404(ComponentGroup, public_id=group_id)
-    return _save(group, **payload.dict(exclude_unset=True))
+    data = _without_nulls(
+        payload.dict(exclude_unset=True), ("name", "description", "position", "visibility")
+    )
+    return _save(group, **data)
 
 
 # --- components -------------------------------------------------------------
@@ -240,7 +253,19 @@ def update_component(request, slug: str, payload: ComponentPatch):
     require(request, Role.ADMIN)
     with transaction.atomic():
         component = get_object_or_404(Component.objects.select_for_update(), slug=slug)
-        members = _component_fields(component, payload.dict(exclude_unset=True))
+        data = _without_nulls(
+            payload.dict(exclude_unset=True),
+            (
+                "name",
+                "description",
+                "position",
+                "visibility",
+                "is_beta",
+                "is_third_party",
+                "members",
+            ),
+        )
+        members = _component_fields(component, data)
         _save(component)
         if members is not None:
             component.members.set(members)
@@ -309,7 +334,11 @@ def create_category(request, payload: CategoryIn):
 @router.patch("/categories/{slug}", response=CategoryOut)
 def update_category(request, slug: str, payload: CategoryPatch):
     require(request, Role.ADMIN)
-    return _save(get_object_or_404(ProductCategory, slug=slug), **payload.dict(exclude_unset=True))
+    data = _without_nulls(
+        payload.dict(exclude_unset=True),
+        ("name", "target_pct", "period", "time_zone", "partial_outage_weight"),
+    )
+    return _save(get_object_or_404(ProductCategory, slug=slug), **data)
 
 
 class PeakRange(Schema):
@@ -471,7 +500,10 @@ def update_organization(request, slug: str, payload: OrganizationPatch):
     require(request, Role.ADMIN)
     with transaction.atomic():
         org = get_object_or_404(Organization.objects.select_for_update(), slug=slug)
-        components = _organization_fields(org, payload.dict(exclude_unset=True))
+        data = _without_nulls(
+            payload.dict(exclude_unset=True), ("name", "plan", "licences", "components")
+        )
+        components = _organization_fields(org, data)
         _save(org)
         if components is not None:
             org.components.set(components)
