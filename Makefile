@@ -48,6 +48,7 @@ bench: venv
 	$(BIN)/python bench/calendar.py
 	$(BIN)/python bench/availability.py
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/statuspage.py
 
 clean:
 	rm -rf $(VENV) var
