@@ -236,3 +236,47 @@ def test_null_clears_a_nullable_reference(admin_api, voice):
     response = admin_api.patch("/api/v1/components/trunk-a", {"group": None})
     assert response.status_code == 200
     assert response.json()["group"] is None
+
+
+def test_every_catalog_item_can_be_read_on_its_own(admin_api, voice):
+    from forewarn.catalog.models import AuthorizedContact, ProductCategory, Region
+
+    ProductCategory.objects.create(slug="voice", name="Voice", target_pct="99.99")
+    Region.objects.create(slug="eu", name="EU", time_zone="Europe/Amsterdam")
+    org = Organization.objects.create(slug="acme", name="Acme")
+    contact = AuthorizedContact.objects.create(
+        organization=org, name="Anna", email="anna@acme.example"
+    )
+
+    assert admin_api.get(f"/api/v1/component-groups/{voice.public_id}").json()["name"] == "Voice"
+    assert admin_api.get("/api/v1/categories/voice").json()["target_pct"] == "99.9900"
+    assert admin_api.get("/api/v1/regions/eu").json()["time_zone"] == "Europe/Amsterdam"
+    assert admin_api.get(f"/api/v1/contacts/{contact.pk}").json()["email"] == "anna@acme.example"
+    assert admin_api.get("/api/v1/regions/nowhere").status_code == 404
+
+
+def test_admin_updates_a_region_and_bad_input_changes_nothing(admin_api, db):
+    from forewarn.catalog.models import Region
+
+    Region.objects.create(slug="eu", name="EU", time_zone="Europe/Amsterdam")
+    peak = [{"weekday": 0, "start": "08:00", "end": "20:00"}]
+    response = admin_api.patch("/api/v1/regions/eu", {"name": "Europe", "peak_hours": peak})
+    assert response.status_code == 200
+    assert (response.json()["name"], response.json()["peak_hours"]) == ("Europe", peak)
+
+    backwards = admin_api.patch(
+        "/api/v1/regions/eu", {"peak_hours": [{"weekday": 0, "start": "20:00", "end": "08:00"}]}
+    )
+    assert backwards.status_code == 422
+    assert backwards.json()["message"] == "peak_hours: Range 20:00–08:00 ends before it starts."
+    unknown = admin_api.patch("/api/v1/regions/eu", {"calendar": "mars"})
+    assert unknown.status_code == 422
+    assert Region.objects.get(slug="eu").peak_hours == peak
+    assert Region.objects.get(slug="eu").calendar is None
+
+
+def test_viewer_may_not_update_a_region(viewer_api, db):
+    from forewarn.catalog.models import Region
+
+    Region.objects.create(slug="eu", name="EU", time_zone="Europe/Amsterdam")
+    assert viewer_api.patch("/api/v1/regions/eu", {"name": "x"}).status_code == 403

@@ -91,10 +91,12 @@ def _mount() -> None:
     from forewarn.availability.api import router as availability_router
     from forewarn.calendars.api import router as calendars_router
     from forewarn.catalog.api import router as catalog_router
+    from forewarn.catalog.api_contracts import router as contracts_router
     from forewarn.delivery.api import router as delivery_router
     from forewarn.policies.api import router as policies_router
 
     api.add_router("/", catalog_router)
+    api.add_router("/", contracts_router)
     api.add_router("/", calendars_router)
     api.add_router("/", policies_router)
     api.add_router("/", delivery_router)
