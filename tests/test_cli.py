@@ -46,3 +46,25 @@ def test_token_create_for_an_unknown_user_fails_clearly(tmp_path):
     result = _forewarn("token", "create", "nobody", **env)
     assert result.returncode != 0
     assert "No user named 'nobody'." in result.stderr
+
+
+def test_a_documented_production_configuration_passes_the_deploy_check(tmp_path):
+    production = {
+        "FOREWARN_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "x" * 64 + "production-secret-with-enough-variety-0123456789",
+        "FOREWARN_SITE_URL": "https://status.example.com",
+        "ALLOWED_HOSTS": "status.example.com",
+        "FOREWARN_TLS_PROXY": "1",
+        "FOREWARN_HSTS_SECONDS": "3600",
+        "EMAIL_HOST": "smtp.example.com",
+    }
+    result = _forewarn("check", "--deploy", "--fail-level", "WARNING", **production)
+    # Subdomains and preload lists are the operator's call (security.W005, W021).
+    problems = [line for line in result.stderr.splitlines() if line.startswith("?: (")]
+    assert [p.split(")")[0] for p in problems] == ["?: (security.W005", "?: (security.W021"]
+
+
+def test_the_deploy_check_refuses_captured_mail_in_production(tmp_path):
+    result = _forewarn("check", "--deploy", FOREWARN_DATA_DIR=str(tmp_path), SECRET_KEY="y" * 64)
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr

@@ -46,6 +46,19 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 SITE_URL = os.environ.get("FOREWARN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if SITE_URL not in CSRF_TRUSTED_ORIGINS:
+    CSRF_TRUSTED_ORIGINS.append(SITE_URL)  # the console's forms post from the public address
+
+# Served over https: cookies only travel encrypted. Behind a TLS-terminating proxy, set
+# FOREWARN_TLS_PROXY=1 so Django trusts X-Forwarded-Proto and redirects plain http
+# (health checks excepted); FOREWARN_HSTS_SECONDS turns on Strict-Transport-Security.
+if SITE_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+if _env_bool("FOREWARN_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("FOREWARN_HSTS_SECONDS", "0"))
 PAGE_NAME = os.environ.get("FOREWARN_PAGE_NAME", "Forewarn Demo Cloud")
 PROVIDER_TIME_ZONE = os.environ.get("FOREWARN_TIME_ZONE", "Europe/Amsterdam")
 
