@@ -209,7 +209,8 @@ def test_a_tampered_confirmation_token_is_refused(components):
     head, stamp, signature = token.split(":")
     other_first = "3" if head[0] == "2" else "2"  # another row's id, never the real one
     forged_for_other_row = other_first + head[1:] + ":" + stamp + ":" + signature
-    for bad in [token[:-2] + "xx", forged_for_other_row, "", "1-abc"]:
+    tampered = token[:-2] + ("yy" if token.endswith("xx") else "xx")
+    for bad in [tampered, forged_for_other_row, "", "1-abc"]:
         with pytest.raises(InvalidLink, match="not valid"):
             subscriptions.confirm(bad)
     assert subscriber("ann@example.com").confirmed_at is None
@@ -445,7 +446,8 @@ def test_bad_links_are_refused_without_changing_anything(components):
     subscriptions.subscribe("ann@example.com")
     ann = subscriber("ann@example.com")
     client = Client()
-    forged = tokens.unsubscribe_token(ann)[:-1] + "0"
+    real = tokens.unsubscribe_token(ann)
+    forged = real[:-1] + ("1" if real[-1] == "0" else "0")  # never the real token
     assert client.get(f"/unsubscribe/{forged}").status_code == 404
     one_click = client.post(f"/unsubscribe/{forged}", {"List-Unsubscribe": "One-Click"})
     assert one_click.status_code == 404
