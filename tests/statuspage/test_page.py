@@ -187,3 +187,14 @@ def test_a_new_day_gives_a_new_etag_so_the_uptime_bars_move_on(client, catalog, 
         assert after.status_code == 200
         assert after["ETag"] != before["ETag"]
         assert after["Last-Modified"] == "Tue, 24 Nov 2026 23:00:00 GMT"
+
+
+def test_beta_components_are_marked_as_outside_the_commitment(client, catalog):
+    catalog["whatsapp"].is_beta = True
+    catalog["whatsapp"].save()
+    html = client.get("/").content.decode()
+    assert (
+        'WhatsApp <abbr class="tag" title="Early access: not covered by the availability commitment">Beta</abbr>'
+        in html
+    )
+    assert html.count(">Beta</abbr>") == 1
