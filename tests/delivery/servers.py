@@ -53,6 +53,15 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+def _message_id(content: bytes) -> str:
+    """The Message-ID header of a raw message (empty when it has none)."""
+    head = content.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    for line in head.splitlines():
+        if line.lower().startswith(b"message-id:"):
+            return line.split(b":", 1)[1].strip().decode(errors="replace")
+    return ""
+
+
 class SmtpSink:
     """An SMTP server that keeps (or only counts) what it accepts; can go down and come back on its port."""
 
@@ -62,6 +71,8 @@ class SmtpSink:
         self.lock = threading.Lock()
         self.messages: list[tuple[str, list[str], bytes]] = []
         self.per_recipient: Counter = Counter()
+        # address -> the distinct Message-IDs it received (a re-sent copy has the same one)
+        self.message_ids: dict[str, set[str]] = {}
         self.count = 0
         self.first_at: float | None = None
         self.last_at: float | None = None
@@ -77,8 +88,10 @@ class SmtpSink:
             self.count += 1
             self.first_at = self.first_at or now
             self.last_at = now
+            message_id = _message_id(content)
             for address in rcpt_tos:
                 self.per_recipient[address.lower()] += 1
+                self.message_ids.setdefault(address.lower(), set()).add(message_id)
             if self.keep_messages:
                 self.messages.append((mail_from, rcpt_tos, content))
 
@@ -126,6 +139,7 @@ class SmtpSink:
         with self.lock:
             self.messages.clear()
             self.per_recipient.clear()
+            self.message_ids.clear()
             self.count, self.first_at, self.last_at, self.connections = 0, None, None, 0
 
     def stats(self) -> dict:

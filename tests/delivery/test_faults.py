@@ -175,6 +175,13 @@ def test_a_worker_killed_mid_fan_out_loses_nothing_and_repeats_nothing(smtp_sink
         f" {replayed} recorded from the journal, {taken_over} claims taken over"
     )
     assert lost == 0
+    # Every recipient got exactly one message: any extra copy is the same message (same
+    # Message-ID, which mail clients collapse), re-sent because the worker died between the
+    # server accepting it and the worker reading that reply: at most one per sending thread.
+    assert {
+        address: len(ids) for address, ids in smtp_sink.message_ids.items() if len(ids) != 1
+    } == {}
+    assert all(ids != {""} for ids in smtp_sink.message_ids.values())
     assert duplicates <= WORKER_THREADS
     sent = database.scalar(
         f"SELECT COUNT(*) FROM delivery_delivery WHERE notice_id = {notice.pk} AND status = 'sent'"
