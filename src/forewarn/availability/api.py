@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from forewarn.api.auth import actor, require
 from forewarn.catalog.models import Component, Organization, ProductCategory, Role
+from forewarn.catalog.services import components_by_slug
 
 from . import exports, reports, services
 from .models import Exclusion, ExclusionReason
@@ -104,14 +105,6 @@ class ExclusionFilter(Schema):
     reason: str | None = None
 
 
-def _components(slugs: list[str]) -> list[Component]:
-    found = list(Component.objects.filter(slug__in=slugs))
-    missing = sorted(set(slugs) - {c.slug for c in found})
-    if missing:
-        raise ValidationError({"components": f"No component with slug {', '.join(missing)}."})
-    return found
-
-
 def _exclusions():
     return Exclusion.objects.prefetch_related("components")
 
@@ -139,7 +132,7 @@ def create_exclusion(request, payload: ExclusionIn):
     """Record time not counted against the SLA; the creation is written to the record."""
     require(request, Role.COMMUNICATOR)
     data = payload.dict()
-    components = _components(data.pop("components"))
+    components = components_by_slug(data.pop("components"))
     exclusion = services.save_exclusion(Exclusion(**data), components, actor=actor(request))
     return Status(201, _exclusions().get(pk=exclusion.pk))
 
@@ -150,7 +143,7 @@ def update_exclusion(request, exclusion_id: int, payload: ExclusionPatch):
     exclusion = get_object_or_404(Exclusion, pk=exclusion_id)
     data = payload.dict(exclude_unset=True)
     slugs = data.pop("components", None)
-    components = None if slugs is None else _components(slugs)
+    components = None if slugs is None else components_by_slug(slugs)
     for name, value in data.items():
         if value is None:
             raise ValidationError({name: "This field cannot be null."})

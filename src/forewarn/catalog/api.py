@@ -202,10 +202,7 @@ def _component_fields(component: Component, data: dict) -> list[Component] | Non
     members = None
     if "members" in data:
         slugs = data.pop("members")
-        members = list(Component.objects.filter(slug__in=slugs))
-        missing = sorted(set(slugs) - {m.slug for m in members})
-        if missing:
-            raise ValidationError({"members": f"No component with slug {', '.join(missing)}."})
+        members = services.components_by_slug(slugs, field="members")
         if component.slug in slugs:
             raise ValidationError({"members": "A component cannot be its own member."})
     for field, value in data.items():

@@ -11,7 +11,8 @@ from forewarn.api.auth import require
 from forewarn.calendars.models import Calendar
 
 from .api import _by_slug, _save, _without_nulls
-from .models import AuthorizedContact, Component, Organization, ProductCategory, Region, Role
+from .models import AuthorizedContact, Organization, ProductCategory, Region, Role
+from .services import components_by_slug
 
 router = Router(tags=["catalog"])
 
@@ -212,11 +213,7 @@ def _organization_fields(org: Organization, data: dict):
         org.region = _by_slug(Region, data.pop("region"), "region")
     components = None
     if "components" in data:
-        slugs = data.pop("components")
-        components = list(Component.objects.filter(slug__in=slugs))
-        missing = sorted(set(slugs) - {c.slug for c in components})
-        if missing:
-            raise ValidationError({"components": f"No component with slug {', '.join(missing)}."})
+        components = components_by_slug(data.pop("components"))
     for field, value in data.items():
         setattr(org, field, value)
     return components

@@ -81,3 +81,12 @@ def ensure_history(component: Component, at: datetime | None = None) -> None:
             started_at=at or component.created_at or timezone.now(),
             cause="created",
         )
+
+
+def components_by_slug(slugs: list[str], *, field: str = "components") -> list[Component]:
+    """The components named by ``slugs``; a ValidationError on ``field`` names any that do not exist."""
+    found = list(Component.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {c.slug for c in found})
+    if missing:
+        raise ValidationError({field: f"No component with slug {', '.join(missing)}."})
+    return found

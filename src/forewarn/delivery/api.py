@@ -16,20 +16,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from forewarn.api.auth import actor, require
-from forewarn.catalog.models import Component, Role
+from forewarn.catalog.models import Role
+from forewarn.catalog.services import components_by_slug
 
 from . import operators, subscriptions
 from .models import Channel, Delivery, DeliveryStatus, Notice, Subscriber
 
 router = Router(tags=["delivery"])
-
-
-def _components(slugs: list[str]) -> list[Component]:
-    found = list(Component.objects.filter(slug__in=slugs))
-    missing = sorted(set(slugs) - {c.slug for c in found})
-    if missing:
-        raise ValidationError({"components": f"No component with slug {', '.join(missing)}."})
-    return found
 
 
 # --- subscribers ------------------------------------------------------------
@@ -119,7 +112,7 @@ def add_subscriber(request, payload: SubscriberIn):
     require(request, Role.ADMIN)
     subscriber, created = operators.add_email_subscriber(
         payload.email,
-        components=_components(payload.components),
+        components=components_by_slug(payload.components),
         time_zone=payload.time_zone,
         confirmed=payload.confirmed,
         reason=payload.reason,
@@ -182,7 +175,7 @@ def add_webhook(request, payload: WebhookIn):
         payload.url,
         owner_email=payload.owner_email,
         channel=payload.channel,
-        components=_components(payload.components),
+        components=components_by_slug(payload.components),
         actor=actor(request),
     )
     return Status(201, subscriber)
