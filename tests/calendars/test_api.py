@@ -277,3 +277,13 @@ def test_unknown_calendar_page_is_404(viewer_api, calendars):
     response = viewer_api.get("/api/v1/calendars/mars")
     assert response.status_code == 404
     assert response.json()["message"] == "No calendar 'mars'."
+
+
+def test_null_in_a_calendar_patch_is_refused_and_changes_nothing(admin_api, calendars):
+    response = admin_api.patch("/api/v1/calendars/nl-business", {"time_zone": None})
+    assert response.status_code == 422
+    assert (
+        response.json()["message"]
+        == "time_zone: may not be null; omit the field to leave it unchanged."
+    )
+    assert Calendar.objects.get(slug="nl-business").time_zone == "Europe/Amsterdam"

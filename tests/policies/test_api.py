@@ -486,3 +486,21 @@ def test_odd_instants_are_never_a_server_error(viewer_api, catalog, instant):
                 "business_hours",
                 "calendar",
             }
+
+
+def test_null_in_a_policy_patch_is_refused_and_changes_nothing(admin_api, presets):
+    response = admin_api.patch("/api/v1/policies/seed-000", {"calendar": None})
+    assert response.status_code == 422
+    assert (
+        response.json()["message"]
+        == "calendar: may not be null; omit the field to leave it unchanged."
+    )
+    response = admin_api.patch(
+        "/api/v1/policies/seed-000/work-types/service-update", {"notice_amount": None}
+    )
+    assert response.status_code == 422
+    assert (
+        response.json()["message"]
+        == "notice_amount: may not be null; omit the field to leave it unchanged."
+    )
+    assert admin_api.get("/api/v1/policies/seed-000").json()["calendar"] == "nl-business"

@@ -17,6 +17,7 @@ from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from forewarn.api.auth import actor, require
+from forewarn.api.validation import refuse_nulls
 from forewarn.catalog.models import Role
 
 from . import services
@@ -173,9 +174,7 @@ def get_calendar(request, slug: str):
 def update_calendar(request, slug: str, payload: CalendarPatch):
     require(request, Role.ADMIN)
     calendar = calendar_or_404(slug)
-    for field, value in payload.dict(exclude_unset=True).items():
-        if value is None:
-            raise ValidationError({field: "Give a value, not null."})
+    for field, value in refuse_nulls(payload.dict(exclude_unset=True)).items():
         setattr(calendar, field, value)
     return services.save_calendar(calendar, actor=actor(request))
 

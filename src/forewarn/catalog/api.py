@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from forewarn.api.auth import actor, require
+from forewarn.api.validation import refuse_nulls
 
 from . import services
 from .models import (
@@ -30,16 +31,6 @@ def _save(obj, **changes):
     obj.full_clean()
     obj.save()
     return obj
-
-
-def _without_nulls(data: dict, required: tuple[str, ...]) -> dict:
-    """Refuse an explicit null for a field that cannot be empty (PATCH: omit a field to keep it)."""
-    nulls = [field for field in required if field in data and data[field] is None]
-    if nulls:
-        raise ValidationError(
-            {field: "may not be null; omit the field to leave it unchanged." for field in nulls}
-        )
-    return data
 
 
 def _by_slug(model, slug: str | None, field: str):
@@ -98,7 +89,7 @@ def create_group(request, payload: GroupIn):
 def update_group(request, group_id: str, payload: GroupPatch):
     require(request, Role.ADMIN)
     group = get_object_or_404(ComponentGroup, public_id=group_id)
-    data = _without_nulls(
+    data = refuse_nulls(
         payload.dict(exclude_unset=True), ("name", "description", "position", "visibility")
     )
     return _save(group, **data)
@@ -254,7 +245,7 @@ def update_component(request, slug: str, payload: ComponentPatch):
     require(request, Role.ADMIN)
     with transaction.atomic():
         component = get_object_or_404(Component.objects.select_for_update(), slug=slug)
-        data = _without_nulls(
+        data = refuse_nulls(
             payload.dict(exclude_unset=True),
             (
                 "name",

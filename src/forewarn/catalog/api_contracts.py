@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from forewarn.api.auth import require
+from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.models import Calendar
 
-from .api import _by_slug, _save, _without_nulls
+from .api import _by_slug, _save
 from .models import AuthorizedContact, Organization, ProductCategory, Region, Role
 from .services import components_by_slug
 
@@ -67,7 +68,7 @@ def create_category(request, payload: CategoryIn):
 @router.patch("/categories/{slug}", response=CategoryOut)
 def update_category(request, slug: str, payload: CategoryPatch):
     require(request, Role.ADMIN)
-    data = _without_nulls(
+    data = refuse_nulls(
         payload.dict(exclude_unset=True),
         ("name", "target_pct", "period", "time_zone", "partial_outage_weight"),
     )
@@ -136,7 +137,7 @@ def create_region(request, payload: RegionIn):
 def update_region(request, slug: str, payload: RegionPatch):
     require(request, Role.ADMIN)
     region = get_object_or_404(Region, slug=slug)
-    data = _without_nulls(payload.dict(exclude_unset=True), ("name", "time_zone", "peak_hours"))
+    data = refuse_nulls(payload.dict(exclude_unset=True), ("name", "time_zone", "peak_hours"))
     if "peak_hours" in data:
         _check_ranges(data["peak_hours"])
     if "calendar" in data:
@@ -252,7 +253,7 @@ def update_organization(request, slug: str, payload: OrganizationPatch):
     require(request, Role.ADMIN)
     with transaction.atomic():
         org = get_object_or_404(Organization.objects.select_for_update(), slug=slug)
-        data = _without_nulls(
+        data = refuse_nulls(
             payload.dict(exclude_unset=True), ("name", "plan", "licences", "components")
         )
         components = _organization_fields(org, data)

@@ -10,6 +10,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from forewarn.api.auth import actor, require
+from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.api import ErrorOut, Instant, calendar_or_422
 from forewarn.catalog.models import Role
 
@@ -90,9 +91,7 @@ def _apply_work_type(work_type: WorkType, data: dict) -> WorkType:
     if "default_duration_minutes" in data:
         minutes = data.pop("default_duration_minutes")
         work_type.default_duration = None if minutes is None else dt.timedelta(minutes=minutes)
-    for field, value in data.items():
-        if value is None:
-            raise ValidationError({field: "Give a value, not null."})
+    for field, value in refuse_nulls(data).items():
         setattr(work_type, field, value)
     return work_type
 
@@ -193,10 +192,7 @@ def update_policy(request, slug: str, payload: PolicyPatch):
     """Change a policy (admin); the change is recorded with the fields that changed."""
     require(request, Role.ADMIN)
     policy = _policy_or_404(slug)
-    data = payload.dict(exclude_unset=True)
-    for field, value in data.items():
-        if value is None:
-            raise ValidationError({field: "Give a value, not null."})
+    for field, value in refuse_nulls(payload.dict(exclude_unset=True)).items():
         setattr(policy, field, calendar_or_422(value) if field == "calendar" else value)
     services.save_policy(policy, actor=actor(request))
     return _policy_or_404(slug)
