@@ -198,3 +198,12 @@ def test_beta_components_are_marked_as_outside_the_commitment(client, catalog):
         in html
     )
     assert html.count(">Beta</abbr>") == 1
+
+
+def test_one_membership_change_bumps_the_page_version_once(catalog):
+    from forewarn.statuspage.models import PageVersion
+
+    before, _ = PageVersion.current()
+    catalog["sip"].members.add(catalog["sms"])
+    after, _ = PageVersion.current()
+    assert after == before + 1

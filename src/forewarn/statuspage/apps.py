@@ -4,8 +4,10 @@ from django.apps import AppConfig
 PAGE_APPS = {"catalog", "incidents", "planned", "releases"}
 
 
-def invalidate_page(sender, **kwargs) -> None:
+def invalidate_page(sender, action: str = "", **kwargs) -> None:
     """Bump the page version when a row the page may show is written (in the same transaction)."""
+    if action.startswith("pre_"):  # m2m_changed also fires before the change; once after is enough
+        return
     if sender._meta.app_label in PAGE_APPS:
         from .models import PageVersion
 
