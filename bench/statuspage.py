@@ -31,6 +31,8 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 
+from forewarn.ops.serving import gunicorn_command  # noqa: E402
+
 # This file's folder holds bench/calendar.py, which would shadow the standard library.
 sys.path = [
     p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))
@@ -84,18 +86,9 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "forewarn.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(options.workers),
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_command(
+                f"127.0.0.1:{port}", workers=options.workers, options=("--log-level", "warning")
+            ),
             env=env,
         )
         try:

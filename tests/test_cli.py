@@ -68,3 +68,44 @@ def test_the_deploy_check_refuses_captured_mail_in_production(tmp_path):
     result = _forewarn("check", "--deploy", FOREWARN_DATA_DIR=str(tmp_path), SECRET_KEY="y" * 64)
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+def test_forewarn_web_serves_the_product_under_gunicorn(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+        "FOREWARN_DATA_DIR": str(tmp_path)
+    }
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "forewarn.cli",
+            "web",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "forewarn web did not answer within 30 s"
+                time.sleep(0.2)
+        assert body == b"ok\n"
+    finally:
+        web.terminate()
+        web.wait(timeout=30)

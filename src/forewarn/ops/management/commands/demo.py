@@ -2,7 +2,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import threading
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from forewarn.ops.management.commands.worker import run_worker
+from forewarn.ops.serving import gunicorn_command
 
 
 def ensure_admin() -> str:
@@ -65,22 +65,12 @@ class Command(BaseCommand):
             return
         env = os.environ | {"FOREWARN_DATA_DIR": str(settings.DATA_DIR), "PORT": str(port)}
         web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "forewarn.wsgi:application",
-                "--bind",
+            gunicorn_command(
                 f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "2",
-                "--graceful-timeout",
-                "5",
-                "--log-level",
-                "warning",
-            ],
+                workers=2,
+                threads=2,
+                options=("--graceful-timeout", "5", "--log-level", "warning"),
+            ),
             env=env,
         )
         stop = threading.Event()

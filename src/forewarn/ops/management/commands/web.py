@@ -3,6 +3,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from forewarn.ops.serving import gunicorn_command
+
 
 class Command(BaseCommand):
     help = "Run the production web process: gunicorn serving forewarn.wsgi (WSGI)."
@@ -19,20 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
 
     def handle(self, *args, bind, workers, threads, **options):
-        argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "forewarn.wsgi:application",
-            "--bind",
+        argv = gunicorn_command(
             bind,
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--access-logfile",
-            "-",
-            "--graceful-timeout",
-            "20",
-        ]
+            workers=workers,
+            threads=threads,
+            options=("--access-logfile", "-", "--graceful-timeout", "20"),
+        )
         os.execv(sys.executable, argv)
