@@ -10,7 +10,6 @@ admin.site.index_title = "Operations"
 
 urlpatterns = [
     # Domain pages first: each may add console pages under /console/<domain>/ before the admin's catch-all.
-    path("", include("forewarn.calendars.urls")),
     path("", include("forewarn.policies.urls")),
     path("", include("forewarn.delivery.urls")),
     path("", include("forewarn.availability.urls")),

@@ -5,20 +5,10 @@ from django.db import transaction
 from forewarn.record import services as record
 from forewarn.record.services import changes, snapshot
 
-from .models import Calendar
+from .models import DEFINITION_FIELDS, Calendar
 
-EDITABLE = (
-    "slug",
-    "name",
-    "time_zone",
-    "opening_hours",
-    "holiday_spec",
-    "added_dates",
-    "removed_dates",
-    "closures",
-    "business_day_minutes",
-    "source",
-)
+# What an operator edits and every change records: the identity, the definition, the source.
+EDITABLE = ("slug", "name", *DEFINITION_FIELDS, "source")
 
 
 @transaction.atomic

@@ -1,3 +1,0 @@
-"""Calendars pages (public and console)."""
-
-urlpatterns = []
