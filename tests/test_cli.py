@@ -109,3 +109,16 @@ def test_forewarn_web_serves_the_product_under_gunicorn(tmp_path):
     finally:
         web.terminate()
         web.wait(timeout=30)
+
+
+def test_a_revoked_token_no_longer_authenticates(db, django_user_model):
+    import io
+
+    from django.core.management import call_command
+
+    token, raw = ApiToken.issue(django_user_model.objects.create_user("ops"))
+    assert ApiToken.authenticate(raw).username == "ops"
+    out = io.StringIO()
+    call_command("token", "revoke", token.prefix, stdout=out)
+    assert out.getvalue() == "Revoked 1 token(s).\n"
+    assert ApiToken.authenticate(raw) is None
