@@ -175,12 +175,17 @@ def test_page_is_cacheable_by_proxies(client, catalog):
     assert response["Last-Modified"]
 
 
-def test_a_new_day_gives_a_new_etag_so_the_uptime_bars_move_on(client, catalog, settings):
+def test_a_new_day_gives_a_new_etag_so_the_uptime_bars_move_on(db, client, request, settings):
     import time_machine
 
     settings.PROVIDER_TIME_ZONE = "Europe/Amsterdam"
+    # The catalog (and with it the page's change time) is written on the travelled day, so the
+    # new day, not the real date the suite runs on, is what moves Last-Modified on.
+    with time_machine.travel("2026-11-24T09:00:00+00:00", tick=False):
+        request.getfixturevalue("catalog")
     with time_machine.travel("2026-11-24T22:30:00+00:00", tick=False):  # 23:30 in Amsterdam
         before = client.get("/")
+        assert before["Last-Modified"] == "Tue, 24 Nov 2026 09:00:00 GMT"
         assert client.get("/", headers={"If-None-Match": before["ETag"]}).status_code == 304
     with time_machine.travel("2026-11-24T23:30:00+00:00", tick=False):  # 00:30 the next day
         after = client.get("/", headers={"If-None-Match": before["ETag"]})
