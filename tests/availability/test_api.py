@@ -146,7 +146,7 @@ def test_communicator_and_admin_record_an_exclusion(api_as, seed001, role):
         ["sms-api"],
         f"{role}-user",
     )
-    event = Event.objects.get(kind="availability.exclusion_created")
+    event = Event.objects.get(kind="exclusion.created")
     assert (event.actor, event.subject_id, event.details["ref"]) == (
         f"{role}-user",
         str(created["id"]),
@@ -187,7 +187,7 @@ def test_bad_exclusions_change_nothing(api_as, seed001, change, status, message)
     assert response.status_code == status
     assert message in response.json()["message"]
     assert Exclusion.objects.count() == 1
-    assert not Event.objects.filter(kind__startswith="availability.").exists()
+    assert not Event.objects.filter(kind__startswith="exclusion.").exists()
 
 
 def test_changing_and_deleting_an_exclusion_are_recorded(api_as, seed001):
@@ -199,6 +199,6 @@ def test_changing_and_deleting_an_exclusion_are_recorded(api_as, seed001):
     assert (sms["excluded_minutes"], sms["unavailable_minutes"]) == (15, 15)
     assert api.delete(f"{EXCLUSIONS}/{pk}").status_code == 204
     assert list(
-        Event.objects.filter(kind__startswith="availability.").values_list("kind", flat=True)
-    ) == ["availability.exclusion_deleted", "availability.exclusion_changed"]
+        Event.objects.filter(kind__startswith="exclusion.").values_list("kind", flat=True)
+    ) == ["exclusion.deleted", "exclusion.changed"]
     assert api.get(f"{EXCLUSIONS}/{pk}").status_code == 404

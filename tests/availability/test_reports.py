@@ -349,7 +349,7 @@ def test_communicator_records_an_exclusion_in_the_console(client, seed001):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    event = Event.objects.get(kind="availability.exclusion_created")
+    event = Event.objects.get(kind="exclusion.created")
     assert (event.actor, event.details["reason"], event.details["components"]) == (
         "cora",
         "client_caused",

@@ -332,7 +332,7 @@ def test_admin_creates_a_policy_that_checks_at_once(admin_api, presets):
     ]
     assert list(
         Event.objects.filter(actor="admin-user").order_by("id").values_list("kind", flat=True)
-    ) == ["policy.created", "policy.work_type_created"]
+    ) == ["policy.created", "work_type.created"]
 
 
 def test_viewer_may_not_create_or_change_policies(viewer_api, presets):
@@ -357,7 +357,7 @@ def test_policy_edit_through_the_api_is_recorded(admin_api, presets):
     assert response.json()["notice"] == "4 business days"
     event = Event.objects.first()
     assert (event.kind, event.actor, event.subject_type, event.subject_id) == (
-        "policy.work_type_changed",
+        "work_type.changed",
         "admin-user",
         "policies.policy",
         str(presets["seed-000"].pk),
@@ -419,8 +419,8 @@ def test_admin_adds_and_deletes_a_work_type(admin_api, presets):
     )
     assert admin_api.delete("/api/v1/policies/seed-003/work-types/upgrade").status_code == 204
     assert [e.kind for e in Event.objects.filter(actor="admin-user").order_by("id")] == [
-        "policy.work_type_created",
-        "policy.work_type_deleted",
+        "work_type.created",
+        "work_type.deleted",
     ]
     assert admin_api.get("/api/v1/policies/seed-003/work-types/upgrade").status_code == 404
 

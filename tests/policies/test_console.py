@@ -146,7 +146,7 @@ def test_admin_edits_a_work_type_in_the_console_and_it_is_recorded(admin, preset
     assert work_type.notice_amount == 6
     event = Event.objects.first()
     assert (event.kind, event.actor, event.details["changes"]) == (
-        "policy.work_type_changed",
+        "work_type.changed",
         "admin-person",
         {"notice_amount": {"from": 5, "to": 6}},
     )
@@ -236,5 +236,5 @@ def test_a_policy_changed_in_the_console_is_recorded_with_its_inline_work_types(
     )
     assert kinds == [
         ("policy.changed", "Policy seed-003: changed name"),
-        ("policy.work_type_changed", "Work type seed-003/maintenance: changed notice_amount"),
+        ("work_type.changed", "Work type seed-003/maintenance: changed notice_amount"),
     ]

@@ -22,10 +22,12 @@ def _rows():
 def test_load_demo_twice_gives_the_same_rows(capsys):
     call_command("load_demo")
     first = _rows()
-    events = Event.objects.filter(kind__startswith="policy.").count()
+    policy_events = Event.objects.filter(kind__startswith="policy.").count()
+    work_type_events = Event.objects.filter(kind__startswith="work_type.").count()
     call_command("load_demo")
     assert _rows() == first
-    assert Event.objects.filter(kind__startswith="policy.").count() == events == 5 + 16
+    assert Event.objects.filter(kind__startswith="policy.").count() == policy_events == 5
+    assert Event.objects.filter(kind__startswith="work_type.").count() == work_type_events == 16
     calendars, policies, work_types = first
     assert sorted(slug for _, slug, _ in calendars) == ["es-business", "nl-business", "us-support"]
     assert sorted((slug, cal) for _, slug, cal, _ in policies) == [

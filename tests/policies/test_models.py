@@ -33,7 +33,7 @@ def test_loading_again_restores_a_changed_preset_and_records_it(presets):
     assert work_type.notice_amount == 3
     event = Event.objects.first()
     assert (event.kind, event.actor, event.details["changes"]) == (
-        "policy.work_type_changed",
+        "work_type.changed",
         "demo",
         {"notice_amount": {"from": 1, "to": 3}},
     )

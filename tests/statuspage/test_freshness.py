@@ -4,7 +4,7 @@ import pytest
 
 from forewarn.catalog import services
 from forewarn.catalog.models import Component
-from forewarn.statuspage import caching
+from forewarn.statuspage import version
 from forewarn.statuspage.models import PageVersion
 
 
@@ -13,7 +13,7 @@ def sms(transactional_db, settings):
     settings.FOREWARN_PAGE_FRESHNESS_SECONDS = 60
     component = Component.objects.create(slug="sms", name="SMS API")
     services.ensure_history(component)
-    caching.forget_version()
+    version.forget_version()
     return component
 
 
@@ -29,7 +29,7 @@ def test_change_by_another_process_shows_once_the_window_passes(client, sms):
     _changed_by_another_process(sms)
 
     assert "All Systems Operational" in client.get("/").content.decode()  # inside the 60 s window
-    caching._remembered["read_at"] -= 61  # the window passes
+    version._remembered["read_at"] -= 61  # the window passes
     assert "Major System Outage" in client.get("/").content.decode()
 
 

@@ -27,7 +27,9 @@ from django.utils import timezone
 from forewarn.availability import engine
 from forewarn.availability.intervals import ONGOING, STATUSES, StatusColumns, to_seconds
 from forewarn.catalog.models import Component, StatusInterval
+from forewarn.record.kinds import Kind
 from forewarn.record.services import append
+from forewarn.statuspage.version import page_changed
 
 from .models import Exclusion
 
@@ -272,7 +274,7 @@ def save_exclusion(
         named = list(exclusion.components.order_by("name"))
         scope = ", ".join(c.name for c in named) or "all components"
         append(
-            "availability.exclusion_created" if created else "availability.exclusion_changed",
+            Kind.EXCLUSION_CREATED if created else Kind.EXCLUSION_CHANGED,
             subject=exclusion,
             actor=actor,
             description=f"{exclusion.get_reason_display()} excluded "
@@ -280,7 +282,7 @@ def save_exclusion(
             f"for {scope}" + (f" ({exclusion.ref})" if exclusion.ref else ""),
             details=_describe(exclusion, named),
         )
-        _page_changed()
+        page_changed()
     return exclusion
 
 
@@ -290,18 +292,11 @@ def delete_exclusion(exclusion: Exclusion, *, actor: str) -> None:
         named = list(exclusion.components.order_by("name"))
         details = _describe(exclusion, named)
         append(
-            "availability.exclusion_deleted",
+            Kind.EXCLUSION_DELETED,
             subject=exclusion,
             actor=actor,
             description=f"Exclusion {exclusion.engine_ref} removed: {exclusion}",
             details=details,
         )
         exclusion.delete()
-        _page_changed()
-
-
-def _page_changed() -> None:
-    """Exclusions change the uptime bars: the public page must be rendered again."""
-    from forewarn.statuspage.models import PageVersion
-
-    PageVersion.bump()
+        page_changed()

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from forewarn.record import services as record
+from forewarn.record.kinds import Kind
 from forewarn.record.services import changes, snapshot
 
 from .models import DEFINITION_FIELDS, Calendar
@@ -27,7 +28,7 @@ def save_calendar(calendar: Calendar, *, actor: str) -> Calendar:
         return calendar
     calendar.save()
     record.append(
-        "calendar.created" if created else "calendar.changed",
+        Kind.CALENDAR_CREATED if created else Kind.CALENDAR_CHANGED,
         subject=calendar,
         actor=actor,
         description=f"{calendar.name}: {calendar.summary}",

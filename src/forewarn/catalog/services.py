@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
 from .models import Component, ComponentStatus, StatusInterval
@@ -60,7 +61,7 @@ def set_status(
         locked.status_changed_at = at
         locked.save(update_fields=["status", "status_changed_at", "updated_at"])
         append(
-            "component.status_changed",
+            Kind.COMPONENT_STATUS_CHANGED,
             subject=locked,
             actor=actor,
             description=f"{locked.name}: {previous} → {status}" + (f" ({cause})" if cause else ""),

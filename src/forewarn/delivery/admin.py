@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from forewarn.catalog.models import Role, has_role
+from forewarn.record.kinds import Kind
 from forewarn.record.services import actor_name, append
 
 from . import operators, subscriptions
@@ -179,7 +180,7 @@ class SubscriberAdmin(RoleAdmin):
         super().save_related(request, form, formsets, change)
         if change:
             append(
-                "subscriber.changed",
+                Kind.SUBSCRIBER_CHANGED,
                 subject=form.instance,
                 actor=actor_name(request.user),
                 description=f"{form.instance} changed in the console: {', '.join(form.changed_data)}.",

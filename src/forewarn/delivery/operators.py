@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forewarn.catalog.models import Component
+from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
 from . import outbox, subscriptions
@@ -90,7 +91,7 @@ def add_email_subscriber(
         subscriber.save()
         subscriber.components.set(components)
         subscriptions.record(
-            "subscriber.confirmed_by_operator",
+            Kind.SUBSCRIBER_CONFIRMED_BY_OPERATOR,
             subscriber,
             actor,
             f"Added as confirmed by {actor}: {reason}",
@@ -128,7 +129,7 @@ def add_webhook_subscriber(
         subscriber.save()
         subscriber.components.set(components)
         subscriptions.record(
-            "subscriber.webhook_added", subscriber, actor, f"{channel} subscriber {url} added."
+            Kind.SUBSCRIBER_WEBHOOK_ADDED, subscriber, actor, f"{channel} subscriber {url} added."
         )
     return subscriber
 
@@ -142,7 +143,7 @@ def disable(subscriber: Subscriber, *, reason: str, actor: str) -> Subscriber:
             subscriber.disabled_at = timezone.now()
             subscriber.disabled_reason = reason[:300]
             subscriber.save(update_fields=["disabled_at", "disabled_reason"])
-            subscriptions.record("subscriber.disabled", subscriber, actor, reason)
+            subscriptions.record(Kind.SUBSCRIBER_DISABLED, subscriber, actor, reason)
     return subscriber
 
 
@@ -158,7 +159,7 @@ def enable(subscriber: Subscriber, *, actor: str) -> Subscriber:
                 update_fields=["disabled_at", "disabled_reason", "consecutive_failures"]
             )
             subscriptions.record(
-                "subscriber.enabled", subscriber, actor, f"Enabled again by {actor}."
+                Kind.SUBSCRIBER_ENABLED, subscriber, actor, f"Enabled again by {actor}."
             )
     return subscriber
 
@@ -166,7 +167,7 @@ def enable(subscriber: Subscriber, *, actor: str) -> Subscriber:
 def delete(subscriber: Subscriber, *, actor: str) -> None:
     """Remove the subscriber; its deliveries stay in the log with their address."""
     with transaction.atomic():
-        subscriptions.record("subscriber.deleted", subscriber, actor, f"{subscriber} deleted.")
+        subscriptions.record(Kind.SUBSCRIBER_DELETED, subscriber, actor, f"{subscriber} deleted.")
         subscriber.delete()
 
 
@@ -212,7 +213,7 @@ def send_test_notice(
         )
         recipients = notice.deliveries.count()
         append(
-            "notice.test_queued",
+            Kind.NOTICE_TEST_QUEUED,
             subject=notice,
             actor=actor,
             description=f"Test notice queued to {recipients} recipient(s).",

@@ -32,6 +32,7 @@ from forewarn.delivery.models import (
     Notice,
     Subscriber,
 )
+from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
 PENDING = [DeliveryStatus.QUEUED, DeliveryStatus.RETRYING, DeliveryStatus.SENDING]
@@ -309,7 +310,7 @@ def cancel_notice(notice: Notice, *, actor: str = "system", reason: str = "") ->
             claim_expires_at=None,
         )
         append(
-            "notice.cancelled",
+            Kind.NOTICE_CANCELLED,
             subject=notice,
             actor=actor,
             description=f"{notice.subject}: cancelled, {skipped} unsent deliveries skipped.",
@@ -357,7 +358,7 @@ def complete_finished_notices(notice_ids: Iterable[int] | None = None) -> int:
                 "last_sent_at": span["last"].isoformat() if span["last"] else None,
             }
             append(
-                "notice.delivered",
+                Kind.NOTICE_DELIVERED,
                 subject=notice,
                 actor="system",
                 description=(

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from forewarn.calendars.models import validate_time_zone
 from forewarn.catalog.models import Component
+from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
 from . import outbox, tokens
@@ -226,7 +227,7 @@ def confirm(token: str) -> Subscriber:
         if subscriber.confirmed_at is None:
             subscriber.confirmed_at = timezone.now()
             subscriber.save(update_fields=["confirmed_at"])
-            record("subscriber.confirmed", subscriber, "public", "Confirmed by the link sent.")
+            record(Kind.SUBSCRIBER_CONFIRMED, subscriber, "public", "Confirmed by the link sent.")
     return subscriber
 
 
@@ -257,7 +258,7 @@ def update_preferences(
         subscriber.save(update_fields=["time_zone"])
         subscriber.components.set(components)
         record(
-            "subscriber.preferences_changed",
+            Kind.SUBSCRIBER_PREFERENCES_CHANGED,
             subscriber,
             actor,
             "Preferences changed.",
@@ -274,7 +275,11 @@ def unsubscribe(subscriber: Subscriber, *, via: str, actor: str = "subscriber") 
             subscriber.unsubscribed_at = timezone.now()
             subscriber.save(update_fields=["unsubscribed_at"])
             record(
-                "subscriber.unsubscribed", subscriber, actor, f"Unsubscribed ({via}).", {"via": via}
+                Kind.SUBSCRIBER_UNSUBSCRIBED,
+                subscriber,
+                actor,
+                f"Unsubscribed ({via}).",
+                {"via": via},
             )
     return subscriber
 

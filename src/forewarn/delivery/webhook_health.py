@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import F, Q
 
 from forewarn.delivery.models import Audience, Delivery, DeliveryStatus, Subscriber
+from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
 
@@ -66,7 +67,7 @@ def disable(subscriber: Subscriber, *, reason: str, now: datetime) -> None:
         subscriber=subscriber, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.RETRYING]
     ).update(status=DeliveryStatus.SKIPPED, last_error=f"Subscriber disabled: {reason}")
     append(
-        "subscriber.disabled",
+        Kind.SUBSCRIBER_DISABLED,
         subject=subscriber,
         actor="system",
         contact=subscriber.owner_email,

@@ -6,6 +6,7 @@ from django.db import transaction
 from forewarn.calendars import services as calendar_services
 from forewarn.calendars.models import Calendar
 from forewarn.record import services as record
+from forewarn.record.kinds import Kind
 from forewarn.record.services import changes, snapshot
 
 from .models import Policy, WorkType
@@ -31,7 +32,7 @@ def save_policy(policy: Policy, *, actor: str) -> Policy:
         return policy
     policy.save()
     record.append(
-        "policy.created" if created else "policy.changed",
+        Kind.POLICY_CREATED if created else Kind.POLICY_CHANGED,
         subject=policy,
         actor=actor,
         description=f"Policy {policy.slug}: {'created' if created else _fields(diff)}",
@@ -52,7 +53,7 @@ def save_work_type(work_type: WorkType, *, actor: str) -> WorkType:
         return work_type
     work_type.save()
     record.append(
-        "policy.work_type_created" if created else "policy.work_type_changed",
+        Kind.WORK_TYPE_CREATED if created else Kind.WORK_TYPE_CHANGED,
         subject=work_type.policy,
         actor=actor,
         description=(
@@ -68,7 +69,7 @@ def save_work_type(work_type: WorkType, *, actor: str) -> WorkType:
 def delete_work_type(work_type: WorkType, *, actor: str) -> None:
     """Delete `work_type`, recording what it was."""
     record.append(
-        "policy.work_type_deleted",
+        Kind.WORK_TYPE_DELETED,
         subject=work_type.policy,
         actor=actor,
         description=f"Work type {work_type.policy.slug}/{work_type.slug}: deleted",

@@ -6,11 +6,16 @@ from datetime import datetime
 from django.db import models
 from django.forms.models import model_to_dict
 
+from .kinds import Kind
 from .models import Event
 
 
+class UnknownEventKind(LookupError):
+    """Raised for a kind that is not in ``record.kinds.Kind``: a programming error, not bad input."""
+
+
 def append(
-    kind: str,
+    kind: Kind,
     *,
     subject: models.Model | None = None,
     actor: str = "system",
@@ -20,8 +25,12 @@ def append(
     at: datetime | None = None,
 ) -> Event:
     """Record one event about ``subject``; call it inside the transaction that made the change."""
+    try:
+        kind = Kind(kind)
+    except ValueError:
+        raise UnknownEventKind(f"{kind!r} is not a kind of event in record.kinds.Kind.") from None
     event = Event(
-        kind=kind,
+        kind=kind.value,
         actor=actor,
         contact=contact,
         subject_type=subject._meta.label_lower if subject is not None else "",

@@ -9,9 +9,9 @@ def invalidate_page(sender, action: str = "", **kwargs) -> None:
     if action.startswith("pre_"):  # m2m_changed also fires before the change; once after is enough
         return
     if sender._meta.app_label in PAGE_APPS:
-        from .models import PageVersion
+        from .version import page_changed
 
-        PageVersion.bump()
+        page_changed()
 
 
 class StatuspageConfig(AppConfig):

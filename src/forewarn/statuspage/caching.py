@@ -1,15 +1,12 @@
 """Serve public responses from a cache keyed by the page version, and answer conditional requests.
 
-One indexed read of ``PageVersion`` tells whether anything changed, across
-every web process. Under an incident's spike even that read dominates, so each
-process may reuse the version it read for ``FOREWARN_PAGE_FRESHNESS_SECONDS``
-(default 1 s; 0 reads it on every request). The process that makes a change
-forgets its copy at commit, so an operator always sees their own change.
+One indexed read of the page version (``version.current_version``) tells
+whether anything changed, across every web process; see ``version`` for how
+long a process may reuse what it read.
 """
 
 import functools
 import hashlib
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +16,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
-from .models import PageVersion
+from .version import current_version
 
 MAX_AGE_SECONDS = 10
 
@@ -71,23 +68,6 @@ def _provider_day_start() -> datetime:
     """Midnight of today in the provider's time zone."""
     now = timezone.localtime(timezone.now(), ZoneInfo(settings.PROVIDER_TIME_ZONE))
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-_remembered: dict[str, object] = {"read_at": float("-inf"), "value": None}
-
-
-def current_version():
-    """The page version and its change time, re-read at most every FOREWARN_PAGE_FRESHNESS_SECONDS."""
-    freshness = settings.FOREWARN_PAGE_FRESHNESS_SECONDS
-    now = time.monotonic()
-    if freshness <= 0 or now - _remembered["read_at"] >= freshness or _remembered["value"] is None:
-        _remembered["value"] = PageVersion.current()
-        _remembered["read_at"] = now
-    return _remembered["value"]
-
-
-def forget_version() -> None:
-    _remembered["value"] = None
 
 
 def _not_modified(request, etag: str, last_modified: int) -> bool:

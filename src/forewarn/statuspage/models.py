@@ -1,7 +1,6 @@
-"""The status page's change counter: every write that the page shows bumps it."""
+"""The status page's change counter; ``version.page_changed()`` moves it."""
 
-from django.db import models, transaction
-from django.db.models import F
+from django.db import models
 from django.utils import timezone
 
 
@@ -13,15 +12,6 @@ class PageVersion(models.Model):
 
     def __str__(self) -> str:
         return f"page version {self.version}"
-
-    @classmethod
-    def bump(cls) -> None:
-        from .caching import forget_version
-
-        transaction.on_commit(forget_version)
-        now = timezone.now()
-        if not cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
-            cls.objects.get_or_create(pk=1, defaults={"changed_at": now})
 
     @classmethod
     def current(cls) -> tuple[int, "timezone.datetime"]:

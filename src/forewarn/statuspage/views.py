@@ -8,7 +8,8 @@ from forewarn.availability.bars import uptime_bars
 from forewarn.catalog.models import ComponentStatus
 
 from . import summary
-from .caching import current_version, public_cached
+from .caching import public_cached
+from .version import current_version
 
 
 @public_cached
