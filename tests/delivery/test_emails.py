@@ -14,10 +14,10 @@ from forewarn.delivery.emails import (
     Recipient,
     SubscriberRef,
     format_instant,
-    render_markdown,
     thread_root_id,
 )
 from forewarn.delivery.models import Audience, Delivery
+from forewarn.markup import render_markdown
 
 from .conftest import contact, subscribe
 

@@ -32,14 +32,13 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import nh3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.html import escape
-from markdown_it import MarkdownIt
 
 from forewarn.delivery import tokens
+from forewarn.markup import render_markdown
 
 PUBLIC, CONTACT, DIRECT = "public", "contact", "direct"
 TEXT_TEMPLATE = "delivery/email/notice.txt"
@@ -49,8 +48,6 @@ HTML_TEMPLATE = "delivery/email/notice.html"
 # characters any escaping would touch).
 _PREFERENCES = "FWSTANDINPREFERENCESURL"
 _UNSUBSCRIBE = "FWSTANDINUNSUBSCRIBEURL"
-
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 @dataclass(frozen=True)
@@ -73,11 +70,6 @@ class Recipient:
 
 
 # Pieces --------------------------------------------------------------------
-
-
-def render_markdown(body: str) -> str:
-    """Markdown to HTML, sanitised (no raw HTML, no scripts, safe links)."""
-    return nh3.clean(_markdown.render(body or ""))
 
 
 def mail_domain() -> str:
