@@ -1,18 +1,31 @@
 """The system of record (S11): every event kept with its time, actor and contact, immutable."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from .kinds import Kind, known
 
 
 class ImmutableEventError(Exception):
     """Raised when code tries to change or delete a recorded event."""
 
 
+def validate_kind(value: str) -> None:
+    """A field validator: the kind must be in ``record.kinds.Kind``.
+
+    The registry is checked at run time rather than through ``choices``, so a new kind
+    needs no migration.
+    """
+    if value not in Kind:
+        raise ValidationError(f"'{value}' is not a kind of event in record.kinds.Kind.")
+
+
 class Event(models.Model):
     """One thing that happened: a status change, a notice sent, an override justified."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    kind = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=64, db_index=True, validators=[validate_kind])
     actor = models.CharField(
         max_length=200,
         blank=True,
@@ -21,6 +34,7 @@ class Event(models.Model):
     contact = models.CharField(
         max_length=200, blank=True, help_text="The customer contact involved, if any."
     )
+    # A (type, id) pair, not a foreign key: deleting the subject must not touch its history.
     subject_type = models.CharField(max_length=64, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
@@ -36,7 +50,13 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ImmutableEventError("Recorded events cannot be changed.")
+        known(self.kind)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ImmutableEventError("Recorded events cannot be deleted.")
+
+    @property
+    def subject(self) -> str:
+        """``catalog.component:3``, or empty for an event about no one thing."""
+        return f"{self.subject_type}:{self.subject_id}" if self.subject_type else ""
