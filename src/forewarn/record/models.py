@@ -1,4 +1,10 @@
-"""The system of record (S11): every event kept with its time, actor and contact, immutable."""
+"""The system of record (S11): every event kept with its time, actor and contact, immutable.
+
+Immutable at three levels: ``Event.save()`` refuses a second save and ``delete()`` refuses
+outright; ``Event.objects`` (an ``EventQuerySet``) refuses ``update``, ``bulk_update`` and
+``delete``; and the database refuses UPDATE, DELETE and TRUNCATE on the table through the
+triggers of migration 0003 (PostgreSQL and SQLite). Appending is the only write.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +27,27 @@ def validate_kind(value: str) -> None:
         raise ValidationError(f"'{value}' is not a kind of event in record.kinds.Kind.")
 
 
+class EventQuerySet(models.QuerySet):
+    """Events can be appended (``create``, ``bulk_create``) and read, never changed or removed."""
+
+    def update(self, **kwargs):
+        raise ImmutableEventError("Recorded events cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ImmutableEventError("Recorded events cannot be changed.")
+
+    def delete(self):
+        raise ImmutableEventError("Recorded events cannot be deleted.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for event in objs:
+            if event.pk is not None:
+                raise ImmutableEventError("Recorded events cannot be written again.")
+            known(event.kind)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Event(models.Model):
     """One thing that happened: a status change, a notice sent, an override justified."""
 
@@ -39,6 +66,8 @@ class Event(models.Model):
     subject_id = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
