@@ -7,8 +7,7 @@ from django.contrib.auth import get_user_model
 
 from forewarn.api.models import ApiToken
 from forewarn.record.kinds import Kind
-
-from ..conftest import ApiClient
+from tests.conftest import ApiClient
 
 PATHS = ["/api/v1/record", "/api/v1/record.csv", "/api/v1/record.json", "/api/v1/record/kinds"]
 
