@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,9 @@ def test_the_registry_loads_no_django():
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", "")
+
+
+def test_the_docs_list_every_kind_with_its_sentence():
+    page = (Path(__file__).parents[2] / "docs" / "record.md").read_text()
+    rows = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| (.+) \|$", page, flags=re.MULTILINE)
+    assert rows == [(k.value, k.description) for k in Kind]
