@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from forewarn.catalog import services
 from forewarn.catalog.models import Component, ComponentStatus, StatusInterval
-from forewarn.record.models import Event, ImmutableEventError
+from forewarn.record.models import Event
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -83,16 +83,6 @@ def test_change_before_the_current_status_began_is_refused(api_component):
 def test_naive_time_is_refused(api_component):
     with pytest.raises(ValidationError, match="time zone"):
         services.set_status(api_component, "major_outage", at=datetime(2026, 3, 29, 3, 0))
-
-
-def test_recorded_events_are_immutable(api_component):
-    services.set_status(api_component, "major_outage", at=T0 + timedelta(hours=1))
-    event = Event.objects.get()
-    event.description = "rewritten"
-    with pytest.raises(ImmutableEventError):
-        event.save()
-    with pytest.raises(ImmutableEventError):
-        event.delete()
 
 
 def test_only_one_open_interval_per_component_is_possible(api_component):

@@ -94,6 +94,7 @@ def _mount() -> None:
     from forewarn.catalog.api_contracts import router as contracts_router
     from forewarn.delivery.api import router as delivery_router
     from forewarn.policies.api import router as policies_router
+    from forewarn.record.api import router as record_router
 
     api.add_router("/", catalog_router)
     api.add_router("/", contracts_router)
@@ -101,6 +102,7 @@ def _mount() -> None:
     api.add_router("/", policies_router)
     api.add_router("/", delivery_router)
     api.add_router("/", availability_router)
+    api.add_router("/", record_router)
 
 
 _mount()

@@ -7,11 +7,9 @@ target. Times are ISO 8601 in the zone the figures were measured in.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from forewarn.availability import engine
 from forewarn.availability.intervals import REASONS
+from forewarn.csvexport import csv_text
 
 from .reports import Report, minutes_text, pct_text, target_text
 
@@ -237,14 +235,6 @@ def _figure_cells(f) -> list[str]:
     ]
 
 
-def _csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def figures_csv(report: Report) -> str:
     """One row per category, component, organization total and third-party contract period."""
     rows = []
@@ -276,7 +266,7 @@ def figures_csv(report: Report) -> str:
             rows.append(
                 ["third_party", "", t.component.name, "", *span, *_figure_cells(cp.figures)]
             )
-    return _csv(FIGURE_COLUMNS, rows)
+    return csv_text(FIGURE_COLUMNS, rows)
 
 
 INTERVAL_COLUMNS = [
@@ -339,4 +329,4 @@ def intervals_csv(report: Report) -> str:
                     "",
                 ]
             )
-    return _csv(INTERVAL_COLUMNS, rows)
+    return csv_text(INTERVAL_COLUMNS, rows)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -28,7 +28,7 @@ from forewarn.availability import engine
 from forewarn.availability.intervals import ONGOING, STATUSES, StatusColumns, to_seconds
 from forewarn.catalog.models import Component, StatusInterval
 from forewarn.record.kinds import Kind
-from forewarn.record.services import append
+from forewarn.record.services import append, changes
 from forewarn.statuspage.version import page_changed
 
 from .models import Exclusion
@@ -240,8 +240,8 @@ def outages(inputs: EngineInputs, component_id: int) -> list[engine.Outage]:
 def _describe(exclusion: Exclusion, components: Sequence[Component]) -> dict:
     return {
         "reason": exclusion.reason,
-        "starts_at": exclusion.starts_at.isoformat(),
-        "ends_at": exclusion.ends_at.isoformat(),
+        "starts_at": exclusion.starts_at.astimezone(UTC).isoformat(),
+        "ends_at": exclusion.ends_at.astimezone(UTC).isoformat(),
         "components": [c.slug for c in components] or "all",
         "description": exclusion.description,
         "ref": exclusion.ref,
@@ -260,7 +260,8 @@ def save_exclusion(
 ) -> Exclusion:
     """Create or change an exclusion (``components`` None: keep them; empty: all components).
 
-    Validates the whole row first, so bad input changes nothing; records the event.
+    Validates the whole row first, so bad input changes nothing; records the event, a change
+    with what changed (an unchanged exclusion is left as it is and records nothing).
     """
     created = exclusion.pk is None
     _check_times(exclusion)
@@ -268,19 +269,32 @@ def save_exclusion(
         exclusion.created_by = actor
     exclusion.full_clean(exclude=["components"])
     with transaction.atomic():
+        before = {}
+        if not created:
+            stored = Exclusion.objects.select_for_update().get(pk=exclusion.pk)
+            kept = list(stored.components.order_by("name"))
+            before = _describe(stored, kept)
+        if components is not None:
+            named = sorted(components, key=lambda c: c.name)
+        else:
+            named = [] if created else kept
+        after = _describe(exclusion, named)
+        diff = changes(before, after)
+        if not created and not diff:
+            return exclusion
         exclusion.save()
         if components is not None:
-            exclusion.components.set(list(components))
-        named = list(exclusion.components.order_by("name"))
+            exclusion.components.set(named)
         scope = ", ".join(c.name for c in named) or "all components"
+        starts_at, ends_at = exclusion.starts_at.astimezone(UTC), exclusion.ends_at.astimezone(UTC)
         append(
             Kind.EXCLUSION_CREATED if created else Kind.EXCLUSION_CHANGED,
             subject=exclusion,
             actor=actor,
             description=f"{exclusion.get_reason_display()} excluded "
-            f"{exclusion.starts_at:%Y-%m-%d %H:%M}–{exclusion.ends_at:%Y-%m-%d %H:%M} UTC "
+            f"{starts_at:%Y-%m-%d %H:%M}–{ends_at:%Y-%m-%d %H:%M} UTC "
             f"for {scope}" + (f" ({exclusion.ref})" if exclusion.ref else ""),
-            details=_describe(exclusion, named),
+            details=after if created else after | {"changes": diff},
         )
         page_changed()
     return exclusion

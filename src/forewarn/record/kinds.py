@@ -2,60 +2,131 @@
 
 Pure Python, no Django. ``record.services.append`` refuses a kind that is not
 here, so the record's vocabulary is this one list: a domain that records a new
-event adds its member first (and the completeness test in ``tests/record``
-asserts which services write it).
+event adds its member first, with a sentence saying what it records (the API's
+``/record/kinds`` and docs/record.md show it), and the completeness test in
+``tests/record`` asserts which services write it.
 """
 
 from enum import StrEnum, unique
 
 
+class UnknownEventKind(LookupError):
+    """Raised for a kind that is not in ``Kind``: a programming error, not bad input."""
+
+
 @unique
 class Kind(StrEnum):
+    def __new__(cls, value: str, description: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
     # catalog
-    COMPONENT_CREATED = "component.created"
-    COMPONENT_CHANGED = "component.changed"
-    COMPONENT_STATUS_CHANGED = "component.status_changed"
-    COMPONENT_GROUP_CREATED = "component_group.created"
-    COMPONENT_GROUP_CHANGED = "component_group.changed"
-    CATEGORY_CREATED = "category.created"
-    CATEGORY_CHANGED = "category.changed"
-    REGION_CREATED = "region.created"
-    REGION_CHANGED = "region.changed"
-    ORGANIZATION_CREATED = "organization.created"
-    ORGANIZATION_CHANGED = "organization.changed"
-    CONTACT_CREATED = "contact.created"
-    CONTACT_CHANGED = "contact.changed"
-    CONTACT_DELETED = "contact.deleted"
+    COMPONENT_CREATED = "component.created", "A component was added to the catalog."
+    COMPONENT_CHANGED = "component.changed", "A component's definition changed."
+    COMPONENT_STATUS_CHANGED = (
+        "component.status_changed",
+        "A component's status changed: from, to, the cause and what caused it (cause_ref).",
+    )
+    COMPONENT_GROUP_CREATED = "component_group.created", "A component group was added."
+    COMPONENT_GROUP_CHANGED = "component_group.changed", "A component group changed."
+    CATEGORY_CREATED = (
+        "category.created",
+        "A product category (an availability commitment) was added.",
+    )
+    CATEGORY_CHANGED = "category.changed", "A product category's commitment changed."
+    REGION_CREATED = "region.created", "A region (time zone, calendar, peak hours) was added."
+    REGION_CHANGED = "region.changed", "A region's time zone, calendar or peak hours changed."
+    ORGANIZATION_CREATED = "organization.created", "A client organization was added."
+    ORGANIZATION_CHANGED = "organization.changed", "A client organization changed."
+    CONTACT_CREATED = "contact.created", "An authorized contact of a client organization was added."
+    CONTACT_CHANGED = "contact.changed", "An authorized contact changed."
+    CONTACT_DELETED = "contact.deleted", "An authorized contact was removed."
 
     # calendars and policies
-    CALENDAR_CREATED = "calendar.created"
-    CALENDAR_CHANGED = "calendar.changed"
-    POLICY_CREATED = "policy.created"
-    POLICY_CHANGED = "policy.changed"
-    WORK_TYPE_CREATED = "work_type.created"
-    WORK_TYPE_CHANGED = "work_type.changed"
-    WORK_TYPE_DELETED = "work_type.deleted"
+    CALENDAR_CREATED = "calendar.created", "A business calendar was added."
+    CALENDAR_CHANGED = (
+        "calendar.changed",
+        "A business calendar changed: its hours, holidays, closures, zone or source.",
+    )
+    POLICY_CREATED = "policy.created", "A notice policy was added."
+    POLICY_CHANGED = "policy.changed", "A notice policy changed."
+    WORK_TYPE_CREATED = (
+        "work_type.created",
+        "A work type was added to a policy (the subject is the policy; details name the work type).",
+    )
+    WORK_TYPE_CHANGED = "work_type.changed", "A work type's notice rules changed."
+    WORK_TYPE_DELETED = "work_type.deleted", "A work type was removed; details keep what it was."
 
     # availability
-    EXCLUSION_CREATED = "exclusion.created"
-    EXCLUSION_CHANGED = "exclusion.changed"
-    EXCLUSION_DELETED = "exclusion.deleted"
+    EXCLUSION_CREATED = "exclusion.created", "Time was excluded from the SLA measurement."
+    EXCLUSION_CHANGED = "exclusion.changed", "An exclusion from the SLA measurement changed."
+    EXCLUSION_DELETED = (
+        "exclusion.deleted",
+        "An exclusion was removed, so the time counts again; details keep what it was.",
+    )
 
     # delivery
-    SUBSCRIBER_WEBHOOK_ADDED = "subscriber.webhook_added"
-    SUBSCRIBER_CONFIRMED = "subscriber.confirmed"
-    SUBSCRIBER_CONFIRMED_BY_OPERATOR = "subscriber.confirmed_by_operator"
-    SUBSCRIBER_PREFERENCES_CHANGED = "subscriber.preferences_changed"
-    SUBSCRIBER_CHANGED = "subscriber.changed"
-    SUBSCRIBER_UNSUBSCRIBED = "subscriber.unsubscribed"
-    SUBSCRIBER_DISABLED = "subscriber.disabled"
-    SUBSCRIBER_ENABLED = "subscriber.enabled"
-    SUBSCRIBER_DELETED = "subscriber.deleted"
-    NOTICE_TEST_QUEUED = "notice.test_queued"
-    NOTICE_CANCELLED = "notice.cancelled"
-    NOTICE_DELIVERED = "notice.delivered"
+    SUBSCRIBER_WEBHOOK_ADDED = (
+        "subscriber.webhook_added",
+        "An operator added a webhook or chat subscriber (active at once).",
+    )
+    SUBSCRIBER_CONFIRMED = (
+        "subscriber.confirmed",
+        "A subscriber confirmed their address with the link sent to it (double opt-in).",
+    )
+    SUBSCRIBER_CONFIRMED_BY_OPERATOR = (
+        "subscriber.confirmed_by_operator",
+        "An operator added an address as confirmed, skipping double opt-in, and said why.",
+    )
+    SUBSCRIBER_PREFERENCES_CHANGED = (
+        "subscriber.preferences_changed",
+        "A subscriber's components or time zone changed.",
+    )
+    SUBSCRIBER_CHANGED = "subscriber.changed", "An operator changed a subscriber in the console."
+    SUBSCRIBER_UNSUBSCRIBED = (
+        "subscriber.unsubscribed",
+        "A subscriber stopped all notices (by their link, the List-Unsubscribe header or an operator).",
+    )
+    SUBSCRIBER_DISABLED = (
+        "subscriber.disabled",
+        "Sending to a subscriber stopped: by an operator, or by the system after it kept failing.",
+    )
+    SUBSCRIBER_ENABLED = (
+        "subscriber.enabled",
+        "An operator let a disabled subscriber receive again.",
+    )
+    SUBSCRIBER_DELETED = "subscriber.deleted", "An operator removed a subscriber."
+    NOTICE_TEST_QUEUED = "notice.test_queued", "A test notice was queued, and to how many."
+    NOTICE_CANCELLED = (
+        "notice.cancelled",
+        "A notice was cancelled; its unsent deliveries were skipped.",
+    )
+    NOTICE_DELIVERED = (
+        "notice.delivered",
+        "Every delivery of a notice ended: how many were sent, failed and skipped, and when.",
+    )
 
     @property
     def subject(self) -> str:
         """The word before the dot: what the event is about."""
         return self.value.split(".", 1)[0]
+
+    @property
+    def verb(self) -> str:
+        """The word after the dot: what happened to it."""
+        return self.value.split(".", 1)[1]
+
+
+def known(kind: str) -> Kind:
+    """``kind`` as a member of ``Kind``; UnknownEventKind when the registry has no such kind."""
+    try:
+        return Kind(kind)
+    except ValueError:
+        raise UnknownEventKind(f"{kind!r} is not a kind of event in record.kinds.Kind.") from None
+
+
+def subjects() -> list[str]:
+    """The subjects the registry knows, in registry order (``component``, ``calendar``, …)."""
+    return list(dict.fromkeys(kind.subject for kind in Kind))
