@@ -207,3 +207,13 @@ def test_changing_and_deleting_an_exclusion_are_recorded(api_as, seed001):
         Event.objects.filter(kind__startswith="exclusion.").values_list("kind", flat=True)
     ) == ["exclusion.deleted", "exclusion.changed"]
     assert api.get(f"{EXCLUSIONS}/{pk}").status_code == 404
+
+
+def test_null_in_an_exclusion_patch_is_refused_as_in_every_patch(api_as, seed001):
+    pk = seed001["maintenance"].pk
+    response = api_as(Role.COMMUNICATOR).patch(f"{EXCLUSIONS}/{pk}", {"ends_at": None})
+    assert response.status_code == 422
+    assert response.json()["message"] == (
+        "ends_at: may not be null; omit the field to leave it unchanged."
+    )
+    assert not Event.objects.filter(kind__startswith="exclusion.").exists()

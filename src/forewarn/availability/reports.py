@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from forewarn.availability import engine
 from forewarn.availability import periods as p
+from forewarn.catalog.lookups import by_slug
 from forewarn.catalog.models import Component, Organization, ProductCategory
+from forewarn.catalog.services import components_by_slug
 
 from . import services
 from .models import Exclusion, ExclusionReason
@@ -130,6 +133,38 @@ def _by_reason(figures) -> list[tuple[str, str, float]]:
         for reason, minutes in figures.excluded_minutes_by_reason.items()
         if minutes
     ]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report request narrows to: its ``components`` (None: all), the ``organization``
+    whose components they are, and the filters as the report names them."""
+
+    components: QuerySet | None = None
+    organization: Organization | None = None
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def scope(params) -> Scope:
+    """The ``organization``, ``category`` and ``component`` filters (slugs) of a report request,
+    for the console and the API alike; one that names nothing is a ValidationError on its field."""
+    components, organization, filters = None, None, {}
+    if slug := params.get("organization"):
+        organization = by_slug(Organization, slug, "organization")
+        components, filters["organization"] = organization.components.all(), slug
+    if slug := params.get("category"):
+        by_slug(ProductCategory, slug, "category")
+        components = (Component.objects.all() if components is None else components).filter(
+            category__slug=slug
+        )
+        filters["category"] = slug
+    if slug := params.get("component"):
+        components_by_slug([slug], field="component")
+        components = (Component.objects.all() if components is None else components).filter(
+            slug=slug
+        )
+        filters["component"] = slug
+    return Scope(components, organization, filters)
 
 
 def third_party_zone(component: Component) -> ZoneInfo:

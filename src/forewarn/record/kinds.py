@@ -31,15 +31,19 @@ class Kind(StrEnum):
     )
     COMPONENT_GROUP_CREATED = "component_group.created", "A component group was added."
     COMPONENT_GROUP_CHANGED = "component_group.changed", "A component group changed."
+    COMPONENT_GROUP_DELETED = "component_group.deleted", "A component group was removed."
     CATEGORY_CREATED = (
         "category.created",
         "A product category (an availability commitment) was added.",
     )
     CATEGORY_CHANGED = "category.changed", "A product category's commitment changed."
+    CATEGORY_DELETED = "category.deleted", "A product category was removed."
     REGION_CREATED = "region.created", "A region (time zone, calendar, peak hours) was added."
     REGION_CHANGED = "region.changed", "A region's time zone, calendar or peak hours changed."
+    REGION_DELETED = "region.deleted", "A region was removed."
     ORGANIZATION_CREATED = "organization.created", "A client organization was added."
     ORGANIZATION_CHANGED = "organization.changed", "A client organization changed."
+    ORGANIZATION_DELETED = "organization.deleted", "A client organization was removed."
     CONTACT_CREATED = "contact.created", "An authorized contact of a client organization was added."
     CONTACT_CHANGED = "contact.changed", "An authorized contact changed."
     CONTACT_DELETED = "contact.deleted", "An authorized contact was removed."
