@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_duration
 from forewarn.calendars.models import Calendar
 
 from . import rules
-from .rules import Channel, Content, NoticeKind, NoticeSpec, Placement, PolicyError
+from .rules import Content, NoticeChannel, NoticeKind, NoticeSpec, Placement, PolicyError
 
 NO_NOTICE = "none"
 # Longer windows are not planned work; the validator's search grows with a window's length.
@@ -64,7 +64,7 @@ NOTICES_HELP = (
     + ", ".join(k.value for k in NoticeKind)
     + '. offsets (reminders): ISO 8601 durations before the start, e.g. ["P3D", "PT15M"]. '
     "channels: "
-    + ", ".join(c.value for c in Channel)
+    + ", ".join(c.value for c in NoticeChannel)
     + ". must_include: "
     + ", ".join(c.name.lower() for c in Content)
     + ". Optional: only_if_interrupting, condition, source."
@@ -291,7 +291,7 @@ def notice_json(spec: NoticeSpec) -> dict[str, Any]:
     found: dict[str, Any] = {"kind": spec.kind.value}
     if spec.offsets:
         found["offsets"] = [iso_duration(offset) for offset in spec.offsets]
-    if spec.channels != (Channel.EMAIL,):
+    if spec.channels != (NoticeChannel.EMAIL,):
         found["channels"] = [channel.value for channel in spec.channels]
     if spec.must_include:
         found["must_include"] = [content.name.lower() for content in spec.must_include]
@@ -349,7 +349,7 @@ def _notice_spec(n: int, item: Any) -> NoticeSpec:
             kind=item["kind"],
             offsets=tuple(offsets),
             channels=tuple(
-                rules.parse_choice(Channel, c, "channels")
+                rules.parse_choice(NoticeChannel, c, "channels")
                 for c in _strings(item.get("channels", ["email"]), where, "channels")
             ),
             must_include=tuple(contents),

@@ -2,8 +2,7 @@
 
 Pure Python, no Django. A policy maps each work type to the notice it needs, where its
 window may fall and which notices go out when. ``validator.check`` validates one window
-against it and ``plan`` lists the notices; both stay importable from here (``check``,
-``NoticeCheck``, ``Violation``, ``PlannedNotice``, ``EventNotice``).
+against it and ``plan`` lists the notices; both build on this module.
 Every datetime is aware; arithmetic is done in UTC because Python subtracts and compares two
 datetimes that share a ``ZoneInfo`` by their wall-clock fields, not by instant.
 """
@@ -14,7 +13,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import import_module
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -58,7 +56,9 @@ class NoticeKind(StrEnum):
     RELEASE = "release"
 
 
-class Channel(StrEnum):
+class NoticeChannel(StrEnum):
+    """Where a notice is published (``delivery.models.Channel`` is how a subscriber is reached)."""
+
     EMAIL = "email"
     STATUS_PAGE = "status_page"
     CHAT = "chat"
@@ -220,7 +220,7 @@ class NoticeSpec:
 
     kind: NoticeKind
     offsets: tuple[dt.timedelta, ...] = ()
-    channels: tuple[Channel, ...] = (Channel.EMAIL,)
+    channels: tuple[NoticeChannel, ...] = (NoticeChannel.EMAIL,)
     must_include: tuple[Content, ...] = ()
     only_if_interrupting: bool = False
     condition: str = ""
@@ -409,22 +409,3 @@ def announce_by(
             start_utc.astimezone(zone), -dt.timedelta(hours=rule.amount)
         )
     return due.astimezone(zone)
-
-
-# --- what moved out -------------------------------------------------------------------------
-
-# The validator and the plan build on this module, so they cannot be imported at its top;
-# their public names are looked up on first use, and either side may be imported first.
-_MOVED = {
-    "check": "validator",
-    "NoticeCheck": "validator",
-    "Violation": "validator",
-    "EventNotice": "plan",
-    "PlannedNotice": "plan",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        return getattr(import_module(f"forewarn.policies.{_MOVED[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
