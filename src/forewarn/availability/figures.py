@@ -13,7 +13,6 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,19 +25,7 @@ from forewarn.availability.intervals import (
     StatusColumns,
     to_seconds,
 )
-
-if TYPE_CHECKING:
-    from forewarn.availability.engine import CategorySpec, ComponentSpec, Period
-
-
-def target_percent(value) -> Decimal | None:
-    """A target as an exact Decimal percentage (``"99.99"``, 99.99 and Decimal alike)."""
-    if value is None:
-        return None
-    pct = Decimal(str(value))
-    if not 0 <= pct <= 100:
-        raise ValueError(f"target must be between 0 and 100 %, got {value}")
-    return pct
+from forewarn.availability.specs import CategorySpec, ComponentSpec, Period, target_percent
 
 
 def _at(seconds, tz: tzinfo) -> datetime:

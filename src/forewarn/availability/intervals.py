@@ -78,7 +78,7 @@ class StatusColumns:
 
     @classmethod
     def from_intervals(cls, intervals: Iterable) -> StatusColumns:
-        """From ``engine.StatusInterval`` rows (end None: still ongoing)."""
+        """From ``specs.StatusInterval`` rows (end None: still ongoing)."""
         rows = list(intervals)
         return cls.from_arrays(
             np.array([row.component_id for row in rows] or [0])[: len(rows)],
@@ -119,7 +119,7 @@ class ExclusionColumns:
 
     @classmethod
     def from_exclusions(cls, exclusions: Iterable) -> ExclusionColumns:
-        """From ``engine.Exclusion`` rows, one row per named component."""
+        """From ``specs.Exclusion`` rows, one row per named component."""
         rows = [(e, c) for e in exclusions for c in (e.component_ids or (None,))]
         named = [c for _, c in rows if c is not None]
         filler = named[0] if named else 0
