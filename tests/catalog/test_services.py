@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from forewarn.catalog import services
-from forewarn.catalog.models import Component, ComponentStatus, StatusInterval
+from forewarn.catalog.models import Component, StatusInterval
 from forewarn.record.models import Event, ImmutableEventError
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
@@ -100,13 +100,3 @@ def test_only_one_open_interval_per_component_is_possible(api_component):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusInterval.objects.create(component=api_component, status="major_outage", started_at=T0)
-
-
-def test_statuses_are_the_statuspage_vocabulary():
-    assert ComponentStatus.values == [
-        "operational",
-        "degraded_performance",
-        "partial_outage",
-        "major_outage",
-        "under_maintenance",
-    ]

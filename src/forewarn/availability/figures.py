@@ -25,6 +25,7 @@ from forewarn.availability.intervals import (
     StatusColumns,
     to_seconds,
 )
+from forewarn.availability.reasons import Reason
 from forewarn.availability.specs import CategorySpec, ComponentSpec, Period, target_percent
 
 
@@ -224,7 +225,7 @@ class AvailabilityTable:
             for r in rows
         ]
         if self.components.is_beta[i] and hi > lo:
-            found.insert(0, AppliedExclusion(None, "beta", _at(lo, tz), _at(hi, tz)))
+            found.insert(0, AppliedExclusion(None, Reason.BETA, _at(lo, tz), _at(hi, tz)))
         return tuple(found)
 
     def report(self, component_id: Hashable) -> ComponentReport:

@@ -16,23 +16,13 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-STATUSES = (
-    "operational",
-    "under_maintenance",
-    "degraded_performance",
-    "partial_outage",
-    "major_outage",
-)
+from forewarn.availability.reasons import Reason
+from forewarn.catalog.statuses import Status
+
+STATUSES = tuple(status.value for status in Status)
 """Status vocabulary in order of severity; a status's code is its index."""
 
-REASONS = (
-    "beta",
-    "scheduled_maintenance",
-    "emergency_maintenance",
-    "force_majeure",
-    "third_party",
-    "client_caused",
-)
+REASONS = tuple(reason.value for reason in Reason)
 """Exclusion reasons in precedence order: overlapping excluded time goes to the first."""
 
 ONGOING = np.int64(2**62)

@@ -16,21 +16,16 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from forewarn.availability import engine
+from forewarn.availability import engine, reasons
 from forewarn.availability import periods as p
+from forewarn.catalog import statuses
 from forewarn.catalog.models import Component, Organization, ProductCategory
 
 from . import services
-from .models import Exclusion, ExclusionReason
+from .models import Exclusion
 
-REASON_LABELS = {"beta": "Beta / early access", **dict(ExclusionReason.choices)}
-STATUS_LABELS = {
-    "operational": "Operational",
-    "under_maintenance": "Under maintenance",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-}
+REASON_LABELS = {reason.value: label for reason, label in reasons.LABELS.items()}
+STATUS_LABELS = {status.value: label for status, label in statuses.LABELS.items()}
 
 
 @dataclass(frozen=True)

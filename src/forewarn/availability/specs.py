@@ -12,9 +12,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from forewarn.availability.intervals import REASONS, STATUSES, to_seconds
+from forewarn.catalog.statuses import Status
 
-DEFAULT_UNAVAILABLE_STATUSES = frozenset({"major_outage"})
-_NEVER_UNAVAILABLE = frozenset({"operational", "under_maintenance"})
+DEFAULT_UNAVAILABLE_STATUSES = frozenset({Status.MAJOR_OUTAGE})
+_NEVER_UNAVAILABLE = frozenset({Status.OPERATIONAL, Status.UNDER_MAINTENANCE})
 
 
 def midnight(day: date, tz: tzinfo) -> datetime:
@@ -151,5 +152,5 @@ def status_weights(component: ComponentSpec, category: CategorySpec | None = Non
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"{component.id}: partial_weight must be within 0 and 1, got {weight}")
     return tuple(
-        1.0 if s in statuses else (weight if s == "partial_outage" else 0.0) for s in STATUSES
+        1.0 if s in statuses else (weight if s == Status.PARTIAL_OUTAGE else 0.0) for s in STATUSES
     )

@@ -16,6 +16,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from forewarn.catalog.statuses import Status
+
 UTC = dt.UTC
 
 
@@ -92,14 +94,11 @@ class Risk(StrEnum):
     HIGH = "high"
 
 
-class Impact(StrEnum):
-    """Expected impact, in the status vocabulary of S1 (``none`` for no visible effect)."""
-
-    NONE = "none"
-    DEGRADED_PERFORMANCE = "degraded_performance"
-    PARTIAL_OUTAGE = "partial_outage"
-    MAJOR_OUTAGE = "major_outage"
-    UNDER_MAINTENANCE = "under_maintenance"
+# Expected impact: a component status other than operational, or none (no visible effect).
+Impact = StrEnum(
+    "Impact",
+    [("NONE", "none"), *((s.name, s.value) for s in Status if s is not Status.OPERATIONAL)],
+)
 
 
 INTERRUPTING = frozenset({Impact.PARTIAL_OUTAGE, Impact.MAJOR_OUTAGE, Impact.UNDER_MAINTENANCE})
