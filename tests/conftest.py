@@ -1,9 +1,11 @@
 """Shared fixtures: users of each role with API tokens, and a client that speaks the JSON API."""
 
 import json
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.test import Client
 
 from forewarn.api.models import ApiToken
@@ -77,10 +79,6 @@ def outside_event_loop(fn, *args, **kwargs):
     there get a connection of their own that nobody closes, which keeps the
     PostgreSQL test database busy at teardown.
     """
-    import threading
-
-    from django.db import connections
-
     outcome = {}
 
     def run():

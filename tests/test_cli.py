@@ -1,10 +1,15 @@
 """The `forewarn` command line, run as a user runs it."""
 
+import io
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
+from django.core.management import call_command
 
 from forewarn.api.models import ApiToken, digest
 
@@ -71,10 +76,6 @@ def test_the_deploy_check_refuses_captured_mail_in_production(tmp_path):
 
 
 def test_forewarn_web_serves_the_product_under_gunicorn(tmp_path):
-    import socket
-    import time
-    import urllib.request
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -112,10 +113,6 @@ def test_forewarn_web_serves_the_product_under_gunicorn(tmp_path):
 
 
 def test_a_revoked_token_no_longer_authenticates(db, django_user_model):
-    import io
-
-    from django.core.management import call_command
-
     token, raw = ApiToken.issue(django_user_model.objects.create_user("ops"))
     assert ApiToken.authenticate(raw).username == "ops"
     out = io.StringIO()

@@ -7,6 +7,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from forewarn.availability.api import router as availability_router
+from forewarn.calendars.api import router as calendars_router
+from forewarn.catalog.api import router as catalog_router
+from forewarn.catalog.api_contracts import router as contracts_router
+from forewarn.delivery.api import router as delivery_router
+from forewarn.policies.api import router as policies_router
+
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -87,20 +94,9 @@ def on_http_error(request, exc):
     return api.create_response(request, {"message": exc.message}, status=exc.status_code)
 
 
-def _mount() -> None:
-    from forewarn.availability.api import router as availability_router
-    from forewarn.calendars.api import router as calendars_router
-    from forewarn.catalog.api import router as catalog_router
-    from forewarn.catalog.api_contracts import router as contracts_router
-    from forewarn.delivery.api import router as delivery_router
-    from forewarn.policies.api import router as policies_router
-
-    api.add_router("/", catalog_router)
-    api.add_router("/", contracts_router)
-    api.add_router("/", calendars_router)
-    api.add_router("/", policies_router)
-    api.add_router("/", delivery_router)
-    api.add_router("/", availability_router)
-
-
-_mount()
+api.add_router("/", catalog_router)
+api.add_router("/", contracts_router)
+api.add_router("/", calendars_router)
+api.add_router("/", policies_router)
+api.add_router("/", delivery_router)
+api.add_router("/", availability_router)

@@ -16,6 +16,7 @@ from .models import (
     Region,
     StaffProfile,
     StatusInterval,
+    role_of,
 )
 
 
@@ -186,6 +187,4 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.display(description="role")
     def role(self, obj):
-        from .models import role_of
-
         return role_of(obj)

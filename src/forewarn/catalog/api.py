@@ -19,6 +19,7 @@ from .models import (
     ProductCategory,
     Region,
     Role,
+    role_of,
 )
 
 router = Router(tags=["catalog"])
@@ -289,7 +290,5 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, tags=["auth"])
 def me(request):
-    from .models import role_of
-
     user = request.auth if not isinstance(request.auth, bool) else request.user
     return {"username": user.get_username(), "role": role_of(user)}

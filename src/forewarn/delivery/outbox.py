@@ -32,6 +32,7 @@ from forewarn.delivery.models import (
     Notice,
     Subscriber,
 )
+from forewarn.delivery.tokens import notice_reply_token
 from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
@@ -144,8 +145,6 @@ def queue_notice(
             return Notice.objects.get(key=key)  # queued meanwhile by someone else
         if component_ids:
             notice.components.set(component_ids)
-        from forewarn.delivery.tokens import notice_reply_token
-
         notice.reply_to_ref = notice_reply_token(notice.pk)
         notice.save(update_fields=["reply_to_ref"])
         if notice.due_at <= now:
