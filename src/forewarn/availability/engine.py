@@ -4,7 +4,7 @@ availability = (total − excluded − unavailable) / (total − excluded) × 10
 per component over a period in the contract's time zone (S8). Minutes are real elapsed
 minutes, so a quarter holding a DST change has an hour more or less. Instants count to the
 whole second; figures stay exact (int seconds; float only where a partial weight applies) and
-are rounded only when presented.
+are rounded only when presented. Pure Python, no Django.
 
 Choices, each tested:
 

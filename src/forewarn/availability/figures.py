@@ -2,7 +2,7 @@
 
 The figures follow seed 001 §3 and S8: total, excluded (by reason), unavailable, availability,
 target met or breached, error budget and what is left of it, and the unavailable intervals and
-applied exclusions an auditor needs to recompute them by hand.
+applied exclusions an auditor needs to recompute them by hand. Pure Python, no Django.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ one measured thing (a component over a period, or a component on one day). Every
 window. The keys' windows are laid side by side on one global time line, so a single sort and a
 single cumulative sum of +1/-1 events cut every key's window into elementary segments at once,
 with no Python loop over intervals. Union, K-of-N coverage, exclusion precedence and weighted
-unavailability are all read off the per-segment counts.
+unavailability are all read off the per-segment counts. Pure Python, no Django.
 """
 
 from __future__ import annotations

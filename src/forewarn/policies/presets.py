@@ -1,7 +1,7 @@
 """The five seed policies (``seed-000`` … ``seed-004``) and their business calendars, as data.
 
 Every rule quotes the seed sentence it comes from in ``source``; table cells of seed 002 are
-joined with `` | ``. Pure Python, no Django: the policies app loads these into the database
+joined with `` | ``. Pure Python, no Django. The policies app loads these into the database
 and the demo data uses them as they are.
 """
 
