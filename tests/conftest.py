@@ -1,6 +1,7 @@
 """Shared fixtures: users of each role with API tokens, and a client that speaks the JSON API."""
 
 import json
+import threading
 from contextlib import ExitStack, contextmanager
 
 import pytest
@@ -79,10 +80,6 @@ def outside_event_loop(fn, *args, **kwargs):
     there get a connection of their own that nobody closes, which keeps the
     PostgreSQL test database busy at teardown.
     """
-    import threading
-
-    from django.db import connections
-
     outcome = {}
 
     def run():

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 
 from forewarn.availability import periods, reports
 from forewarn.catalog.models import Component, ComponentGroup, ProductCategory, Role
@@ -335,8 +336,6 @@ def test_report_needs_a_login_and_a_staff_role(client, db):
     response = client.get(REPORT)
     assert response.status_code == 302
     assert response["Location"].startswith("/console/login/?next=/console/availability/")
-    from django.contrib.auth import get_user_model
-
     client.force_login(get_user_model().objects.create_user("no-role", is_staff=True))
     assert client.get(REPORT).status_code == 403
 

@@ -14,7 +14,6 @@ from forewarn.catalog.models import (
     AuthorizedContact,
     Component,
     ComponentGroup,
-    ComponentStatus,
     Organization,
     ProductCategory,
     Region,
@@ -104,16 +103,6 @@ def test_only_one_open_interval_per_component_is_possible(api_component):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusInterval.objects.create(component=api_component, status="major_outage", started_at=T0)
-
-
-def test_statuses_are_the_statuspage_vocabulary():
-    assert ComponentStatus.values == [
-        "operational",
-        "degraded_performance",
-        "partial_outage",
-        "major_outage",
-        "under_maintenance",
-    ]
 
 
 # --- saving and removing catalog rows ------------------------------------------------------

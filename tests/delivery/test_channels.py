@@ -4,10 +4,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from anymail.exceptions import AnymailAPIError
+from django.core import mail
 from django.utils import timezone
 from standardwebhooks import Webhook
 
 from forewarn.delivery import outbox, sender
+from forewarn.delivery.channels import _provider_result
 from forewarn.delivery.models import (
     Audience,
     Channel,
@@ -221,8 +224,6 @@ def test_unreachable_mail_server_defers_without_counting_and_holds_mail_back(set
 
 def test_django_anymail_backends_get_the_same_email(settings):
     """An ESP through anymail is just the mailer's BACKEND; anymail's test backend stands in for one."""
-    from django.core import mail
-
     settings.MAILERS = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
     subscribe("ann@example.com")
     queue(ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n")
@@ -242,10 +243,6 @@ def test_django_anymail_backends_get_the_same_email(settings):
     ("status_code", "expected"), [(503, "transient"), (429, "transient"), (422, "permanent")]
 )
 def test_email_service_api_errors_are_classed_by_http_status(status_code, expected):
-    from anymail.exceptions import AnymailAPIError
-
-    from forewarn.delivery.channels import _provider_result
-
     assert (
         _provider_result(AnymailAPIError("ESP said no", status_code=status_code)).status == expected
     )

@@ -1,6 +1,7 @@
 """The public page and the Statuspage v2 JSON follow every change, and answer conditional requests."""
 
 import pytest
+import time_machine
 
 from forewarn.catalog import services
 from forewarn.catalog.models import Component, ComponentGroup, Role
@@ -204,8 +205,6 @@ def test_page_is_cacheable_by_proxies(client, catalog):
 
 
 def test_a_new_day_gives_a_new_etag_so_the_uptime_bars_move_on(db, client, request, settings):
-    import time_machine
-
     settings.PROVIDER_TIME_ZONE = "Europe/Amsterdam"
     # The catalog (and with it the page's change time) is written on the travelled day, so the
     # new day, not the real date the suite runs on, is what moves Last-Modified on.

@@ -17,23 +17,18 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from forewarn.availability import engine
+from forewarn.availability import engine, reasons
 from forewarn.availability import periods as p
+from forewarn.catalog import statuses
 from forewarn.catalog.lookups import by_slug
 from forewarn.catalog.models import Component, Organization, ProductCategory
 from forewarn.catalog.services import components_by_slug
 
 from . import services
-from .models import Exclusion, ExclusionReason
+from .models import Exclusion
 
-REASON_LABELS = {"beta": "Beta / early access", **dict(ExclusionReason.choices)}
-STATUS_LABELS = {
-    "operational": "Operational",
-    "under_maintenance": "Under maintenance",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-}
+REASON_LABELS = {reason.value: label for reason, label in reasons.LABELS.items()}
+STATUS_LABELS = {status.value: label for status, label in statuses.LABELS.items()}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from forewarn.availability import engine
 from forewarn.availability.intervals import ONGOING, STATUSES, StatusColumns, to_seconds
 from forewarn.catalog.models import Component, StatusInterval
+from forewarn.catalog.statuses import Status
 from forewarn.record.kinds import Kind
 from forewarn.record.services import append, changes
 from forewarn.statuspage.version import page_changed
@@ -215,7 +216,9 @@ def outages(inputs: EngineInputs, component_id: int) -> list[engine.Outage]:
     where = np.flatnonzero(s.ids == component_id)
     if not len(where):
         return []
-    rows = np.flatnonzero((s.source == where[0]) & (s.status >= STATUSES.index("partial_outage")))
+    rows = np.flatnonzero(
+        (s.source == where[0]) & (s.status >= STATUSES.index(Status.PARTIAL_OUTAGE))
+    )
     rows = rows[np.argsort(s.start[rows], kind="stable")]
     stretches: list[list[int]] = []
     for start, end in zip(s.start[rows].tolist(), s.end[rows].tolist(), strict=True):

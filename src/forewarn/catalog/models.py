@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from forewarn.calendars.models import Calendar, validate_time_zone
+from forewarn.catalog.statuses import LABELS, Status
 
 from .peak_hours import PeakHoursError, PeakRange, parse_peak_hours
 
@@ -21,14 +22,10 @@ def new_public_id() -> str:
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
 
 
-class ComponentStatus(models.TextChoices):
-    """The de-facto vocabulary shared with Statuspage and its clients."""
-
-    OPERATIONAL = "operational", "Operational"
-    DEGRADED_PERFORMANCE = "degraded_performance", "Degraded performance"
-    PARTIAL_OUTAGE = "partial_outage", "Partial outage"
-    MAJOR_OUTAGE = "major_outage", "Major outage"
-    UNDER_MAINTENANCE = "under_maintenance", "Under maintenance"
+# The choices of ``statuses.Status``, best to worst, with their labels.
+ComponentStatus = models.TextChoices(
+    "ComponentStatus", [(status.name, (status.value, LABELS[status])) for status in Status]
+)
 
 
 class Visibility(models.TextChoices):

@@ -17,6 +17,7 @@ from forewarn.catalog.models import Role
 from . import services
 from .checks import run_check
 from .models import NoticeUnitChoice, Policy, Requirement, WorkType
+from .rules import Impact, Risk
 
 router = Router(tags=["policies"])
 
@@ -251,12 +252,10 @@ class NoticeCheckIn(Schema):
         default_factory=list,
         description="affected component slugs: their regions' peak hours and calendars apply",
     )
-    risk: Literal["low", "medium", "high"] = "low"
+    risk: Literal[tuple(r.value for r in Risk)] = "low"
     on_site: bool = False
     shutdown: bool = False
-    impact: Literal[
-        "none", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"
-    ] = "none"
+    impact: Literal[tuple(i.value for i in Impact)] = "none"
     validated_on_test_environment: bool = False
     contents: list[str] | None = Field(
         None, description="what the announcement will state (e.g. scheduled_time); checked if given"

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from forewarn.policies.rules import (
     UTC,
     BusinessCalendar,
-    Channel,
     Content,
+    NoticeChannel,
     NoticeKind,
     NoticeRule,
     NoticeSpec,
@@ -31,7 +31,7 @@ class PlannedNotice:
     kind: NoticeKind
     due_at: dt.datetime
     description: str
-    channels: tuple[Channel, ...] = (Channel.EMAIL,)
+    channels: tuple[NoticeChannel, ...] = (NoticeChannel.EMAIL,)
     must_include: tuple[Content, ...] = ()
     condition: str = ""
 
@@ -43,7 +43,7 @@ class EventNotice:
     kind: NoticeKind
     event: str
     description: str
-    channels: tuple[Channel, ...] = (Channel.EMAIL,)
+    channels: tuple[NoticeChannel, ...] = (NoticeChannel.EMAIL,)
     must_include: tuple[Content, ...] = ()
 
 
