@@ -1,4 +1,5 @@
-"""The system of record (S11): every event kept with its time, actor and contact, immutable."""
+"""The system of record (docs/product.md S11): every event kept with its time, actor and
+contact, immutable."""
 
 from django.db import models
 from django.utils import timezone
