@@ -7,10 +7,10 @@ Everything else here is delivery's own business.
 
 Modules, by concept:
 
-- the outbox: ``models`` (``Subscriber``, ``Notice``, ``Delivery``, ``DeliveryAttempt``), ``outbox``
-  (queue, fan out, cancel, close), ``claims`` (claim due rows, record outcomes), ``sender`` (a
-  sending round on parallel connections), ``journal`` (accepted messages survive a killed
-  worker), ``channels`` (email, webhook, chat transports), ``emails`` (rendering),
+- the outbox: ``models`` (``Subscriber``, ``Notice``, ``Delivery``, ``DeliveryAttempt``),
+  ``outbox`` (queue, fan out, cancel, close), ``claims`` (claim due rows, record outcomes),
+  ``sender`` (a sending round on parallel connections), ``journal`` (accepted messages survive
+  a killed worker), ``channels`` (email, webhook, chat transports), ``emails`` (rendering),
   ``webhook_health`` (disable webhooks that keep failing), ``jobs`` (the scheduler jobs);
 - subscribers: ``subscriptions`` (double opt-in, preferences, unsubscribe), ``operators``
   (what staff do with subscribers), ``tokens`` (signed links), ``forms``, ``views``, ``urls``;

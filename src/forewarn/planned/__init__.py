@@ -1,1 +1,1 @@
-"""Planned work (docs/product.md S4): life cycle, notification plan, start and end; not built yet."""
+"""Planned work (docs/product.md S4): life cycle, notification plan, start, end; to be built."""
