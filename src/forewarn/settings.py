@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.syndication",
-    "django_tasks_db",
     "forewarn.record",
     "forewarn.calendars",
     "forewarn.catalog",
@@ -172,12 +171,6 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "forewarn_shared_cache",
     },
-}
-
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-    }
 }
 
 # Mail: captured as files under the data folder unless an SMTP host or an

@@ -1,10 +1,10 @@
 """Availability and SLA figures: the one engine behind reports and uptime bars.
 
 availability = (total − excluded − unavailable) / (total − excluded) × 100 %  (seed 001 §3),
-per component over a period in the contract's time zone (S8). Minutes are real elapsed
-minutes, so a quarter holding a DST change has an hour more or less. Instants count to the
-whole second; figures stay exact (int seconds; float only where a partial weight applies) and
-are rounded only when presented. Pure Python, no Django.
+per component over a period in the contract's time zone (docs/product.md S8). Minutes are
+real elapsed minutes, so a quarter holding a DST change has an hour more or less. Instants count
+to the whole second; figures stay exact (int seconds; float only where a partial weight
+applies) and are rounded only when presented. Pure Python, no Django.
 
 Choices, each tested:
 

@@ -1,8 +1,9 @@
 """Reports read from measured arrays: a component's figures, a category's, an organization's.
 
-The figures follow seed 001 §3 and S8: total, excluded (by reason), unavailable, availability,
-target met or breached, error budget and what is left of it, and the unavailable intervals and
-applied exclusions an auditor needs to recompute them by hand. Pure Python, no Django.
+The figures follow seed 001 §3 and docs/product.md S8: total, excluded (by reason),
+unavailable, availability, target met or breached, error budget and what is left of it, and the
+unavailable intervals and applied exclusions an auditor needs to recompute them by hand. Pure
+Python, no Django.
 """
 
 from __future__ import annotations

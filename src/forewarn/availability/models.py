@@ -1,4 +1,5 @@
-"""Exclusions recorded by operators: time not counted against the SLA (seed 001 §2, S8).
+"""Exclusions recorded by operators: time not counted against the SLA (seed 001 §2,
+docs/product.md S8).
 
 Beta components are excluded through their catalog flag; planned work and incidents will feed
 exclusions of their own through ``services.PROVIDERS``. Rows change only through ``services``,

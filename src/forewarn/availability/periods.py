@@ -1,7 +1,7 @@
 """Report periods as operators write them: ``2026-Q3``, ``2026-09``, ``2026`` or two dates.
 
 A period names local dates; ``bounds(tz)`` places it in a contract's time zone, so one request
-measures each product category over its own zone's midnights (S8).
+measures each product category over its own zone's midnights (docs/product.md S8).
 """
 
 from __future__ import annotations

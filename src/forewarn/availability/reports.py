@@ -1,4 +1,5 @@
-"""Availability reports: the engine's figures per category, component and third party (S8).
+"""Availability reports: the engine's figures per category, component and third party
+(docs/product.md S8).
 
 ``build`` measures a set of components over a requested period, each product category over
 its own time zone's midnights, third-party components over their own contract periods, and

@@ -1,4 +1,4 @@
-"""The catalog (S1): what customers depend on, who they are, and who runs it."""
+"""The catalog (docs/product.md S1): what customers depend on, who they are, and who runs it."""
 
 import secrets
 import string

@@ -1,4 +1,5 @@
-"""Subscribers, notices and the outbox of deliveries (S6): the evidence that a customer was told, and when."""
+"""Subscribers, notices and the outbox of deliveries (docs/product.md S6): the evidence that a
+customer was told, and when."""
 
 import base64
 import secrets

@@ -1,4 +1,5 @@
-"""The outbox (S6): queue a notice, fan it out to one row per recipient, cancel, close.
+"""The outbox (docs/product.md S6): queue a notice, fan it out to one row per recipient,
+cancel, close.
 
 Every notice to every recipient is a ``Delivery`` row, written in the same
 transaction as the event that caused it (``queue_notice`` is called inside

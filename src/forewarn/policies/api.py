@@ -59,7 +59,9 @@ class WorkTypeOut(Schema):
 class WorkTypePatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     position: int | None = Field(None, ge=0)
-    notice_unit: Unit | None = Field(None, description="S2 unit, or none for no notice")
+    notice_unit: Unit | None = Field(
+        None, description="notice unit (docs/product.md S2), or none for no notice"
+    )
     notice_amount: int | None = Field(None, ge=0, le=1_000)
     notice_where_possible: bool | None = None
     notice_source: str | None = None

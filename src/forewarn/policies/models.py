@@ -2,7 +2,7 @@
 
 A ``Policy`` has ``WorkType`` rows: the notice each needs (unit, amount, where possible),
 its default duration, where its window may fall, which notices go out (structured JSON,
-checked against ``rules.NoticeSpec``) and whether an override is allowed (S3).
+checked against ``rules.NoticeSpec``) and whether an override is allowed (docs/product.md S3).
 """
 
 import datetime as dt

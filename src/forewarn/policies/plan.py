@@ -1,4 +1,5 @@
-"""The notification plan (S4): which notices a window of work gets, and when each is due.
+"""The notification plan (docs/product.md S4): which notices a window of work gets, and when
+each is due.
 
 Pure Python, no Django. ``notification_plan`` lists the notices at planned times (the
 announcement, reminders, start, completion, extension) and those sent when something happens

@@ -97,7 +97,8 @@ def calendar_for(slug: str) -> BusinessCalendar:
 
 
 EMAIL_AND_STATUS = (NoticeChannel.EMAIL, NoticeChannel.STATUS_PAGE)
-CANCELLATION = NoticeSpec(NoticeKind.CANCELLATION)  # S4: "completion or cancellation"
+# docs/product.md S4: "completion or cancellation"
+CANCELLATION = NoticeSpec(NoticeKind.CANCELLATION)
 
 # --- seed 000 ---------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Notice policies (S2, S3): notice units, work types and ``announce_by``.
+"""Notice policies (docs/product.md S2, S3): notice units, work types and ``announce_by``.
 
 Pure Python, no Django. A policy maps each work type to the notice it needs, where its
 window may fall and which notices go out when. ``validator.check`` validates one window

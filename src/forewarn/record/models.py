@@ -1,4 +1,5 @@
-"""The system of record (S11): every event kept with its time, actor and contact, immutable.
+"""The system of record (docs/product.md S11): every event kept with its time, actor and
+contact, immutable.
 
 Immutable at three levels: ``Event.save()`` refuses a second save and ``delete()`` refuses
 outright; ``Event.objects`` (an ``EventQuerySet``) refuses ``update``, ``bulk_update`` and
