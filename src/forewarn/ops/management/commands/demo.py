@@ -1,6 +1,5 @@
 import os
 import secrets
-import signal
 import subprocess
 import threading
 
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from forewarn.ops.management.commands.worker import run_worker
 from forewarn.ops.serving import gunicorn_command
+from forewarn.ops.stopping import SignalStop
 
 
 def ensure_admin() -> str:
@@ -74,12 +74,7 @@ class Command(BaseCommand):
             env=env,
         )
         stop = threading.Event()
-
-        def on_signal(signum, frame):
-            stop.set()
-
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
+        SignalStop(stop).install()
         worker = threading.Thread(target=run_worker, args=(stop,), name="worker", daemon=True)
         worker.start()
         while not stop.wait(1):
