@@ -237,5 +237,14 @@ NINJA_PAGINATION_PER_PAGE = 100
 # forewarn.delivery.outbox.Tuning; set FOREWARN_DELIVERY_<NAME> in the environment
 # (e.g. FOREWARN_DELIVERY_THREADS=8) or a FOREWARN_DELIVERY dict here.
 
+# Webhooks go to public addresses on ports 443 and 80; an admin may allow more ports
+# (FOREWARN_WEBHOOK_PORTS=8443,9443). FOREWARN_WEBHOOKS_TO_LOOPBACK = True lets them reach
+# this machine (127.0.0.1, ::1, localhost, over http, on any port): for tests and development,
+# never production (`forewarn check --deploy` refuses it), so it is not read from the environment.
+FOREWARN_WEBHOOK_PORTS = [
+    int(p) for p in os.environ.get("FOREWARN_WEBHOOK_PORTS", "").split(",") if p.strip()
+]
+FOREWARN_WEBHOOKS_TO_LOOPBACK = False
+
 # How long a web process may reuse the page version it read (seconds; 0 = every request).
 FOREWARN_PAGE_FRESHNESS_SECONDS = float(os.environ.get("FOREWARN_PAGE_FRESHNESS_SECONDS", "1"))

@@ -28,7 +28,6 @@ AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fresh(settings):
-    settings.FOREWARN_ALLOW_HTTP_WEBHOOKS = True
     cache.clear()
     mail.outbox = []
 
@@ -298,11 +297,11 @@ def test_a_chat_webhook_has_no_secret(admin_api, api):
     [
         (
             "http://hooks.example.com/fw",
-            "url: Webhook URLs must use https (http only to 127.0.0.1 or localhost, with FOREWARN_ALLOW_HTTP_WEBHOOKS or DEBUG on).",
+            "url: Webhook URLs must use https (http only to this machine, with FOREWARN_WEBHOOKS_TO_LOOPBACK on).",
         ),
         (
             "https://10.0.0.8/fw",
-            "url: '10.0.0.8' is a private or local address; use a public host.",
+            "url: 10.0.0.8 is a private, link-local or reserved address; use a public host.",
         ),
         (
             "https://user:pw@hooks.example.com/",
@@ -322,7 +321,7 @@ def test_webhook_urls_must_be_public_https(admin_api, api, url, message):
 def test_http_to_this_machine_only_when_allowed(admin_api, api, settings):
     body = {"url": "http://127.0.0.1:9999/hook", "owner_email": "ops@example.com"}
     assert admin_api.post("/api/v1/webhook-subscribers", body).status_code == 201
-    settings.FOREWARN_ALLOW_HTTP_WEBHOOKS = False
+    settings.FOREWARN_WEBHOOKS_TO_LOOPBACK = False
     body["url"] = "http://localhost:9999/hook"
     assert admin_api.post("/api/v1/webhook-subscribers", body).status_code == 422
 
