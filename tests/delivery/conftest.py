@@ -1,8 +1,4 @@
-"""Fixtures for delivery tests: a real SMTP sink and HTTP receivers on 127.0.0.1, fast retry settings,
-and a DNS the tests control."""
-
-import ipaddress
-import socket
+"""Fixtures for delivery tests: a real SMTP sink and HTTP receivers on 127.0.0.1, fast retry settings."""
 
 import pytest
 from django.utils import timezone
@@ -28,49 +24,6 @@ def smtp_mailers(port: int) -> dict:
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
         }
     }
-
-
-PUBLIC_ADDRESS = "93.184.215.14"
-
-
-class FakeDns:
-    """``socket.getaddrinfo`` answering from ``names`` (name -> addresses); literals as usual.
-
-    Any other name does not resolve, so no test depends on the network. ``asked`` counts
-    the lookups of each name.
-    """
-
-    def __init__(self, real):
-        self.real = real
-        self.names: dict[str, list[str]] = {
-            "hooks.example.com": [PUBLIC_ADDRESS],
-            "chat.example.com": [PUBLIC_ADDRESS],
-        }
-        self.asked: dict[str, int] = {}
-
-    def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        try:
-            ipaddress.ip_address(name.split("%", 1)[0])
-            return self.real(host, port, family, type, proto, flags)
-        except ValueError:
-            pass
-        if name == "localhost":
-            return self.real(host, port, family, type, proto, flags)
-        self.asked[name] = self.asked.get(name, 0) + 1
-        if name not in self.names:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        answers = []
-        for address in self.names[name]:
-            answers += self.real(address, port, family, type, proto, flags)
-        return answers
-
-
-@pytest.fixture(autouse=True)
-def dns(monkeypatch):
-    fake = FakeDns(socket.getaddrinfo)
-    monkeypatch.setattr(socket, "getaddrinfo", fake.getaddrinfo)
-    return fake
 
 
 @pytest.fixture(autouse=True)

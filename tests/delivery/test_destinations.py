@@ -23,8 +23,9 @@ from forewarn.delivery.models import (
     DeliveryStatus,
     Subscriber,
 )
+from tests.conftest import PUBLIC_ADDRESS
 
-from .conftest import FAST, PUBLIC_ADDRESS, subscribe
+from .conftest import FAST, subscribe
 
 NOT_THIS_MACHINE = "an address of this machine"
 PRIVATE = "a private, link-local or reserved address"
@@ -126,27 +127,27 @@ def add(admin_api, url):
         ),
         (
             "https://[::1]/hook",
-            [],
+            None,
             "::1 is an address of this machine; use a public host.",
         ),
         (
             "https://[fc00::5]/hook",
-            [],
+            None,
             "fc00::5 is a private, link-local or reserved address; use a public host.",
         ),
         (
             "https://169.254.169.254/latest/meta-data/",
-            [],
+            None,
             "169.254.169.254 is a private, link-local or reserved address; use a public host.",
         ),
         (
             "https://nowhere.example.com/hook",
-            None,
+            [],
             "'nowhere.example.com' does not resolve to an address; check the name.",
         ),
         (
             "https://hooks.example.com:8443/hook",
-            [],
+            None,
             "Port 8443 is not allowed for webhooks (443 and 80 are; an admin may allow others with FOREWARN_WEBHOOK_PORTS).",
         ),
     ],
@@ -154,9 +155,8 @@ def add(admin_api, url):
 def test_names_resolving_inside_are_refused_at_subscribe_time(
     admin_api, dns, no_loopback, url, answers, message
 ):
-    host = url.split("/")[2].split(":")[0]
-    if answers:
-        dns.names[host] = answers
+    if answers is not None:
+        dns.names[url.split("/")[2]] = answers
     response = add(admin_api, url)
     assert (response.status_code, response.json()["message"]) == (422, f"url: {message}")
     assert not Subscriber.objects.exists()
@@ -277,6 +277,7 @@ def test_a_port_not_allowed_is_not_sent_to(dns, receivers, settings, fast):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_name_that_stops_resolving_is_retried(dns, fast):
+    dns.names["gone.example.com"] = []
     subscribe("https://gone.example.com/hook", channel=Channel.WEBHOOK)
     queue()
     sender.send_due()

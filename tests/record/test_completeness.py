@@ -17,6 +17,8 @@ from typing import NamedTuple
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from forewarn.availability import services as availability
 from forewarn.availability.models import Exclusion
@@ -365,6 +367,46 @@ def test_an_email_subscription_records_its_confirmation_not_the_request(recorded
             subject(ann),
             {"channel": "email", "via": "link"},
         ),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_merging_one_mailbox_spelled_two_ways_is_recorded(recorded):
+    """Delivery migration 0003 keeps the earliest confirmed subscriber of a mailbox."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("delivery", "0002_delivery_progress")])
+    OldSubscriber = executor.loader.project_state(
+        [("delivery", "0002_delivery_progress")]
+    ).apps.get_model("delivery", "Subscriber")
+    first = OldSubscriber.objects.create(
+        address="ann@xn--bcher-kva.example", secret="", confirmed_at=NOW
+    )
+    second = OldSubscriber.objects.create(address="ann@bücher.example", secret="")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("delivery", "0003_one_subscriber_per_mailbox")])
+    assert recorded() == [
+        Recorded(
+            Kind.SUBSCRIBER_MERGED,
+            "system",
+            "ann@xn--bcher-kva.example",
+            f"delivery.subscriber:{first.pk}",
+            {
+                "channel": "email",
+                "kept": first.pk,
+                "address": "ann@xn--bcher-kva.example",
+                "deliveries_moved": 0,
+                "merged": [
+                    {
+                        "id": second.pk,
+                        "address": "ann@bücher.example",
+                        "created_at": NOW.isoformat(),
+                        "confirmed_at": None,
+                        "unsubscribed_at": None,
+                        "disabled_at": None,
+                    }
+                ],
+            },
+        )
     ]
 
 

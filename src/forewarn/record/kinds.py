@@ -102,6 +102,11 @@ class Kind(StrEnum):
         "An operator let a disabled subscriber receive again.",
     )
     SUBSCRIBER_DELETED = "subscriber.deleted", "An operator removed a subscriber."
+    SUBSCRIBER_MERGED = (
+        "subscriber.merged",
+        "Email subscribers that were one mailbox spelled two ways (bücher / xn--bcher-kva) "
+        "became one: the earliest confirmed kept, the others' deliveries moved to it.",
+    )
     NOTICE_TEST_QUEUED = "notice.test_queued", "A test notice was queued, and to how many."
     NOTICE_CANCELLED = (
         "notice.cancelled",
