@@ -213,6 +213,11 @@ else:
         }
     }
 
+# DKIM-sign mail sent over SMTP (docs/developers/production.md#dkim): all three, or none.
+FOREWARN_DKIM_DOMAIN = os.environ.get("FOREWARN_DKIM_DOMAIN", "")
+FOREWARN_DKIM_SELECTOR = os.environ.get("FOREWARN_DKIM_SELECTOR", "")
+FOREWARN_DKIM_KEY_FILE = os.environ.get("FOREWARN_DKIM_KEY_FILE", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,6 +12,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.policy import SMTP
+from functools import lru_cache
 from http.client import HTTPException
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from standardwebhooks import Webhook
 
 from forewarn.delivery import destinations
+from forewarn.delivery.dkim_signature import DkimSigner
 from forewarn.delivery.emails import (
     CONTACT,
     DIRECT,
@@ -82,6 +84,7 @@ class EmailTransport(Transport):
         # Django's own SMTP backend (not a subclass that changes how it sends): hand it bytes.
         self.raw = type(self.backend) is SmtpBackend
         self.opened = False
+        self.dkim = dkim_signer()
 
     def send(self, item, mail: NoticeMail) -> Result:
         recipient = recipient_for(item)
@@ -99,6 +102,8 @@ class EmailTransport(Transport):
                 data = mail.email_message(recipient).message(policy=SMTP).as_bytes()
             except ValueError as exc:
                 return Result(PERMANENT, f"The address cannot be used over SMTP: {exc}")
+        if self.dkim is not None:
+            data = self.dkim.sign(data)
         for try_number in (1, 2):
             reused = self.backend.connection is not None
             if not reused:
@@ -176,6 +181,19 @@ class EmailTransport(Transport):
 
     def close(self) -> None:
         self._reset()
+
+
+def dkim_signer() -> DkimSigner | None:
+    """The DKIM signer the settings configure (``FOREWARN_DKIM_*``), or None when signing is off."""
+    domain = getattr(settings, "FOREWARN_DKIM_DOMAIN", "")
+    if not domain:
+        return None
+    return _signer(domain, settings.FOREWARN_DKIM_SELECTOR, str(settings.FOREWARN_DKIM_KEY_FILE))
+
+
+@lru_cache(maxsize=4)
+def _signer(domain: str, selector: str, key_file: str) -> DkimSigner:
+    return DkimSigner.from_key_file(domain=domain, selector=selector, key_file=key_file)
 
 
 def _smtp_result(code: int | None, detail: str) -> Result:
