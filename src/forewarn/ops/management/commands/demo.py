@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from forewarn.ops.backups import mark_in_use
 from forewarn.ops.management.commands.worker import run_worker
 from forewarn.ops.serving import gunicorn_command
 from forewarn.ops.stopping import SignalStop
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         if "FOREWARN_SITE_URL" not in os.environ:
             os.environ["FOREWARN_SITE_URL"] = f"http://127.0.0.1:{port}"
             settings.SITE_URL = os.environ["FOREWARN_SITE_URL"]
+        mark_in_use()  # `forewarn restore` refuses while the demo runs
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo")
         password = ensure_admin()

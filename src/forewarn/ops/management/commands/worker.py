@@ -11,6 +11,7 @@ import threading
 from django.core.management.base import BaseCommand
 
 from forewarn import scheduler
+from forewarn.ops.backups import mark_in_use
 from forewarn.ops.jobs import load_jobs
 from forewarn.ops.stopping import SignalStop
 
@@ -34,5 +35,6 @@ class Command(BaseCommand):
             self.stderr.write(f"Received {name}; finishing the current round and stopping.")
 
         SignalStop(stop, on_signal=say_stopping).install()
+        mark_in_use()  # `forewarn restore` refuses while a worker uses the embedded database
         self.stdout.write("Forewarn worker running (Ctrl-C stops it).")
         run_worker(stop, interval=interval)
