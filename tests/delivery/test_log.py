@@ -478,9 +478,9 @@ def test_a_test_notice_to_a_bad_address_names_the_field(api_as, api):
 
 @pytest.fixture
 def console(db):
-    get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
     client = Client()
-    client.login(username="root", password="pw")
+    client.force_login(root)
     return client
 
 
@@ -540,9 +540,9 @@ def test_console_add_of_an_email_subscriber_goes_through_double_opt_in(console, 
 
 
 def test_viewers_read_the_log_in_the_console_but_not_subscribers(db, logged):
-    make_staff("vera", Role.VIEWER)
+    vera = make_staff("vera", Role.VIEWER)
     client = Client()
-    client.login(username="vera", password="pw-vera")
+    client.force_login(vera)
     assert client.get("/console/delivery/notice/").status_code == 200
     assert client.get("/console/delivery/delivery/").status_code == 200
     assert client.get("/console/delivery/subscriber/").status_code == 403

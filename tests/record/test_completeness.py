@@ -41,7 +41,9 @@ from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.services import delete_work_type, save_policy, save_work_type
 from forewarn.record.kinds import Kind
 from forewarn.record.models import Event
+from forewarn.signin import services as signin
 from tests.conftest import make_staff
+from tests.signin.totp import totp
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 
@@ -817,6 +819,29 @@ def test_organization_and_its_contacts_created_changed_and_deleted(recorded):
                 }
             },
         ),
+    ]
+
+
+# --- staff sign-in ------------------------------------------------------------------------------
+
+
+def test_second_factor_requirements_enrolment_and_reset_are_recorded(recorded):
+    ada = make_staff("ada", Role.VIEWER)
+    user_subject = f"auth.user:{ada.pk}"
+    signin.require(ada, actor="root")
+    signin.require(ada, actor="root")  # already required: nothing new
+    device = signin.pending_authenticator(ada)
+    assert signin.confirm_authenticator(device, totp(device))
+    signin.reset(ada, actor="root")
+    signin.reset(ada, actor="root")  # nothing left to remove: nothing recorded
+    signin.stop_requiring(ada, actor="root")
+    signin.stop_requiring(ada, actor="root")
+    details = {"user": "ada"}
+    assert recorded() == [
+        Recorded(Kind.STAFF_SECOND_FACTOR_REQUIRED, "root", "", user_subject, details),
+        Recorded(Kind.STAFF_SECOND_FACTOR_ENROLLED, "ada", "", user_subject, details),
+        Recorded(Kind.STAFF_SECOND_FACTOR_RESET, "root", "", user_subject, details),
+        Recorded(Kind.STAFF_SECOND_FACTOR_NOT_REQUIRED, "root", "", user_subject, details),
     ]
 
 

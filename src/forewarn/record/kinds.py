@@ -117,6 +117,24 @@ class Kind(StrEnum):
         "Every delivery of a notice ended: how many were sent, failed and skipped, and when.",
     )
 
+    # staff sign-in
+    STAFF_SECOND_FACTOR_REQUIRED = (
+        "staff.second_factor_required",
+        "An admin required a staff member to sign in with an authenticator code.",
+    )
+    STAFF_SECOND_FACTOR_NOT_REQUIRED = (
+        "staff.second_factor_not_required",
+        "An admin no longer required a staff member's authenticator code.",
+    )
+    STAFF_SECOND_FACTOR_ENROLLED = (
+        "staff.second_factor_enrolled",
+        "A staff member set up an authenticator app (TOTP) for signing in.",
+    )
+    STAFF_SECOND_FACTOR_RESET = (
+        "staff.second_factor_reset",
+        "An admin removed a staff member's authenticator; they set up a new one at next sign-in.",
+    )
+
     @property
     def subject(self) -> str:
         """The word before the dot: what the event is about."""
