@@ -15,13 +15,14 @@ pytestmark = pytest.mark.slow
 
 RECIPIENTS = 5
 WRITER = f"""
-import sys, time
+import pathlib, sys, time
 import django
 django.setup()
 from forewarn.delivery import operators
-deadline = time.monotonic() + float(sys.argv[1])
+stop = pathlib.Path(sys.argv[1])
+deadline = time.monotonic() + 120
 written = 0
-while time.monotonic() < deadline:
+while not stop.exists() and time.monotonic() < deadline:
     # One transaction: a notice, its {RECIPIENTS} deliveries and its event in the record.
     operators.send_test_notice(
         addresses=[f"u{{i}}@example.com" for i in range({RECIPIENTS})], actor="writer"
@@ -69,8 +70,9 @@ def test_a_backup_taken_while_a_writer_writes_restores_consistently(live, tmp_pa
     database = live / "forewarn.sqlite3"
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
+    stop = tmp_path / "stop-writing"
     writer = subprocess.Popen(
-        [sys.executable, str(script), "6"], env=_env(live), stdout=subprocess.PIPE, text=True
+        [sys.executable, str(script), str(stop)], env=_env(live), stdout=subprocess.PIPE, text=True
     )
     try:
         deadline = time.monotonic() + 60
@@ -82,6 +84,7 @@ def test_a_backup_taken_while_a_writer_writes_restores_consistently(live, tmp_pa
         assert done.returncode == 0, done.stderr
         assert writer.poll() is None, "the writer stopped before the backup ended"
     finally:
+        stop.touch()
         written = int(writer.communicate(timeout=60)[0])
 
     restored_dir = tmp_path / "restored"
