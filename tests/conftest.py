@@ -1,6 +1,8 @@
 """Shared fixtures: users of each role with API tokens, and a client that speaks the JSON API."""
 
+import ipaddress
 import json
+import socket
 import threading
 from contextlib import ExitStack, contextmanager
 
@@ -39,6 +41,57 @@ class ApiClient:
 
     def delete(self, path):
         return self._call("delete", path)
+
+
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+# Names under the domains RFC 2606 reserves for examples resolve to a public address.
+EXAMPLE_DOMAINS = (".example", ".example.com", ".example.org", ".example.net")
+
+
+class FakeDns:
+    """``socket.getaddrinfo`` answering from ``names`` (name -> addresses); literals as usual.
+
+    Example names (RFC 2606) not in ``names`` resolve to ``PUBLIC_ADDRESS``; any other name
+    does not resolve, so no test depends on the network. ``asked`` counts each name's lookups.
+    """
+
+    def __init__(self, real):
+        self.real = real
+        self.names: dict[str, list[str]] = {}
+        self.asked: dict[str, int] = {}
+
+    def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        try:
+            ipaddress.ip_address(name.split("%", 1)[0])
+            return self.real(host, port, family, type, proto, flags)
+        except ValueError:
+            pass
+        if name == "localhost":
+            return self.real(host, port, family, type, proto, flags)
+        self.asked[name] = self.asked.get(name, 0) + 1
+        if name in self.names:
+            found = self.names[name]
+        elif name.endswith(EXAMPLE_DOMAINS):
+            found = [PUBLIC_ADDRESS]
+        else:
+            found = []
+        if not found:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        answers = []
+        for address in found:
+            answers += self.real(address, port, family, type, proto, flags)
+        return answers
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch):
+    """Every test resolves names through ``FakeDns``: ``dns.names["x.example"] = ["10.0.0.8"]``."""
+    fake = FakeDns(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", fake.getaddrinfo)
+    return fake
 
 
 def make_staff(username: str, role: str):

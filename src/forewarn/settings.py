@@ -8,9 +8,11 @@ style settings below.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("FOREWARN_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -70,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.syndication",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "forewarn.record",
     "forewarn.calendars",
     "forewarn.catalog",
@@ -79,18 +84,26 @@ INSTALLED_APPS = [
     "forewarn.statuspage",
     "forewarn.api",
     "forewarn.ops",
+    "forewarn.signin",
 ]
 
 MIDDLEWARE = [
     "forewarn.ops.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "forewarn.ops.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "forewarn.signin.middleware.SessionLifetimeMiddleware",
+    "forewarn.signin.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "forewarn.urls"
@@ -138,6 +151,48 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Staff sign-in (docs/operators/console.md#signing-in): django-axes locks an account out for
+# FOREWARN_LOGIN_LOCKOUT_MINUTES after FOREWARN_LOGIN_FAILURE_LIMIT failed sign-ins from one
+# address; django-otp checks authenticator (TOTP) codes, required of every staff member with
+# FOREWARN_REQUIRE_2FA=1 or of those an admin names. Sessions end after
+# FOREWARN_SESSION_IDLE_MINUTES without a request, and FOREWARN_SESSION_MAX_HOURS after sign-in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("FOREWARN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FOREWARN_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "forewarn.delivery.views.client_ip"  # honours FOREWARN_NUM_PROXIES
+AXES_LOCKOUT_TEMPLATE = "signin/locked.html"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = PAGE_NAME
+FOREWARN_REQUIRE_2FA = _env_bool("FOREWARN_REQUIRE_2FA")
+FOREWARN_SESSION_IDLE_MINUTES = int(os.environ.get("FOREWARN_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(float(os.environ.get("FOREWARN_SESSION_MAX_HOURS", "12")) * 3600)
+
+# Content-Security-Policy (Django's own middleware) on every answer: scripts, styles, images and
+# fonts from this site only, no inline script, nothing may frame the pages. The other headers:
+# nosniff, Referrer-Policy, X-Frame-Options DENY, Cross-Origin-Opener-Policy (Django's defaults,
+# spelled out) and Permissions-Policy (forewarn.ops.security_headers).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -213,6 +268,11 @@ else:
         }
     }
 
+# DKIM-sign mail sent over SMTP (docs/developers/production.md#dkim): all three, or none.
+FOREWARN_DKIM_DOMAIN = os.environ.get("FOREWARN_DKIM_DOMAIN", "")
+FOREWARN_DKIM_SELECTOR = os.environ.get("FOREWARN_DKIM_SELECTOR", "")
+FOREWARN_DKIM_KEY_FILE = os.environ.get("FOREWARN_DKIM_KEY_FILE", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -236,6 +296,15 @@ NINJA_PAGINATION_PER_PAGE = 100
 # Delivery tuning (threads, batch sizes, retry backoff, claim expiry) lives in
 # forewarn.delivery.outbox.Tuning; set FOREWARN_DELIVERY_<NAME> in the environment
 # (e.g. FOREWARN_DELIVERY_THREADS=8) or a FOREWARN_DELIVERY dict here.
+
+# Webhooks go to public addresses on ports 443 and 80; an admin may allow more ports
+# (FOREWARN_WEBHOOK_PORTS=8443,9443). FOREWARN_WEBHOOKS_TO_LOOPBACK = True lets them reach
+# this machine (127.0.0.1, ::1, localhost, over http, on any port): for tests and development,
+# never production (`forewarn check --deploy` refuses it), so it is not read from the environment.
+FOREWARN_WEBHOOK_PORTS = [
+    int(p) for p in os.environ.get("FOREWARN_WEBHOOK_PORTS", "").split(",") if p.strip()
+]
+FOREWARN_WEBHOOKS_TO_LOOPBACK = False
 
 # How long a web process may reuse the page version it read (seconds; 0 = every request).
 FOREWARN_PAGE_FRESHNESS_SECONDS = float(os.environ.get("FOREWARN_PAGE_FRESHNESS_SECONDS", "1"))

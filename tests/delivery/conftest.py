@@ -26,6 +26,13 @@ def smtp_mailers(port: int) -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def webhooks_to_loopback(settings):
+    """The test receivers listen on 127.0.0.1: a setting production never has lets webhooks reach them."""
+    settings.FOREWARN_WEBHOOKS_TO_LOOPBACK = True
+    settings.FOREWARN_WEBHOOK_PORTS = []
+
+
 @pytest.fixture
 def smtp_sink():
     sink = SmtpSink().start()

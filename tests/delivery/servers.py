@@ -7,9 +7,14 @@ processes never collide.  Run as a script, the sink serves in its own process
     python tests/delivery/servers.py smtp   # prints "PORT <n>"; stdin: stats | reset | quit
 """
 
+import glob
 import json
+import os
+import shutil
 import socket
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -203,6 +208,84 @@ class HttpReceiver:
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(timeout=5)
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of its own (Debian's binaries, a temporary data folder, its own port).
+
+    For fault tests that stop and restart the database: the machine's shared server must not
+    be touched.  ``missing()`` says why one cannot be started here (then skip).  As root, the
+    server runs as the ``postgres`` user (initdb refuses root).
+    """
+
+    def __init__(self):
+        self.bin = self._binaries()
+        self.port = free_port()
+        self.folder: str | None = None
+
+    @staticmethod
+    def _binaries() -> str | None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        return os.path.dirname(found[-1]) if found else None
+
+    def missing(self) -> str:
+        if self.bin is None:
+            return "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin"
+        if os.geteuid() == 0 and shutil.which("runuser") is None:
+            return "running as root without runuser to start PostgreSQL as another user"
+        if os.geteuid() == 0:
+            try:
+                import pwd
+
+                pwd.getpwnam("postgres")
+            except KeyError:
+                return "running as root and there is no postgres user to run PostgreSQL as"
+        return ""
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/forewarn"
+
+    def _run(self, *args: str, timeout: float = 60) -> None:
+        command = [os.path.join(self.bin, args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=timeout)
+
+    def _ctl(self, action: str, *extra: str) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl", "-D", f"{self.folder}/data", "-l", f"{self.folder}/server.log",
+            "-o", options, "-w", "-t", "60", action, *extra,
+        )  # fmt: skip
+
+    def start(self) -> "PrivatePostgres":
+        self.folder = tempfile.mkdtemp(prefix="forewarn-pg-")
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run(
+            "initdb", "-D", f"{self.folder}/data", "--auth=trust", "--username=postgres",
+            "--no-sync", "--encoding=UTF8", "--locale=C",
+        )  # fmt: skip
+        self._ctl("start")
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "forewarn")
+        return self
+
+    def restart(self, down_for: float = 1.0) -> None:
+        """Stop at once (every connection is cut), stay down ``down_for`` seconds, start again."""
+        self._ctl("stop", "-m", "fast")
+        time.sleep(down_for)
+        self._ctl("start")
+
+    def stop(self) -> None:
+        if self.folder is None:
+            return
+        try:
+            self._ctl("stop", "-m", "immediate")
+        except subprocess.CalledProcessError:
+            pass  # not running
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder = None
 
 
 def free_port() -> int:

@@ -28,7 +28,6 @@ AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fresh(settings):
-    settings.FOREWARN_ALLOW_HTTP_WEBHOOKS = True
     cache.clear()
     mail.outbox = []
 
@@ -298,11 +297,11 @@ def test_a_chat_webhook_has_no_secret(admin_api, api):
     [
         (
             "http://hooks.example.com/fw",
-            "url: Webhook URLs must use https (http only to 127.0.0.1 or localhost, with FOREWARN_ALLOW_HTTP_WEBHOOKS or DEBUG on).",
+            "url: Webhook URLs must use https (http only to this machine, with FOREWARN_WEBHOOKS_TO_LOOPBACK on).",
         ),
         (
             "https://10.0.0.8/fw",
-            "url: '10.0.0.8' is a private or local address; use a public host.",
+            "url: 10.0.0.8 is a private, link-local or reserved address; use a public host.",
         ),
         (
             "https://user:pw@hooks.example.com/",
@@ -322,7 +321,7 @@ def test_webhook_urls_must_be_public_https(admin_api, api, url, message):
 def test_http_to_this_machine_only_when_allowed(admin_api, api, settings):
     body = {"url": "http://127.0.0.1:9999/hook", "owner_email": "ops@example.com"}
     assert admin_api.post("/api/v1/webhook-subscribers", body).status_code == 201
-    settings.FOREWARN_ALLOW_HTTP_WEBHOOKS = False
+    settings.FOREWARN_WEBHOOKS_TO_LOOPBACK = False
     body["url"] = "http://localhost:9999/hook"
     assert admin_api.post("/api/v1/webhook-subscribers", body).status_code == 422
 
@@ -479,9 +478,9 @@ def test_a_test_notice_to_a_bad_address_names_the_field(api_as, api):
 
 @pytest.fixture
 def console(db):
-    get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
     client = Client()
-    client.login(username="root", password="pw")
+    client.force_login(root)
     return client
 
 
@@ -541,9 +540,9 @@ def test_console_add_of_an_email_subscriber_goes_through_double_opt_in(console, 
 
 
 def test_viewers_read_the_log_in_the_console_but_not_subscribers(db, logged):
-    make_staff("vera", Role.VIEWER)
+    vera = make_staff("vera", Role.VIEWER)
     client = Client()
-    client.login(username="vera", password="pw-vera")
+    client.force_login(vera)
     assert client.get("/console/delivery/notice/").status_code == 200
     assert client.get("/console/delivery/delivery/").status_code == 200
     assert client.get("/console/delivery/subscriber/").status_code == 403

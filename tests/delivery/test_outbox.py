@@ -112,6 +112,21 @@ def test_everyone_gets_one_email_when_an_address_is_both_subscriber_and_contact(
     )
 
 
+def test_one_mailbox_spelled_two_ways_gets_one_email(components):
+    voice = components["voice"]
+    subscriber = subscribe("anna@xn--bcher-kva.example", components=[voice])
+    anna = contact("anna@BÜCHER.example", components=[voice])
+    n = notice(audience=Audience.EVERYONE, components=[voice], key="n-idn")
+    rows = list(Delivery.objects.filter(notice=n).values_list("address", "subscriber", "contact"))
+    assert rows == [("anna@xn--bcher-kva.example", subscriber.pk, anna.pk)]
+    direct = notice(
+        audience=Audience.DIRECT,
+        key="n-direct",
+        direct_addresses=["anna@bücher.example", "anna@xn--bcher-kva.example"],
+    )
+    assert addresses(direct) == {("email", "anna@xn--bcher-kva.example")}
+
+
 def test_direct_notice_goes_to_the_listed_addresses_only():
     subscribe("public@example.com")
     n = notice(

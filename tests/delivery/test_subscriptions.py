@@ -465,3 +465,23 @@ def test_preferences_of_an_unsubscribed_address_offer_to_subscribe_again(compone
     page = Client().get(f"/preferences/{tokens.subscriber_token(ann, tokens.PREFERENCES)}")
     assert "This address is unsubscribed and receives nothing." in page.content.decode()
     assert "Save preferences" not in page.content.decode()
+
+
+def test_one_mailbox_spelled_two_ways_is_one_subscriber(components):
+    subscriptions.subscribe("anna@bücher.example")
+    subscriptions.subscribe("anna@XN--BCHER-KVA.example")
+    subscriptions.subscribe("anna@BÜCHER.example")
+    (anna,) = Subscriber.objects.all()
+    assert anna.address == "anna@xn--bcher-kva.example"
+    assert [m.to for m in deliver()] == [["anna@xn--bcher-kva.example"]] * 3
+
+
+def test_a_link_bound_to_the_unicode_spelling_still_works(components):
+    """Links sent before addresses were stored in ASCII were made from the Unicode spelling."""
+    anna = Subscriber.objects.create(
+        channel=Channel.EMAIL, address="anna@bücher.example", secret="", confirmed_at=START
+    )
+    old_link = tokens.unsubscribe_token(anna)
+    Subscriber.objects.filter(pk=anna.pk).update(address="anna@xn--bcher-kva.example")
+    assert tokens.subscriber_from_token(old_link, tokens.UNSUBSCRIBE) == anna
+    assert tokens.subscriber_from_token(old_link, tokens.PREFERENCES) is None

@@ -17,6 +17,8 @@ from typing import NamedTuple
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from forewarn.availability import services as availability
 from forewarn.availability.models import Exclusion
@@ -39,7 +41,9 @@ from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.services import delete_work_type, save_policy, save_work_type
 from forewarn.record.kinds import Kind
 from forewarn.record.models import Event
+from forewarn.signin import services as signin
 from tests.conftest import make_staff
+from tests.signin.totp import totp
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 
@@ -365,6 +369,46 @@ def test_an_email_subscription_records_its_confirmation_not_the_request(recorded
             subject(ann),
             {"channel": "email", "via": "link"},
         ),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_merging_one_mailbox_spelled_two_ways_is_recorded(recorded):
+    """Delivery migration 0003 keeps the earliest confirmed subscriber of a mailbox."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("delivery", "0002_delivery_progress")])
+    OldSubscriber = executor.loader.project_state(
+        [("delivery", "0002_delivery_progress")]
+    ).apps.get_model("delivery", "Subscriber")
+    first = OldSubscriber.objects.create(
+        address="ann@xn--bcher-kva.example", secret="", confirmed_at=NOW
+    )
+    second = OldSubscriber.objects.create(address="ann@bücher.example", secret="")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("delivery", "0003_one_subscriber_per_mailbox")])
+    assert recorded() == [
+        Recorded(
+            Kind.SUBSCRIBER_MERGED,
+            "system",
+            "ann@xn--bcher-kva.example",
+            f"delivery.subscriber:{first.pk}",
+            {
+                "channel": "email",
+                "kept": first.pk,
+                "address": "ann@xn--bcher-kva.example",
+                "deliveries_moved": 0,
+                "merged": [
+                    {
+                        "id": second.pk,
+                        "address": "ann@bücher.example",
+                        "created_at": NOW.isoformat(),
+                        "confirmed_at": None,
+                        "unsubscribed_at": None,
+                        "disabled_at": None,
+                    }
+                ],
+            },
+        )
     ]
 
 
@@ -775,6 +819,29 @@ def test_organization_and_its_contacts_created_changed_and_deleted(recorded):
                 }
             },
         ),
+    ]
+
+
+# --- staff sign-in ------------------------------------------------------------------------------
+
+
+def test_second_factor_requirements_enrolment_and_reset_are_recorded(recorded):
+    ada = make_staff("ada", Role.VIEWER)
+    user_subject = f"auth.user:{ada.pk}"
+    signin.require(ada, actor="root")
+    signin.require(ada, actor="root")  # already required: nothing new
+    device = signin.pending_authenticator(ada)
+    assert signin.confirm_authenticator(device, totp(device))
+    signin.reset(ada, actor="root")
+    signin.reset(ada, actor="root")  # nothing left to remove: nothing recorded
+    signin.stop_requiring(ada, actor="root")
+    signin.stop_requiring(ada, actor="root")
+    details = {"user": "ada"}
+    assert recorded() == [
+        Recorded(Kind.STAFF_SECOND_FACTOR_REQUIRED, "root", "", user_subject, details),
+        Recorded(Kind.STAFF_SECOND_FACTOR_ENROLLED, "ada", "", user_subject, details),
+        Recorded(Kind.STAFF_SECOND_FACTOR_RESET, "root", "", user_subject, details),
+        Recorded(Kind.STAFF_SECOND_FACTOR_NOT_REQUIRED, "root", "", user_subject, details),
     ]
 
 

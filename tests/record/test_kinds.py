@@ -42,6 +42,7 @@ def test_subjects_are_listed_once_in_registry_order():
         "exclusion",
         "subscriber",
         "notice",
+        "staff",
     ]
 
 

@@ -7,18 +7,21 @@ unreachable: not the message's fault, not counted as an attempt).
 """
 
 import json
+import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.policy import SMTP
-from http.client import HTTPConnection, HTTPException, HTTPSConnection
-from urllib.parse import urlsplit
+from functools import lru_cache
+from http.client import HTTPException
 
 from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from standardwebhooks import Webhook
 
+from forewarn.delivery import destinations
+from forewarn.delivery.dkim_signature import DkimSigner
 from forewarn.delivery.emails import (
     CONTACT,
     DIRECT,
@@ -28,6 +31,8 @@ from forewarn.delivery.emails import (
     event_time_lines,
 )
 from forewarn.delivery.models import AttemptOutcome, Channel
+
+logger = logging.getLogger("forewarn.delivery")
 
 SENT, TRANSIENT, PERMANENT, DEFERRED = (
     AttemptOutcome.SENT,
@@ -79,6 +84,7 @@ class EmailTransport(Transport):
         # Django's own SMTP backend (not a subclass that changes how it sends): hand it bytes.
         self.raw = type(self.backend) is SmtpBackend
         self.opened = False
+        self.dkim = dkim_signer()
 
     def send(self, item, mail: NoticeMail) -> Result:
         recipient = recipient_for(item)
@@ -96,6 +102,8 @@ class EmailTransport(Transport):
                 data = mail.email_message(recipient).message(policy=SMTP).as_bytes()
             except ValueError as exc:
                 return Result(PERMANENT, f"The address cannot be used over SMTP: {exc}")
+        if self.dkim is not None:
+            data = self.dkim.sign(data)
         for try_number in (1, 2):
             reused = self.backend.connection is not None
             if not reused:
@@ -175,6 +183,19 @@ class EmailTransport(Transport):
         self._reset()
 
 
+def dkim_signer() -> DkimSigner | None:
+    """The DKIM signer the settings configure (``FOREWARN_DKIM_*``), or None when signing is off."""
+    domain = getattr(settings, "FOREWARN_DKIM_DOMAIN", "")
+    if not domain:
+        return None
+    return _signer(domain, settings.FOREWARN_DKIM_SELECTOR, str(settings.FOREWARN_DKIM_KEY_FILE))
+
+
+@lru_cache(maxsize=4)
+def _signer(domain: str, selector: str, key_file: str) -> DkimSigner:
+    return DkimSigner.from_key_file(domain=domain, selector=selector, key_file=key_file)
+
+
 def _smtp_result(code: int | None, detail: str) -> Result:
     """RFC 5321 §4.2.1: 4yz is transient, 5yz permanent."""
     if code is not None and 500 <= code < 600:
@@ -215,8 +236,21 @@ def _http_result(status: int, detail: str) -> Result:
     return Result(PERMANENT, detail)
 
 
+def webhook_rules() -> destinations.Rules:
+    """Extra ports an admin allows (``FOREWARN_WEBHOOK_PORTS``); loopback only in tests and development."""
+    return destinations.Rules(
+        extra_ports=frozenset(int(p) for p in getattr(settings, "FOREWARN_WEBHOOK_PORTS", ())),
+        allow_loopback=bool(getattr(settings, "FOREWARN_WEBHOOKS_TO_LOOPBACK", False)),
+    )
+
+
 class HttpTransport(Transport):
-    """POST a JSON body; 2xx sent, 408/429/5xx/timeouts/connection errors transient, other 4xx permanent."""
+    """POST a JSON body; 2xx sent, 408/429/5xx/timeouts/connection errors transient, other 4xx permanent.
+
+    The host is resolved and every address checked before each request; the request goes
+    to a checked address (``destinations``).  The log keeps a category of failure; the
+    raw error goes to the worker's log only.
+    """
 
     def __init__(self, timeout: float):
         self.timeout = timeout
@@ -224,25 +258,26 @@ class HttpTransport(Transport):
 
     def post(self, url: str, body: str, headers: dict[str, str]) -> Result:
         """One POST with http.client: header names sent as given, redirects reported, not followed."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return Result(PERMANENT, f"Not an http(s) URL: {url!r}")
-        connection_class = HTTPSConnection if parts.scheme == "https" else HTTPConnection
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            destination = destinations.parse(url)
+        except ValueError:
+            return Result(PERMANENT, "not an http(s) URL")
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "Forewarn-Webhooks/1",
         } | headers
-        connection = connection_class(parts.hostname, parts.port, timeout=self.timeout)
         try:
-            connection.request("POST", path, body=body.encode(), headers=headers)
-            response = connection.getresponse()
-            response.read(65536)
-            return _http_result(response.status, f"HTTP {response.status} {response.reason}")
+            addresses = destinations.resolve(destination, webhook_rules())
+            status = destinations.post(
+                destination, addresses, body.encode(), headers, timeout=self.timeout
+            )
+        except destinations.NotAllowed as exc:
+            logger.warning("webhook to %s refused: %s", destination.host, exc)
+            return Result(PERMANENT, destinations.failure_category(exc))
         except (OSError, HTTPException, ValueError) as exc:
-            return Result(TRANSIENT, f"Request failed: {_describe(exc)}")
-        finally:
-            connection.close()
+            logger.warning("webhook to %s failed: %s", destination.host, _describe(exc))
+            return Result(TRANSIENT, destinations.failure_category(exc))
+        return _http_result(status, destinations.status_category(status))
 
     def body(self, mail: NoticeMail) -> str:
         found = self._bodies.get(mail.notice.pk)

@@ -3,10 +3,8 @@
 One transaction each, written to the record with the operator as actor.
 """
 
-import ipaddress
 import uuid
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,40 +16,44 @@ from forewarn.catalog.models import Component
 from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
-from . import outbox, subscriptions
+from . import destinations, outbox, subscriptions
+from .channels import webhook_rules
 from .models import Audience, Channel, Notice, Subscriber
 
 
 def webhook_url(url: str) -> str:
-    """``url`` if a webhook may be sent there: https, or http to this machine when allowed."""
+    """``url`` if a webhook may be sent there: https to a name whose every address is public.
+
+    The name is resolved here, and again before every request (``destinations``), so a
+    name that resolves to a loopback, private, link-local or metadata address is refused
+    now and cannot be sent to later.  Plain http and this machine's addresses only with
+    ``FOREWARN_WEBHOOKS_TO_LOOPBACK`` (tests and development).
+    """
     url = (url or "").strip()
     try:
         URLValidator(schemes=["http", "https"])(url)
+        destination = destinations.parse(url)
     except ValidationError:
         raise ValidationError({"url": f"'{url}' is not an http(s) URL."}) from None
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        raise ValidationError({"url": "The URL must not carry a user name or password."})
-    host = (parts.hostname or "").lower()
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        ip = None
-    is_this_machine = host == "localhost" or (ip is not None and ip.is_loopback)
-    allow_local = settings.DEBUG or getattr(settings, "FOREWARN_ALLOW_HTTP_WEBHOOKS", False)
-    if is_this_machine and allow_local:
-        return url
-    if parts.scheme != "https":
+    except ValueError as exc:
+        raise ValidationError({"url": str(exc)}) from None
+    rules = webhook_rules()
+    local = rules.allow_loopback and destinations.is_this_machine(destination.host)
+    if destination.scheme != "https" and not local:
         raise ValidationError(
             {
-                "url": "Webhook URLs must use https (http only to 127.0.0.1 or localhost, "
-                "with FOREWARN_ALLOW_HTTP_WEBHOOKS or DEBUG on)."
+                "url": "Webhook URLs must use https (http only to this machine, "
+                "with FOREWARN_WEBHOOKS_TO_LOOPBACK on)."
             }
         )
-    if is_this_machine or (ip is not None and not ip.is_global):
+    try:
+        destinations.resolve(destination, rules)
+    except destinations.NotAllowed as exc:
+        raise ValidationError({"url": str(exc)}) from None
+    except OSError:
         raise ValidationError(
-            {"url": f"'{host}' is a private or local address; use a public host."}
-        )
+            {"url": f"'{destination.host}' does not resolve to an address; check the name."}
+        ) from None
     return url
 
 

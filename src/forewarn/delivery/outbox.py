@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
+from forewarn import mailboxes
 from forewarn.catalog.models import AuthorizedContact, Component
 from forewarn.delivery.models import (
     Audience,
@@ -169,7 +170,8 @@ def _clean_addresses(addresses: Iterable[str]) -> list[str]:
         address = str(address).strip().lower()
         try:
             validate_email(address)
-        except ValidationError:
+            address = mailboxes.canonical(address)
+        except (ValidationError, ValueError):
             raise ValidationError(
                 {"direct_addresses": f"{address!r} is not an email address."}
             ) from None
@@ -223,7 +225,7 @@ def recipients(notice: Notice) -> dict[tuple[str, str], dict]:
         for pk, channel, address, zone in subscribers.values_list(
             "pk", "channel", "address", "time_zone"
         ):
-            address = address.strip().lower() if channel == Channel.EMAIL else address.strip()
+            address = mailboxes.comparable(address) if channel == Channel.EMAIL else address.strip()
             found[(channel, address)] = {"subscriber_id": pk, "time_zone": zone}
     if notice.audience in (Audience.CONTACTS, Audience.EVERYONE):
         contacts = AuthorizedContact.objects.filter(is_active=True, receives_notices=True)
@@ -232,12 +234,12 @@ def recipients(notice: Notice) -> dict[tuple[str, str], dict]:
         for pk, address, zone, region_zone in contacts.values_list(
             "pk", "email", "time_zone", "organization__region__time_zone"
         ):
-            row = found.setdefault((Channel.EMAIL, address.strip().lower()), {})
+            row = found.setdefault((Channel.EMAIL, mailboxes.comparable(address)), {})
             row.setdefault("contact_id", pk)
             row.setdefault("time_zone", zone or region_zone or "")
     if notice.audience == Audience.DIRECT:
         for address in notice.direct_addresses:
-            found.setdefault((Channel.EMAIL, address.strip().lower()), {"time_zone": ""})
+            found.setdefault((Channel.EMAIL, mailboxes.comparable(address)), {"time_zone": ""})
     return found
 
 

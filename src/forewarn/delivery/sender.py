@@ -227,7 +227,8 @@ def _send_one(transport: channels.Transport, item, mail: NoticeMail, tune) -> cl
         except Exception as exc:  # a bug must not lose the row: retry it later, visibly
             logger.exception("sending delivery %s failed unexpectedly", item.id)
             result = channels.Result(
-                AttemptOutcome.TRANSIENT, f"Unexpected error: {type(exc).__name__}: {exc}"
+                AttemptOutcome.TRANSIENT,
+                f"Unexpected error ({type(exc).__name__}); the worker's log has the details.",
             )
         if result.unreachable:
             _unreachable_until[item.channel] = time.monotonic() + tune.retry_base_seconds

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from forewarn import mailboxes
 from forewarn.calendars.models import validate_time_zone
 from forewarn.catalog.models import Component
 from forewarn.record.kinds import Kind
@@ -80,11 +81,13 @@ def state_of(subscriber: Subscriber) -> str:
 
 
 def normalized_email(email: str) -> str:
-    """The address with its domain lowercased; ValidationError naming the field when it is not one."""
+    """One spelling per mailbox (``mailboxes.canonical``: the domain lowercased, IDNA ASCII);
+    ValidationError naming the field when it is not an address."""
     address = BaseUserManager.normalize_email((email or "").strip())
     try:
         validate_email(address)
-    except ValidationError:
+        address = mailboxes.canonical(address)
+    except (ValidationError, ValueError):
         raise ValidationError({"email": f"'{email}' is not an email address."}) from None
     if len(address) > 254:
         raise ValidationError({"email": "An email address has at most 254 characters."})

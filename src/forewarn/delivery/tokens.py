@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from forewarn import mailboxes
 from forewarn.delivery.models import Notice, Subscriber
 
 SALT = "forewarn.delivery.tokens."
@@ -67,8 +68,11 @@ def _parse(token: str) -> tuple[int, str] | None:
 
 def subscriber_token(subscriber, purpose: str) -> str:
     """A token for ``purpose`` naming ``subscriber``; bound to its address, so it dies with a re-used id."""
-    value = f"{subscriber.pk}:{subscriber.channel}:{subscriber.address.lower()}"
-    return f"{_base36(subscriber.pk)}-{_digest(purpose, value)}"
+    return f"{_base36(subscriber.pk)}-{_subscriber_digest(subscriber, subscriber.address, purpose)}"
+
+
+def _subscriber_digest(subscriber, address: str, purpose: str) -> str:
+    return _digest(purpose, f"{subscriber.pk}:{subscriber.channel}:{address.lower()}")
 
 
 def unsubscribe_token(subscriber) -> str:
@@ -84,7 +88,13 @@ def subscriber_from_token(token: str, purpose: str) -> Subscriber | None:
     subscriber = Subscriber.objects.filter(pk=pk).first()
     if subscriber is None:
         return None
-    if not hmac.compare_digest(subscriber_token(subscriber, purpose).partition("-")[2], digest):
+    # Links sent before addresses were stored in IDNA ASCII form were bound to the Unicode
+    # spelling of the domain (anna@bücher.example); they keep working.
+    spellings = {subscriber.address, mailboxes.unicode_form(subscriber.address)}
+    if not any(
+        hmac.compare_digest(_subscriber_digest(subscriber, spelling, purpose), digest)
+        for spelling in spellings
+    ):
         return None
     return subscriber
 

@@ -102,6 +102,11 @@ class Kind(StrEnum):
         "An operator let a disabled subscriber receive again.",
     )
     SUBSCRIBER_DELETED = "subscriber.deleted", "An operator removed a subscriber."
+    SUBSCRIBER_MERGED = (
+        "subscriber.merged",
+        "Email subscribers that were one mailbox spelled two ways (bücher / xn--bcher-kva) "
+        "became one: the earliest confirmed kept, the others' deliveries moved to it.",
+    )
     NOTICE_TEST_QUEUED = "notice.test_queued", "A test notice was queued, and to how many."
     NOTICE_CANCELLED = (
         "notice.cancelled",
@@ -110,6 +115,24 @@ class Kind(StrEnum):
     NOTICE_DELIVERED = (
         "notice.delivered",
         "Every delivery of a notice ended: how many were sent, failed and skipped, and when.",
+    )
+
+    # staff sign-in
+    STAFF_SECOND_FACTOR_REQUIRED = (
+        "staff.second_factor_required",
+        "An admin required a staff member to sign in with an authenticator code.",
+    )
+    STAFF_SECOND_FACTOR_NOT_REQUIRED = (
+        "staff.second_factor_not_required",
+        "An admin no longer required a staff member's authenticator code.",
+    )
+    STAFF_SECOND_FACTOR_ENROLLED = (
+        "staff.second_factor_enrolled",
+        "A staff member set up an authenticator app (TOTP) for signing in.",
+    )
+    STAFF_SECOND_FACTOR_RESET = (
+        "staff.second_factor_reset",
+        "An admin removed a staff member's authenticator; they set up a new one at next sign-in.",
     )
 
     @property

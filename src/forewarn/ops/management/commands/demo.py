@@ -1,6 +1,5 @@
 import os
 import secrets
-import signal
 import subprocess
 import threading
 
@@ -9,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from forewarn.ops.backups import mark_in_use
 from forewarn.ops.management.commands.worker import run_worker
 from forewarn.ops.serving import gunicorn_command
+from forewarn.ops.stopping import SignalStop
 
 
 def ensure_admin() -> str:
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         if "FOREWARN_SITE_URL" not in os.environ:
             os.environ["FOREWARN_SITE_URL"] = f"http://127.0.0.1:{port}"
             settings.SITE_URL = os.environ["FOREWARN_SITE_URL"]
+        mark_in_use()  # `forewarn restore` refuses while the demo runs
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo")
         password = ensure_admin()
@@ -74,12 +76,7 @@ class Command(BaseCommand):
             env=env,
         )
         stop = threading.Event()
-
-        def on_signal(signum, frame):
-            stop.set()
-
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
+        SignalStop(stop).install()
         worker = threading.Thread(target=run_worker, args=(stop,), name="worker", daemon=True)
         worker.start()
         while not stop.wait(1):

@@ -6,13 +6,14 @@ workers as you like, on as many machines: the jobs' claims keep them from doing 
 work twice.
 """
 
-import signal
 import threading
 
 from django.core.management.base import BaseCommand
 
 from forewarn import scheduler
+from forewarn.ops.backups import mark_in_use
 from forewarn.ops.jobs import load_jobs
+from forewarn.ops.stopping import SignalStop
 
 
 def run_worker(stop: threading.Event, *, interval: float = 1.0) -> None:
@@ -30,13 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args, interval, **options):
         stop = threading.Event()
 
-        def on_signal(signum, frame):
-            self.stderr.write(
-                f"Received {signal.Signals(signum).name}; finishing the current item and stopping."
-            )
-            stop.set()
+        def say_stopping(name: str) -> None:
+            self.stderr.write(f"Received {name}; finishing the current round and stopping.")
 
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
+        SignalStop(stop, on_signal=say_stopping).install()
+        mark_in_use()  # `forewarn restore` refuses while a worker uses the embedded database
         self.stdout.write("Forewarn worker running (Ctrl-C stops it).")
         run_worker(stop, interval=interval)
