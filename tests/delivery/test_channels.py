@@ -81,6 +81,34 @@ def test_chat_webhook_gets_slack_compatible_text(receivers):
     assert delivery().status == DeliveryStatus.SENT
 
 
+def test_direct_notice_posts_to_its_chat_webhook_and_mails_its_address(receivers, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    receiver = receivers()
+    hook = f"{receiver.url}/services/T0/B0/responders"
+    n = queue(
+        key="incident:1:reminder:1",
+        audience=Audience.DIRECT,
+        direct_addresses=["Oncall@Example.com"],
+        direct_chat_webhooks=[hook, hook],
+    )
+    assert n.direct_addresses == ["oncall@example.com", hook]
+    assert sorted(Delivery.objects.values_list("channel", "address")) == [
+        (Channel.CHAT, hook),
+        (Channel.EMAIL, "oncall@example.com"),
+    ]
+    sender.send_due()
+    (request,) = receiver.requests
+    assert request["path"] == "/services/T0/B0/responders"
+    assert json.loads(request["body"])["text"].startswith("*Major outage: Voice*\n")
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_direct_chat_webhook_must_be_an_http_url():
+    with pytest.raises(ValueError, match=r"direct_chat_webhooks: 'ftp://x\.example/hook'"):
+        queue(audience=Audience.DIRECT, direct_chat_webhooks=["ftp://x.example/hook"])
+    assert not Notice.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("status", "expected"),
     [

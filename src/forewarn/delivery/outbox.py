@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
@@ -105,9 +105,15 @@ def queue_notice(
     event_times: dict | None = None,
     ics: str = "",
     direct_addresses: Iterable[str] = (),
+    direct_chat_webhooks: Iterable[str] = (),
     created_by: str = "system",
 ) -> Notice:
-    """Queue a notice once per ``key``; fan it out now when it is due. Call it inside the event's transaction."""
+    """Queue a notice once per ``key``; fan it out now when it is due. Call it inside the event's transaction.
+
+    A DIRECT notice goes to ``direct_addresses`` (email) and ``direct_chat_webhooks``
+    (Slack-compatible chat webhook URLs, e.g. a team's channel); both are kept in
+    ``Notice.direct_addresses``, told apart by their form.
+    """
     existing = Notice.objects.filter(key=key).first()
     if existing is not None:
         return existing
@@ -117,9 +123,11 @@ def queue_notice(
         raise ValueError(f"due_at must be timezone-aware, got {due_at!r}.")
     if audience not in Audience.values:
         raise ValueError(f"Unknown audience {audience!r}; use one of {', '.join(Audience.values)}.")
-    direct = _clean_addresses(direct_addresses)
+    direct = _clean_addresses(direct_addresses) + _clean_chat_webhooks(direct_chat_webhooks)
     if audience == Audience.DIRECT and not direct:
-        raise ValueError("A DIRECT notice needs at least one address in direct_addresses.")
+        raise ValueError(
+            "A DIRECT notice needs at least one address in direct_addresses or direct_chat_webhooks."
+        )
     if not key or not thread_key or not subject:
         raise ValueError("A notice needs a key, a thread_key and a subject.")
     component_ids = _component_ids(components)
@@ -164,6 +172,24 @@ def _clean_addresses(addresses: Iterable[str]) -> list[str]:
         if address not in cleaned:
             cleaned.append(address)
     return cleaned
+
+
+def _clean_chat_webhooks(urls: Iterable[str]) -> list[str]:
+    cleaned = []
+    for url in urls or ():
+        url = str(url).strip()
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ValueError(f"direct_chat_webhooks: {url!r} is not an http(s) URL.") from None
+        if url not in cleaned:
+            cleaned.append(url)
+    return cleaned
+
+
+def is_chat_webhook(direct_address: str) -> bool:
+    """Whether an entry of ``Notice.direct_addresses`` is a chat webhook URL (else an email)."""
+    return direct_address.startswith(("https://", "http://"))
 
 
 def _clean_event_times(event_times: dict) -> dict:
@@ -220,7 +246,10 @@ def recipients(notice: Notice) -> dict[tuple[str, str], dict]:
             row.setdefault("time_zone", zone or region_zone or "")
     if notice.audience == Audience.DIRECT:
         for address in notice.direct_addresses:
-            found.setdefault((Channel.EMAIL, address.strip().lower()), {"time_zone": ""})
+            if is_chat_webhook(address):
+                found.setdefault((Channel.CHAT, address), {"time_zone": ""})
+            else:
+                found.setdefault((Channel.EMAIL, address.strip().lower()), {"time_zone": ""})
     return found
 
 
