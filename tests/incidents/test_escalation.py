@@ -66,15 +66,31 @@ def test_business_hours_timing_needs_a_calendar():
         escalation_at(EscalationTiming.BUSINESS_HOURS, ams(2026, 11, 27, 11, 0))
 
 
-def test_an_escalation_tells_tier_1_and_tier_2_then_nobody_again():
+def test_an_escalation_on_the_timing_tells_tier_1_once():
     first = pending_tiers(
         "immediately", notified=(), overdue_count=0, affected_components=1, rules=RULES
     )
-    assert first == (Tier.TIER_1, Tier.TIER_2)
+    assert first == (Tier.TIER_1,)
     again = pending_tiers(
-        "immediately", notified=first, overdue_count=1, affected_components=1, rules=RULES
+        "immediately", notified=first, overdue_count=0, affected_components=1, rules=RULES
     )
     assert again == ()
+
+
+def test_an_overdue_update_escalates_to_tier_2_once():
+    assert pending_tiers(
+        "immediately", notified=("tier_1",), overdue_count=1, affected_components=1, rules=RULES
+    ) == (Tier.TIER_2,)
+    assert (
+        pending_tiers(
+            "immediately",
+            notified=("tier_1", "tier_2"),
+            overdue_count=1,
+            affected_components=1,
+            rules=RULES,
+        )
+        == ()
+    )
 
 
 def test_overdue_twice_is_persistent_and_reaches_the_executives_once():
@@ -94,14 +110,13 @@ def test_overdue_twice_is_persistent_and_reaches_the_executives_once():
     )
 
 
-def test_more_than_n_components_is_platform_wide():
+def test_a_platform_wide_incident_climbs_the_whole_ladder_at_once():
     rules = EscalationRules(executive_above_components=2)
-    assert warranted_tiers(overdue_count=0, affected_components=2, rules=rules) == (
+    assert warranted_tiers(overdue_count=0, affected_components=2, rules=rules) == (Tier.TIER_1,)
+    assert warranted_tiers(overdue_count=0, affected_components=3, rules=rules) == (
         Tier.TIER_1,
         Tier.TIER_2,
-    )
-    assert warranted_tiers(overdue_count=0, affected_components=3, rules=rules)[-1] == (
-        Tier.EXECUTIVE
+        Tier.EXECUTIVE,
     )
 
 
@@ -112,12 +127,15 @@ def test_planned_priorities_have_no_automatic_tiers_whatever_their_state():
     )
 
 
-def test_executive_reason_names_what_made_it_persistent_or_platform_wide():
+def test_each_tier_says_why_it_was_told():
+    assert why(Tier.TIER_1, overdue_count=0, affected_components=1, rules=RULES) == (
+        "the priority's escalation timing (seed 001 §6)"
+    )
+    assert why(Tier.TIER_2, overdue_count=1, affected_components=1, rules=RULES) == (
+        "an update is overdue (1 missed)"
+    )
     assert why(Tier.EXECUTIVE, overdue_count=2, affected_components=4, rules=RULES) == (
         "persistent: updates overdue 2 times; platform-wide: 4 components affected (more than 3)"
-    )
-    assert why(Tier.TIER_1, overdue_count=0, affected_components=1, rules=RULES) == (
-        "escalated on the priority's timing (seed 001 §6)"
     )
 
 
@@ -135,6 +153,7 @@ def test_tier_1_tells_the_success_managers_first_and_everyone_once():
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
+        ({"tier_2_after_overdue": 0}, "tier_2_after_overdue: count at least one"),
         ({"executive_after_overdue": 0}, "executive_after_overdue: count at least one"),
         ({"executive_above_components": 0}, "executive_above_components: give at least one"),
     ],

@@ -5,17 +5,19 @@ Hours": at once inside them, else at the next opening of the business calendar (
 P3 opened at 17:30 on a Friday escalates on Monday at 08:30); P4 and P5 "Planned":
 never automatically (a person may still escalate by hand).
 
-To whom: seed 004's tiers. "Tier 1 level inquiries and triage are handled through a
-Customer Success Manager dedicated to an account. Technical issues are escalated to
-a Tier 2 Support Team for further investigation and resolution. Persistent service
-related issues or platform-wide issues are escalated to execute level engagement."
-An incident is a technical issue affecting accounts, so its escalation tells Tier 1
-(the success managers of the affected organizations, and anyone configured for the
-tier) and Tier 2 (the technical team) together; the executive tier follows when it
-is *persistent* (updates overdue ``executive_after_overdue`` times) or *platform-wide*
-(more than ``executive_above_components`` components affected). Automatic
-escalations keep the priority's timing: a persistent P3 reaches the executives in
-business hours. Each tier is told once per incident.
+To whom: seed 004's tiers, a ladder. "Tier 1 level inquiries and triage are handled
+through a Customer Success Manager dedicated to an account. Technical issues are
+escalated to a Tier 2 Support Team for further investigation and resolution.
+Persistent service related issues or platform-wide issues are escalated to execute
+level engagement." So an incident escalates to Tier 1 (the success managers of the
+affected organizations, and anyone configured for the tier) on its priority's
+timing; to Tier 2 (the technical team beyond the responders) once an update is
+overdue (``tier_2_after_overdue``); to the executives when it is *persistent*
+(updates overdue ``executive_after_overdue`` times) or *platform-wide* (more than
+``executive_above_components`` components affected), Tier 2 with them if not told
+yet. Automatic escalations keep the priority's timing: an overdue P3 reaches Tier 2
+in business hours. Each tier is told once per incident; a person may escalate to
+any tier by hand.
 """
 
 from collections.abc import Iterable, Mapping
@@ -48,18 +50,18 @@ LABELS = {
     Tier.EXECUTIVE: "Executive",
 }
 
-# Told together when an incident escalates on its priority's timing.
-FIRST_TIERS = (Tier.TIER_1, Tier.TIER_2)
-
 
 @dataclass(frozen=True, slots=True)
 class EscalationRules:
     """When an incident counts as persistent or platform-wide (editable: ``models.EscalationSettings``)."""
 
+    tier_2_after_overdue: int = 1  # an overdue update escalates
     executive_after_overdue: int = 2  # "overdue twice"
     executive_above_components: int = 3  # "more than N components"
 
     def __post_init__(self) -> None:
+        if self.tier_2_after_overdue < 1:
+            raise ValueError("tier_2_after_overdue: count at least one missed update.")
         if self.executive_after_overdue < 1:
             raise ValueError("executive_after_overdue: count at least one missed update.")
         if self.executive_above_components < 1:
@@ -96,9 +98,12 @@ def is_platform_wide(affected_components: int, rules: EscalationRules) -> bool:
 def warranted_tiers(
     *, overdue_count: int, affected_components: int, rules: EscalationRules
 ) -> tuple[Tier, ...]:
-    """The tiers the incident's state calls for, whatever the timing."""
-    tiers = list(FIRST_TIERS)
-    if is_persistent(overdue_count, rules) or is_platform_wide(affected_components, rules):
+    """The tiers the incident's state calls for, whatever the timing: a ladder from Tier 1."""
+    tiers = [Tier.TIER_1]
+    executive = is_persistent(overdue_count, rules) or is_platform_wide(affected_components, rules)
+    if executive or overdue_count >= rules.tier_2_after_overdue:
+        tiers.append(Tier.TIER_2)
+    if executive:
         tiers.append(Tier.EXECUTIVE)
     return tuple(tiers)
 
@@ -122,11 +127,13 @@ def pending_tiers(
 
 
 def why(tier: Tier, *, overdue_count: int, affected_components: int, rules: EscalationRules) -> str:
-    """The reason an automatic escalation gives, in words."""
-    if tier is not Tier.EXECUTIVE:
-        return "escalated on the priority's timing (seed 001 §6)"
+    """The reason an automatic escalation to ``tier`` gives, in words."""
+    if tier is Tier.TIER_1:
+        return "the priority's escalation timing (seed 001 §6)"
     reasons = []
-    if is_persistent(overdue_count, rules):
+    if tier is Tier.TIER_2 and overdue_count >= rules.tier_2_after_overdue:
+        reasons.append(f"an update is overdue ({overdue_count} missed)")
+    if tier is Tier.EXECUTIVE and is_persistent(overdue_count, rules):
         reasons.append(f"persistent: updates overdue {overdue_count} times")
     if is_platform_wide(affected_components, rules):
         reasons.append(

@@ -19,6 +19,9 @@ from forewarn.calendars.engine import BusinessCalendar
 from forewarn.calendars.models import Calendar
 from forewarn.catalog.models import Component, ComponentStatus, new_public_id
 from forewarn.policies.presets import calendar_for
+from forewarn.record.kinds import Kind
+from forewarn.record.models import Event
+from forewarn.record.services import append
 
 from .cadence import DEFAULT_REMINDER_LEAD, CadenceRule
 from .causes import LABELS as CAUSE_LABELS
@@ -129,6 +132,10 @@ class CadencePolicy(models.Model):
 class EscalationSettings(models.Model):
     """When an incident is persistent or platform-wide, and the responders' chat webhook (one row)."""
 
+    tier_2_after_overdue = models.PositiveIntegerField(
+        default=DEFAULT_RULES.tier_2_after_overdue,
+        help_text="Escalate to Tier 2 (technical) after this many missed updates.",
+    )
     executive_after_overdue = models.PositiveIntegerField(
         default=DEFAULT_RULES.executive_after_overdue,
         help_text="Persistent: escalate to the executive tier after this many missed updates.",
@@ -157,6 +164,7 @@ class EscalationSettings(models.Model):
 
     def to_core(self) -> EscalationRules:
         return EscalationRules(
+            tier_2_after_overdue=self.tier_2_after_overdue,
             executive_after_overdue=self.executive_after_overdue,
             executive_above_components=self.executive_above_components,
         )
@@ -301,6 +309,19 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return IncidentStatus(self.status).is_open
+
+    def record(
+        self, kind: Kind, *, actor: str, description: str, details: dict | None = None
+    ) -> Event:
+        """Append an event about this incident, with its reporting contact; inside the change's transaction."""
+        return append(
+            kind,
+            subject=self,
+            actor=actor,
+            contact=self.reporter,
+            description=f"{self.ref} {description}",
+            details=details or {},
+        )
 
 
 class IncidentUpdate(models.Model):

@@ -1,0 +1,115 @@
+"""A small world for incident tests: components, a client with a success manager, staff, subscribers.
+
+Everything is built inside one time travel (Tuesday 24 November 2026, 10:00 in
+Amsterdam, a business day) that tests move on with ``clock.shift``.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from forewarn.catalog.models import AuthorizedContact, Component, Organization
+from forewarn.catalog.services import ensure_history
+from forewarn.delivery.models import Channel, Subscriber
+from forewarn.incidents import services
+from forewarn.record.models import Event
+from tests.conftest import make_staff
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tue 10:00 Europe/Amsterdam
+
+
+@dataclass
+class World:
+    voice: Component
+    sms: Component
+    portal: Component
+    cloud: Component  # an upstream, third-party component
+    client: Organization
+    manager: object  # the client's success manager (Tier 1)
+    responder: object
+    communicator: object
+    viewer: object
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(db, clock, settings) -> World:
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    cache.clear()
+    made = {}
+    for slug, name in [("voice", "Voice"), ("sms", "SMS API"), ("portal", "Portal")]:
+        made[slug] = Component.objects.create(slug=slug, name=name)
+    made["cloud"] = Component.objects.create(
+        slug="cloud", name="Cloud servers", is_third_party=True
+    )
+    for component in made.values():
+        ensure_history(component, at=T0)
+    manager = get_user_model().objects.create_user(
+        "carla", "carla@provider.example", "pw", is_staff=True
+    )
+    client = Organization.objects.create(slug="acme", name="Acme", success_manager=manager)
+    client.components.set([made["voice"]])
+    AuthorizedContact.objects.create(organization=client, name="Ann", email="ann@acme.example")
+    subscriber(["voice"], "voice-fan@example.com")
+    subscriber(["sms"], "sms-fan@example.com")
+    subscriber([], "all@example.com")
+    return World(
+        voice=made["voice"],
+        sms=made["sms"],
+        portal=made["portal"],
+        cloud=made["cloud"],
+        client=client,
+        manager=manager,
+        responder=make_staff("rita", "responder"),
+        communicator=make_staff("cody", "communicator"),
+        viewer=make_staff("vic", "viewer"),
+    )
+
+
+def subscriber(slugs, address, channel=Channel.EMAIL) -> Subscriber:
+    found = Subscriber.objects.create(channel=channel, address=address, confirmed_at=T0, secret="")
+    found.components.set(Component.objects.filter(slug__in=slugs))
+    return found
+
+
+def kinds(incident) -> list[str]:
+    """The kinds recorded about ``incident``, oldest first."""
+    return list(
+        Event.objects.filter(subject_type="incidents.incident", subject_id=str(incident.pk))
+        .order_by("at", "id")
+        .values_list("kind", flat=True)
+    )
+
+
+def open_p(world, priority="P1", *, components=None, **fields):
+    """Open an incident as the responder; Voice in major outage unless told otherwise."""
+    fields.setdefault("title", "Calls fail")
+    fields.setdefault("message", "Calls to the EU fail. We are investigating.")
+    return services.open_incident(
+        actor="rita",
+        role="responder",
+        priority=priority,
+        components={world.voice: "major_outage"} if components is None else components,
+        **fields,
+    )
+
+
+@contextmanager
+def refused(field: str, text: str):
+    """Expect a ValidationError naming ``field`` with ``text`` in its message."""
+    with pytest.raises(ValidationError) as caught:
+        yield
+    messages = caught.value.message_dict
+    assert field in messages, messages
+    assert text in " ".join(messages[field]), messages
