@@ -38,22 +38,28 @@ def escalate_due() -> int:
 def run_due(column: str, action: Callable[[Incident, datetime], object]) -> int:
     """Claim the incidents whose ``column`` has come and run ``action`` on each; how many ran."""
     now = timezone.now()
-    due = list(
+    return sum(claim_and_run(pk, seen, column, action, now) for pk, seen in due_rows(column, now))
+
+
+def due_rows(column: str, now: datetime) -> list[tuple[int, datetime]]:
+    """(pk, the due time read) of the incidents whose ``column`` has come, earliest first."""
+    return list(
         Incident.objects.filter(**{f"{column}__lte": now})
         .order_by(column, "pk")
         .values_list("pk", column)[:BATCH]
     )
-    handled = 0
-    for pk, seen in due:
-        try:
-            with transaction.atomic():
-                # The claim: only the worker that moves the column from what it read goes on.
-                if not Incident.objects.filter(pk=pk, **{column: seen}).update(**{column: None}):
-                    continue
-                incident = Incident.objects.select_for_update().get(pk=pk)
-                action(incident, now)
-        except Exception:
-            Incident.objects.filter(pk=pk, **{column: seen}).update(**{column: now + RETRY_AFTER})
-            raise
-        handled += 1
-    return handled
+
+
+def claim_and_run(
+    pk: int, seen: datetime, column: str, action: Callable[[Incident, datetime], object], now
+) -> bool:
+    """Run ``action`` if this worker moves ``column`` from ``seen`` (else another worker has it)."""
+    try:
+        with transaction.atomic():
+            if not Incident.objects.filter(pk=pk, **{column: seen}).update(**{column: None}):
+                return False
+            action(Incident.objects.select_for_update().get(pk=pk), now)
+    except Exception:
+        Incident.objects.filter(pk=pk, **{column: seen}).update(**{column: now + RETRY_AFTER})
+        raise
+    return True
