@@ -86,10 +86,14 @@ def reminder_at(due: datetime, lead: timedelta = DEFAULT_REMINDER_LEAD) -> datet
 
 @dataclass(frozen=True, slots=True)
 class RuleChange:
-    """The cadence in force from ``at``: the opening, then each reclassification."""
+    """The cadence in force from ``at``: the opening, then each reclassification.
+
+    ``calendar`` counts a business-time rule (None: the calendar given to ``gaps``).
+    """
 
     at: datetime
     rule: CadenceRule
+    calendar: BusinessCalendar | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,15 +158,16 @@ def gaps(
         bounds.append((times[-1], end))
     found = []
     for start, stop in bounds:
-        rule = _rule_at(rules, start)
-        due = next_update_due(rule, start, calendar)
+        current = _change_at(rules, start)
+        rule = current.rule
+        due = next_update_due(rule, start, current.calendar or calendar)
         for change in rules:
             if not start < change.at < stop:
                 continue
             if due is not None and due <= change.at:
                 break  # missed before the cadence changed
             rule = change.rule
-            due = next_update_due(rule, change.at, calendar)
+            due = next_update_due(rule, change.at, change.calendar or calendar)
         found.append(
             Gap(
                 start=start,
@@ -176,11 +181,11 @@ def gaps(
     return found
 
 
-def _rule_at(rules: Sequence[RuleChange], at: datetime) -> CadenceRule:
-    found = rules[0].rule
+def _change_at(rules: Sequence[RuleChange], at: datetime) -> RuleChange:
+    found = rules[0]
     for change in rules:
         if change.at <= at:
-            found = change.rule
+            found = change
     return found
 
 

@@ -18,13 +18,13 @@ no component), and the followers of the incident who are not among them.
 from datetime import datetime
 
 from django.conf import settings
-from django.core import signing
 
 from forewarn.catalog.models import ComponentStatus, Organization
 from forewarn.delivery.models import Audience, Delivery, Notice
 from forewarn.delivery.outbox import queue_notice
 from forewarn.record.kinds import Kind
 
+from . import followers
 from .escalation import Tier
 from .lifecycle import IncidentStatus
 from .models import EscalationContact, Incident, IncidentSubscription, IncidentUpdate, Postmortem
@@ -33,8 +33,6 @@ KIND_UPDATE = "incident.update"
 KIND_POSTMORTEM = "incident.postmortem"
 KIND_REMINDER = "incident.reminder"
 KIND_ESCALATION = "incident.escalation"
-KIND_FOLLOW_CONFIRM = "incident.follow_confirm"
-FOLLOW_SALT = "forewarn.incidents.follow"
 STATUS_WORDS = {s: s.value.capitalize() for s in IncidentStatus}
 STATUS_LABELS = dict(ComponentStatus.choices)
 
@@ -49,12 +47,6 @@ def public_url(incident: Incident) -> str:
 
 def console_url(incident: Incident) -> str:
     return f"{settings.SITE_URL}/console/incidents/incident/{incident.pk}/change/"
-
-
-def stop_following_url(follower: IncidentSubscription) -> str:
-    """A follower's own link to stop, signed, never expiring (like an unsubscribe link)."""
-    token = signing.Signer(salt=f"{FOLLOW_SALT}.stop").sign(str(follower.pk))
-    return f"{settings.SITE_URL}/incidents/follow/stop/{token}/"
 
 
 # Customers ----------------------------------------------------------------------------
@@ -130,13 +122,13 @@ def _tell_customers(
     told = set(Delivery.objects.filter(notice=notice).values_list("address", flat=True))
     _record_queued(incident, notice, actor=actor, recipients=len(told))
     sent = [notice]
-    followers = IncidentSubscription.objects.filter(
+    following = IncidentSubscription.objects.filter(
         incident=incident, confirmed_at__isnull=False, unsubscribed_at__isnull=True
     ).order_by("pk")
-    for follower in followers:
+    for follower in following:
         if follower.email.lower() in told:
             continue  # a subscriber or contact already has it, in the same thread
-        stop = f"You follow this incident only. [Stop following it]({stop_following_url(follower)})"
+        stop = f"You follow this incident only. [Stop following it]({followers.stop_url(follower)})"
         sent.append(
             queue_notice(
                 key=f"{key}:follower:{follower.pk}",
