@@ -328,8 +328,8 @@ def test_report_takes_few_queries(viewer, seed001, hosting, django_assert_max_nu
     voice = ComponentGroup.objects.create(name="Voice")
     Component.objects.filter(slug__in=["voice-sip", "trunk-ams", "trunk-fra"]).update(group=voice)
     # Session, user, profile; components, members, history, exclusions, their recorded rows;
-    # the console's permissions (2) and the organizations linked.
-    with django_assert_max_num_queries(11):
+    # the console's permissions (2) and the organizations linked; the incidents' exclusions.
+    with django_assert_max_num_queries(12):
         assert viewer.get(REPORT, {"period": "2026-Q3"}).status_code == 200
 
 

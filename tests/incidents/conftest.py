@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from forewarn.catalog.models import AuthorizedContact, Component, Organization
 from forewarn.catalog.services import ensure_history
 from forewarn.delivery.models import Channel, Subscriber
-from forewarn.incidents import services
+from forewarn.incidents import configuration, services
 from forewarn.record.models import Event
 from tests.conftest import make_staff
 
@@ -47,6 +47,7 @@ def clock():
 def world(db, clock, settings) -> World:
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     cache.clear()
+    configuration.load_seed_policies()  # a transactional test elsewhere may have emptied them
     made = {}
     for slug, name in [("voice", "Voice"), ("sms", "SMS API"), ("portal", "Portal")]:
         made[slug] = Component.objects.create(slug=slug, name=name)

@@ -1,5 +1,7 @@
 """An admin's incident set-up: cadence policies, escalation rules and contacts, templates."""
 
+import importlib
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -10,12 +12,14 @@ from forewarn.incidents.models import (
     EscalationSettings,
     IncidentTemplate,
 )
+from forewarn.incidents.priorities import DEFINITIONS
 from forewarn.record.models import Event
 
 from .conftest import refused
 
 
 def test_the_seed_001_policies_are_there_to_edit(db):
+    configuration.load_seed_policies()
     assert list(
         CadencePolicy.objects.values_list(
             "priority", "interval_minutes", "clock", "escalation", "is_public_by_default"
@@ -26,6 +30,38 @@ def test_the_seed_001_policies_are_there_to_edit(db):
         ("P3", 120, "elapsed", "business_hours", True),
         ("P4", None, "elapsed", "planned", False),
         ("P5", None, "elapsed", "planned", False),
+    ]
+
+
+def test_the_migration_seeds_the_same_policies_as_the_core():
+    migration = importlib.import_module("forewarn.incidents.migrations.0002_seed_cadence_policies")
+    core = [
+        (
+            d.priority.value,
+            int(d.update_interval.total_seconds() // 60) if d.update_interval else None,
+            d.escalation.value,
+            d.is_public,
+        )
+        for d in DEFINITIONS.values()
+    ]
+    assert migration.SEED_001 == core
+
+
+def test_loading_the_seed_policies_keeps_an_admins_changes(world):
+    CadencePolicy.objects.filter(priority="P2").update(interval_minutes=20)
+    CadencePolicy.objects.filter(priority="P5").delete()
+    before = set(Event.objects.values_list("pk", flat=True))
+    configuration.load_seed_policies()
+    assert dict(CadencePolicy.objects.values_list("priority", "interval_minutes")) == {
+        "P1": 15,
+        "P2": 20,
+        "P3": 120,
+        "P4": None,
+        "P5": None,
+    }
+    created = Event.objects.filter(kind="cadence_policy.created").exclude(pk__in=before)
+    assert list(created.values_list("description", flat=True)) == [
+        "Cadence policy P5: seed 001's values."
     ]
 
 

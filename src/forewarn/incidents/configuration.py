@@ -19,6 +19,7 @@ from forewarn.record.services import append, changes, snapshot
 from . import guards
 from .access import Action
 from .models import CadencePolicy, EscalationContact, EscalationSettings, IncidentTemplate
+from .priorities import Priority
 
 POLICY_FIELDS = (
     "priority",
@@ -53,6 +54,29 @@ def _hook(obj, field: str) -> None:
             setattr(obj, field, webhook_url(value))
         except ValidationError as error:
             raise ValidationError({field: error.message_dict["url"]}) from None
+
+
+@transaction.atomic
+def load_seed_policies(*, actor: str = "system") -> list[CadencePolicy]:
+    """Give every priority without a cadence policy seed 001's; an admin's rows are kept.
+
+    The first migration does the same; this is for databases emptied since (tests, demo).
+    """
+    found = []
+    for priority in Priority:
+        policy = CadencePolicy.objects.filter(priority=priority).first()
+        if policy is None:
+            policy = CadencePolicy.seed_default(priority)
+            policy.save()
+            append(
+                Kind.CADENCE_POLICY_CREATED,
+                subject=policy,
+                actor=actor,
+                description=f"Cadence policy {priority}: seed 001's values.",
+                details={"values": snapshot(policy, POLICY_FIELDS)},
+            )
+        found.append(policy)
+    return found
 
 
 @transaction.atomic

@@ -77,6 +77,7 @@ class Kind(StrEnum):
     INCIDENT_FOLLOW_REQUESTED = "incident.follow_requested"
     INCIDENT_FOLLOW_CONFIRMED = "incident.follow_confirmed"
     INCIDENT_FOLLOW_STOPPED = "incident.follow_stopped"
+    CADENCE_POLICY_CREATED = "cadence_policy.created"
     CADENCE_POLICY_CHANGED = "cadence_policy.changed"
     ESCALATION_SETTINGS_CHANGED = "escalation_settings.changed"
     ESCALATION_CONTACT_CREATED = "escalation_contact.created"
