@@ -13,6 +13,7 @@ from forewarn.incidents.models import (
     AffectedComponent,
     CadencePolicy,
     Escalation,
+    EscalationContact,
     Incident,
     IncidentTemplate,
     IncidentUpdate,
@@ -109,6 +110,12 @@ def test_a_p1_escalates_to_tier_1_at_once_telling_the_success_manager(world):
     notice = Notice.objects.get(key=f"incident:{incident.pk}:escalation:tier_1")
     assert notice.thread_key == f"incident:{incident.pk}:staff"
     assert addresses(notice) == ["carla@provider.example"]
+
+
+def test_a_contact_with_a_broken_address_does_not_stop_a_p1(world):
+    EscalationContact.objects.create(tier="tier_1", email="not-an-address")
+    incident = open_p(world)
+    assert Escalation.objects.get(incident=incident).recipients == ["carla@provider.example"]
 
 
 def test_opening_a_public_incident_bumps_the_page_version(world):

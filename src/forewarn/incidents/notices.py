@@ -18,6 +18,8 @@ no component), and the followers of the incident who are not among them.
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from forewarn.catalog.models import ComponentStatus, Organization
 from forewarn.delivery.models import Audience, Delivery, Notice
@@ -178,10 +180,23 @@ def staff_thread(incident: Incident) -> str:
     return f"{incident.ref}:staff"
 
 
+def usable(addresses: list[str]) -> list[str]:
+    """The addresses that are email addresses: a staff row with a typo must not stop an incident."""
+    found = []
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            continue
+        found.append(address)
+    return found
+
+
 def remind(
     incident: Incident, deadline: datetime, *, addresses: list[str], chat_webhooks: list[str]
 ) -> Notice | None:
     """Remind the responders that an update is due at ``deadline``; once per deadline."""
+    addresses = usable(addresses)
     if not addresses and not chat_webhooks:
         return None
     last = {"last_update": incident.last_update_at} if incident.last_update_at else {}
@@ -237,6 +252,7 @@ def tell_tier(
     actor: str,
 ) -> Notice | None:
     """Tell a tier's people that the incident escalated to them; once per tier."""
+    addresses = usable(addresses)
     if not addresses and not chat_webhooks:
         return None
     return queue_notice(

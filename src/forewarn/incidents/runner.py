@@ -80,7 +80,7 @@ def watch_cadence(incident: Incident, now: datetime) -> None:
 
 
 def _remind(incident: Incident, deadline: datetime) -> None:
-    addresses = _responder_addresses(incident)
+    addresses = notices.usable(_responder_addresses(incident))
     chat = EscalationSettings.current().responder_chat_webhook
     hooks = [chat] if chat else []
     notice = notices.remind(incident, deadline, addresses=addresses, chat_webhooks=hooks)
@@ -149,7 +149,7 @@ def escalate_to(incident: Incident, tier: Tier, *, actor: str, reason: str, now:
         return False
     configured, hooks = notices.tier_contacts(tier)
     managers = notices.success_managers(incident) if tier is Tier.TIER_1 else []
-    addresses = recipients(tier, {tier: configured}, managers)
+    addresses = notices.usable(recipients(tier, {tier: configured}, managers))
     notice = notices.tell_tier(
         incident, tier, reason=reason, addresses=addresses, chat_webhooks=hooks, actor=actor
     )
