@@ -1,4 +1,5 @@
-# Forewarn: `make demo` runs the product on the embedded default; `make test` runs the whole suite.
+# Forewarn: `make demo` runs the product on the embedded default; `make test` runs the whole suite;
+# `make docs` builds the documentation site (docs/, mkdocs.yml) into var/site.
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: demo test venv lint lock browser bench clean
+.PHONY: demo test docs venv lint lock browser bench clean
 
 $(BIN)/forewarn: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Forewarn needs Python 3.12 or newer; none found on PATH or under pyenv." >&2; exit 1; }
@@ -34,6 +35,10 @@ browser:
 
 test: venv browser
 	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# The documentation site, offline; --strict fails on any broken link, anchor or nav entry.
+docs: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -d var/site
 
 lint: venv
 	$(BIN)/ruff check src tests bench

@@ -30,6 +30,7 @@ import portion as P  # noqa: E402
 
 from forewarn.availability import engine  # noqa: E402
 from forewarn.availability.intervals import ONGOING, REASONS, STATUSES  # noqa: E402
+from forewarn.availability.periods import quarter  # noqa: E402
 
 SEED = 20260101
 N_COMPONENTS = 1_000
@@ -74,8 +75,8 @@ def build_year(rng: np.random.Generator):
             )
         )
 
-    year_start = engine.to_seconds(engine.quarter_bounds(YEAR, 1, TZ).start)
-    year_end = engine.to_seconds(engine.quarter_bounds(YEAR, 4, TZ).end)
+    year_start = engine.to_seconds(quarter(YEAR, 1).bounds(TZ).start)
+    year_end = engine.to_seconds(quarter(YEAR, 4).bounds(TZ).end)
     n = N_COMPONENTS * INTERVALS_PER_COMPONENT
     component = np.repeat(np.arange(N_COMPONENTS), INTERVALS_PER_COMPONENT)
     start = rng.integers(year_start - 86_400, year_end, n)
@@ -211,7 +212,7 @@ def baseline(specs, categories, raw, globals_, periods):
 def main() -> None:
     rng = np.random.default_rng(SEED)
     specs, categories, statuses, exclusions, raw, globals_ = build_year(rng)
-    periods = [engine.quarter_bounds(YEAR, q, TZ) for q in (1, 2, 3, 4)]
+    periods = [quarter(YEAR, q).bounds(TZ) for q in (1, 2, 3, 4)]
     print(
         f"{len(specs)} components ({N_GROUPS} redundant groups), {len(statuses.start)} status "
         f"intervals, {len(exclusions.start)} exclusions, 4 quarters of {YEAR} in {TZ.key}"

@@ -1,10 +1,13 @@
 """Shared fixtures: users of each role with API tokens, and a client that speaks the JSON API."""
 
 import json
+import threading
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.db import connections, transaction
+from django.test import Client, TransactionTestCase
 
 from forewarn.api.models import ApiToken
 from forewarn.catalog.models import Role, StaffProfile
@@ -77,10 +80,6 @@ def outside_event_loop(fn, *args, **kwargs):
     there get a connection of their own that nobody closes, which keeps the
     PostgreSQL test database busy at teardown.
     """
-    import threading
-
-    from django.db import connections
-
     outcome = {}
 
     def run():
@@ -115,3 +114,56 @@ def isolated_data_dir(settings, tmp_path_factory):
 def fast_password_hashing(settings):
     """Tests create many users; MD5 keeps that cheap (production keeps Django's default)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextmanager
+def record_guard_lifted(connection):
+    """Let one transaction empty ``record_event`` despite its append-only triggers.
+
+    Only the test runner's flush uses this (``flush_empties_the_record``): the triggers
+    of record migration 0003 refuse DELETE and TRUNCATE to everyone else. PostgreSQL disables
+    them inside the transaction; SQLite drops them and creates them again from their own
+    definitions. Either way they are back when the transaction ends, committed or not.
+    """
+    if connection.vendor not in ("postgresql", "sqlite"):
+        yield
+        return
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ALTER TABLE record_event DISABLE TRIGGER USER")
+            else:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master"
+                    " WHERE type = 'trigger' AND tbl_name = 'record_event'"
+                )
+                triggers = cursor.fetchall()
+                for name, _ in triggers:
+                    cursor.execute(f'DROP TRIGGER "{name}"')
+        yield
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ALTER TABLE record_event ENABLE TRIGGER USER")
+            else:
+                for _, sql in triggers:
+                    cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def flush_empties_the_record():
+    """Transactional tests end with Django's flush, which empties every table, the record too.
+
+    The record's triggers would refuse that, so the flush (and only the flush) runs with
+    them lifted: ``TransactionTestCase._fixture_teardown`` is wrapped for the session.
+    """
+    flush = TransactionTestCase._fixture_teardown
+
+    def fixture_teardown(test_case):
+        with ExitStack() as lifted:
+            for connection in connections.all():
+                lifted.enter_context(record_guard_lifted(connection))
+            flush(test_case)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
+        yield

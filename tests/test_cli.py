@@ -1,10 +1,15 @@
 """The `forewarn` command line, run as a user runs it."""
 
+import io
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
+from django.core.management import call_command
 
 from forewarn.api.models import ApiToken, digest
 
@@ -71,10 +76,6 @@ def test_the_deploy_check_refuses_captured_mail_in_production(tmp_path):
 
 
 def test_forewarn_web_serves_the_product_under_gunicorn(tmp_path):
-    import socket
-    import time
-    import urllib.request
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -112,13 +113,15 @@ def test_forewarn_web_serves_the_product_under_gunicorn(tmp_path):
 
 
 def test_a_revoked_token_no_longer_authenticates(db, django_user_model):
-    import io
-
-    from django.core.management import call_command
-
     token, raw = ApiToken.issue(django_user_model.objects.create_user("ops"))
     assert ApiToken.authenticate(raw).username == "ops"
     out = io.StringIO()
     call_command("token", "revoke", token.prefix, stdout=out)
     assert out.getvalue() == "Revoked 1 token(s).\n"
     assert ApiToken.authenticate(raw) is None
+
+
+def test_every_model_change_has_its_migration(tmp_path):
+    """A model edit without its migration would leave databases behind the code."""
+    result = _forewarn("makemigrations", "--check", "--dry-run", FOREWARN_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -2,7 +2,7 @@
 
 forewarn demo                  # embedded default: SQLite, worker in-process, demo data
 forewarn web                   # production web process (gunicorn, WSGI)
-forewarn worker                # production background worker (tasks + scheduler loop)
+forewarn worker                # production background worker (the scheduler loop)
 forewarn token create USER     # prints a new API token as its last line
 forewarn migrate | createsuperuser | ...
 """

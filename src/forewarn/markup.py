@@ -1,6 +1,6 @@
 """User text (Markdown) to sanitised HTML, the one way every page, feed and email renders it.
 
-Pure Python, no Django: markdown-it-py with raw HTML off, then nh3 (ammonia) so
+Pure Python, no Django. markdown-it-py with raw HTML off, then nh3 (ammonia), so
 no script, event handler or unsafe link survives whatever the renderer emits.
 """
 

@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.syndication",
-    "django_tasks_db",
     "forewarn.record",
     "forewarn.calendars",
     "forewarn.catalog",
@@ -84,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "forewarn.ops.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,12 +174,6 @@ CACHES = {
     },
 }
 
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-    }
-}
-
 # Mail: captured as files under the data folder unless an SMTP host or an
 # anymail provider is configured.
 DEFAULT_FROM_EMAIL = os.environ.get(
@@ -223,7 +217,17 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "forewarn.ops.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "{levelname} {name} [{request_id}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("FOREWARN_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from forewarn.availability.models import Exclusion
 from forewarn.catalog.models import (
@@ -20,6 +21,16 @@ from forewarn.catalog.models import (
 
 AMS = ZoneInfo("Europe/Amsterdam")
 Q3_MINUTES = 92 * 1440
+# Every test here runs as if it were this instant, fixtures included: the reports measure up
+# to "now", and the fixtures' Q3 2026 history must lie in the past whatever day the suite runs.
+NOW = datetime(2026, 11, 24, 9, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.fixture(autouse=True)
+def fixed_now():
+    """Start the clock at NOW (it ticks on, so live servers and timeouts behave)."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def at(*parts: int) -> datetime:

@@ -197,8 +197,23 @@ def test_changing_and_deleting_an_exclusion_are_recorded(api_as, seed001):
     assert changed.status_code == 200
     sms = api.get(URL, period="2026-Q3", component="sms-api").json()["categories"][0]
     assert (sms["excluded_minutes"], sms["unavailable_minutes"]) == (15, 15)
+    # Only the end changed: the same start, sent in another offset, is no change.
+    assert api.patch(f"{EXCLUSIONS}/{pk}", {"starts_at": "2026-08-12T08:15:00Z"}).status_code == 200
+    assert Event.objects.get(kind="exclusion.changed").details["changes"] == {
+        "ends_at": {"from": "2026-08-12T09:00:00+00:00", "to": "2026-08-12T08:30:00+00:00"}
+    }
     assert api.delete(f"{EXCLUSIONS}/{pk}").status_code == 204
     assert list(
         Event.objects.filter(kind__startswith="exclusion.").values_list("kind", flat=True)
     ) == ["exclusion.deleted", "exclusion.changed"]
     assert api.get(f"{EXCLUSIONS}/{pk}").status_code == 404
+
+
+def test_null_in_an_exclusion_patch_is_refused_as_in_every_patch(api_as, seed001):
+    pk = seed001["maintenance"].pk
+    response = api_as(Role.COMMUNICATOR).patch(f"{EXCLUSIONS}/{pk}", {"ends_at": None})
+    assert response.status_code == 422
+    assert response.json()["message"] == (
+        "ends_at: may not be null; omit the field to leave it unchanged."
+    )
+    assert not Event.objects.filter(kind__startswith="exclusion.").exists()

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from forewarn.availability import bars, engine, services
 from forewarn.availability.models import Exclusion
 from forewarn.catalog.models import Component, ComponentGroup, ProductCategory
+from forewarn.statuspage.version import page_changed
 
 from .conftest import at, history, outage
 
@@ -31,6 +32,7 @@ def api(db):
     api = Component.objects.create(slug="api", name="REST API", group=group)
     # Yesterday 14:00–14:30 major outage.
     outage(api, at(2026, 11, 23, 14), at(2026, 11, 23, 14, 30), "major_outage", "DB failover")
+    page_changed()  # written directly, as demo loading does, so it marks the page changed itself
     return api
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from forewarn.availability import periods
 from forewarn.availability.engine import (
     CategorySpec,
     ComponentSpec,
@@ -22,16 +23,14 @@ from forewarn.availability.engine import (
     category_report,
     component_reports,
     daily_availability,
-    month_bounds,
     organization_report,
-    quarter_bounds,
     restore_checks,
     status_weights,
     to_seconds,
 )
 
 AMS = ZoneInfo("Europe/Amsterdam")
-Q1 = quarter_bounds(2026, 1, AMS)
+Q1 = periods.quarter(2026, 1).bounds(AMS)
 VOICE = CategorySpec("voice", "Voice", "99.99")
 
 
@@ -57,16 +56,16 @@ def report(components, intervals, exclusions=(), period=Q1, categories=(VOICE,),
     ("period", "minutes"),
     [
         # Jan 31 + Feb 28 + Mar 31 = 90 days = 129,600 min; clocks skip 02:00→03:00 on 29 March.
-        (quarter_bounds(2026, 1, AMS), 90 * 1440 - 60),
+        (periods.quarter(2026, 1).bounds(AMS), 90 * 1440 - 60),
         # Apr 30 + May 31 + Jun 30 = 91 days, no change.
-        (quarter_bounds(2026, 2, AMS), 91 * 1440),
+        (periods.quarter(2026, 2).bounds(AMS), 91 * 1440),
         # Oct 31 + Nov 30 + Dec 31 = 92 days; clocks repeat 02:00→03:00 on 25 October.
-        (quarter_bounds(2026, 4, AMS), 92 * 1440 + 60),
-        (month_bounds(2026, 3, AMS), 31 * 1440 - 60),
-        (month_bounds(2026, 10, AMS), 31 * 1440 + 60),
-        (month_bounds(2026, 12, AMS), 31 * 1440),
+        (periods.quarter(2026, 4).bounds(AMS), 92 * 1440 + 60),
+        (periods.month(2026, 3).bounds(AMS), 31 * 1440 - 60),
+        (periods.month(2026, 10).bounds(AMS), 31 * 1440 + 60),
+        (periods.month(2026, 12).bounds(AMS), 31 * 1440),
         # UTC has no DST: Q1 2026 is exactly 90 days.
-        (quarter_bounds(2026, 1, "UTC"), 90 * 1440),
+        (periods.quarter(2026, 1).bounds("UTC"), 90 * 1440),
     ],
 )
 def test_period_total_minutes_are_real_elapsed_minutes(period, minutes):
@@ -120,7 +119,7 @@ def test_an_outage_over_the_autumn_dst_night_counts_real_minutes():
     r = report(
         [ComponentSpec("api", "API", "voice")],
         [down("api", at(2026, 10, 25, 0), at(2026, 10, 25, 6))],
-        period=quarter_bounds(2026, 4, AMS),
+        period=periods.quarter(2026, 4).bounds(AMS),
     )
     assert r.total_minutes == 132_540
     assert r.unavailable_minutes == 420
@@ -294,7 +293,7 @@ def test_ongoing_outage_is_clipped_at_the_period_end():
     # all of Q2 (91 days) since it never ended.
     intervals = [down("api", at(2026, 3, 31, 23), None)]
     assert report([ComponentSpec("api")], intervals).unavailable_minutes == 60
-    q2 = report([ComponentSpec("api")], intervals, period=quarter_bounds(2026, 2, AMS))
+    q2 = report([ComponentSpec("api")], intervals, period=periods.quarter(2026, 2).bounds(AMS))
     assert (q2.unavailable_minutes, q2.availability_pct) == (91 * 1440, 0.0)
 
 
@@ -416,7 +415,7 @@ def test_group_is_measured_through_members_only_and_member_maintenance_does_not_
 
 def test_target_met_exactly_at_the_budget_and_breached_one_second_over():
     # April 2026 UTC = 30 days = 43,200 min; 99.9 % leaves 43.2 min = 2,592 s.
-    april = month_bounds(2026, 4, "UTC")
+    april = periods.month(2026, 4).bounds("UTC")
     db = ComponentSpec("db", "Cloud Database", is_third_party=True, target_pct="99.9")
     start = datetime(2026, 4, 10, tzinfo=ZoneInfo("UTC"))
     exact = report(
@@ -435,7 +434,7 @@ def test_target_met_exactly_at_the_budget_and_breached_one_second_over():
 def test_third_party_network_at_100_percent_has_no_budget():
     # Seed 004: network available 100 % of the month, excluding scheduled maintenance.
     net = ComponentSpec("net", "Rackspace network", is_third_party=True, target_pct=100)
-    april = month_bounds(2026, 4, AMS)
+    april = periods.month(2026, 4).bounds(AMS)
     clean = report(
         [net],
         [down("net", at(2026, 4, 2, 1), at(2026, 4, 2, 2))],
@@ -634,7 +633,6 @@ def test_columns_from_arrays_give_the_same_table_as_dataclasses():
         lambda: ComponentSpec("g", members=("a", "b"), min_available=3),
         lambda: status_weights(ComponentSpec("api", unavailable_statuses={"under_maintenance"})),
         lambda: status_weights(ComponentSpec("api", partial_weight=1.5)),
-        lambda: quarter_bounds(2026, 5, AMS),
     ],
 )
 def test_bad_input_is_refused(build):

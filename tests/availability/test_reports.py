@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 
 from forewarn.availability import periods, reports
 from forewarn.catalog.models import Component, ComponentGroup, ProductCategory, Role
@@ -300,22 +301,41 @@ def test_default_period_is_the_current_quarter_measured_so_far(viewer, seed001):
         ({"start": "2026-07-01"}, "end: Give the last day of the range too."),
         ({"start": "2026-07-01", "end": "2026-02-30"}, "end: '2026-02-30' is not a date"),
         ({"start": "2026-07-02", "end": "2026-07-01"}, "end: The range ends (2026-07-01)"),
-        ({"period": "2026-Q3", "component": "nope"}, "component: No component with slug 'nope'."),
+        ({"period": "2026-Q3", "component": "nope"}, "component: No component with slug nope."),
     ],
 )
 def test_bad_input_names_the_field(viewer, seed001, query, message):
     response = viewer.get(REPORT, query)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in unescape(response.content.decode())
-    assert message in viewer.get(REPORT, query | {"format": "json"}).json()["message"]
+    as_json = viewer.get(REPORT, query | {"format": "json"})
+    assert as_json.status_code == 422
+    assert message in as_json.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"component": "nope"}, "component: No component with slug nope."),
+        ({"category": "nope"}, "category: No product category with slug 'nope'."),
+        ({"organization": "nope"}, "organization: No organization with slug 'nope'."),
+        ({"period": "2026-Q5"}, "period: '2026-Q5' is not a period"),
+    ],
+)
+def test_a_bad_filter_gets_the_same_status_and_words_in_the_console_and_the_api(
+    viewer, viewer_api, seed001, query, message
+):
+    console = viewer.get(REPORT, query | {"format": "json"})
+    api = viewer_api.get("/api/v1/availability", **query)
+    assert (console.status_code, api.status_code) == (422, 422)
+    assert console.json()["message"] == api.json()["message"]
+    assert api.json()["message"].startswith(message)
 
 
 def test_report_needs_a_login_and_a_staff_role(client, db):
     response = client.get(REPORT)
     assert response.status_code == 302
     assert response["Location"].startswith("/console/login/?next=/console/availability/")
-    from django.contrib.auth import get_user_model
-
     client.force_login(get_user_model().objects.create_user("no-role", is_staff=True))
     assert client.get(REPORT).status_code == 403
 
@@ -328,8 +348,9 @@ def test_report_takes_few_queries(viewer, seed001, hosting, django_assert_max_nu
     voice = ComponentGroup.objects.create(name="Voice")
     Component.objects.filter(slug__in=["voice-sip", "trunk-ams", "trunk-fra"]).update(group=voice)
     # Session, user, profile; components, members, history, exclusions, their recorded rows;
-    # the console's permissions (2) and the organizations linked; the incidents' exclusions.
-    with django_assert_max_num_queries(12):
+    # the console's permissions (2) and the organizations linked; the incidents' exclusions and
+    # the incidents behind the third parties' outages (their identification).
+    with django_assert_max_num_queries(13):
         assert viewer.get(REPORT, {"period": "2026-Q3"}).status_code == 200
 
 

@@ -1,9 +1,23 @@
-"""The operator console: roles decide what staff may see and change."""
+"""The operator console: roles decide what staff may see and change; every write goes through
+the catalog's services, so it refuses what the API refuses and records what it changes."""
+
+import json
 
 import pytest
 
 from forewarn.catalog import services
-from forewarn.catalog.models import Component, Role, StatusInterval
+from forewarn.catalog.models import (
+    AuthorizedContact,
+    Component,
+    ComponentGroup,
+    Organization,
+    ProductCategory,
+    Region,
+    Role,
+    StatusInterval,
+)
+from forewarn.record.models import Event
+from forewarn.statuspage.models import PageVersion
 from tests.conftest import make_staff
 
 
@@ -102,3 +116,303 @@ def test_role_groups_hold_permissions_of_every_forewarn_app(db):
         "availability",
         "api",
     } <= apps_with_view
+
+
+# --- the console refuses what the API refuses, with the same words, and changes nothing ------
+
+
+def _values(form) -> dict:
+    """What a browser posts for ``form`` as the page shows it (unchecked boxes are left out)."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        key = form.add_prefix(name)
+        if value is True:
+            data[key] = "on"
+        elif isinstance(value, list | tuple):
+            data[key] = [str(v) for v in value]
+        else:
+            data[key] = value
+    return data
+
+
+def admin_form(client, url: str, **changes) -> dict:
+    """The add or change form at ``url`` as the console fills it, inlines included, changed."""
+    page = client.get(url)
+    assert page.status_code == 200
+    data = _values(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        data |= _values(inline.formset.management_form)
+        for form in inline.formset.forms:
+            data |= _values(form)
+    return data | changes
+
+
+@pytest.fixture
+def admin_client(client, db):
+    _login(client, Role.ADMIN)
+    return client
+
+
+@pytest.fixture
+def trunks(db):
+    return [
+        services.save_component(Component(slug=f"trunk-{n}", name=f"Trunk {n}"), actor="demo")
+        for n in "ab"
+    ]
+
+
+def _refused(response) -> dict:
+    assert response.status_code == 200, response.status_code  # the form again, not a redirect
+    return response.context["adminform"].form.errors
+
+
+ADD_COMPONENT = "/console/catalog/component/add/"
+ADD_REGION = "/console/catalog/region/add/"
+
+
+@pytest.mark.parametrize(
+    ("k", "members", "message"),
+    [
+        ("3", ["trunk-a", "trunk-b"], "K = 3 but the component has only 2 members."),
+        (
+            "2",
+            [],
+            "K = 2 needs members: choose at least 2 components this one is measured through, "
+            "or leave K empty.",
+        ),
+    ],
+)
+def test_console_refuses_k_larger_than_the_members(admin_client, trunks, k, members, message):
+    pks = [str(c.pk) for c in trunks if c.slug in members]
+    data = admin_form(
+        admin_client,
+        ADD_COMPONENT,
+        name="Voice/SIP",
+        slug="voice-sip",
+        members=pks,
+        min_available_members=k,
+    )
+    errors = _refused(admin_client.post(ADD_COMPONENT, data))
+    assert errors == {"min_available_members": [message]}
+    assert not Component.objects.filter(slug="voice-sip").exists()
+    assert not Event.objects.filter(kind="component.created", actor="admin-person").exists()
+
+
+def test_console_refuses_a_component_as_its_own_member(admin_client, trunks):
+    url = f"/console/catalog/component/{trunks[0].pk}/change/"
+    data = admin_form(admin_client, url, members=[str(trunks[0].pk), str(trunks[1].pk)])
+    errors = _refused(admin_client.post(url, data))
+    assert errors == {"members": ["A component cannot be its own member."]}
+    assert not trunks[0].members.exists()
+
+
+def test_console_refuses_a_taken_slug_and_an_unknown_visibility(admin_client, trunks):
+    data = admin_form(admin_client, ADD_COMPONENT, name="Again", slug="trunk-a", visibility="x")
+    errors = _refused(admin_client.post(ADD_COMPONENT, data))
+    assert errors == {
+        "slug": ["Component with this Slug already exists."],
+        "visibility": ["Select a valid choice. x is not one of the available choices."],
+    }
+    assert Component.objects.count() == 2
+
+
+def test_console_creates_a_redundant_component_through_the_service(admin_client, trunks):
+    before = PageVersion.current()[0]
+    data = admin_form(
+        admin_client,
+        ADD_COMPONENT,
+        name="Voice/SIP",
+        slug="voice-sip",
+        members=[str(c.pk) for c in trunks],
+        min_available_members="1",
+        status="under_maintenance",
+    )
+    response = admin_client.post(ADD_COMPONENT, data)
+    assert response.status_code == 302, _refused(response)
+    sip = Component.objects.get(slug="voice-sip")
+    assert (sip.status, sorted(sip.members.values_list("slug", flat=True))) == (
+        "under_maintenance",
+        ["trunk-a", "trunk-b"],
+    )
+    assert list(sip.status_history.values_list("status", "cause")) == [
+        ("under_maintenance", "created")
+    ]
+    event = Event.objects.get(kind="component.created", subject_id=str(sip.pk))
+    assert (event.actor, event.details["changes"]["members"]["to"]) == (
+        "admin-person",
+        ["trunk-a", "trunk-b"],
+    )
+    assert PageVersion.current()[0] == before + 1
+
+
+@pytest.mark.parametrize(
+    ("peak_hours", "message"),
+    [
+        (
+            '[{"weekday": 9, "start": "25:99", "end": "x"}]',
+            "Range 1: weekday must be 0 (Monday) to 6 (Sunday), not 9.",
+        ),
+        (
+            '[{"weekday": 0, "start": "25:99", "end": "20:00"}]',
+            "Range 1: start must be a wall-clock time HH:MM such as 08:00 (00:00 for midnight), "
+            "not '25:99'.",
+        ),
+        (
+            '[{"weekday": 0, "start": "08:00", "end": "20:00"}, '
+            '{"weekday": 1, "start": "20:00", "end": "24:00"}]',
+            "Range 2: end '24:00' is not a time of day; write 00:00 to end at midnight (an end "
+            "at or before the start runs past midnight).",
+        ),
+    ],
+)
+def test_console_refuses_peak_hours_the_api_refuses(admin_client, peak_hours, message):
+    data = admin_form(
+        admin_client,
+        ADD_REGION,
+        name="EU",
+        slug="eu",
+        time_zone="Europe/Amsterdam",
+        peak_hours=peak_hours,
+    )
+    errors = _refused(admin_client.post(ADD_REGION, data))
+    assert errors == {"peak_hours": [message]}
+    assert not Region.objects.exists()
+
+
+def test_console_refuses_an_unknown_time_zone(admin_client):
+    data = admin_form(admin_client, ADD_REGION, name="EU", slug="eu", time_zone="Europe/Atlantis")
+    errors = _refused(admin_client.post(ADD_REGION, data))
+    assert errors == {
+        "time_zone": ["'Europe/Atlantis' is not an IANA time zone such as Europe/Amsterdam."]
+    }
+    assert not Region.objects.exists()
+
+
+def test_console_accepts_overnight_peak_hours_and_records_the_region(admin_client):
+    overnight = [{"weekday": 4, "start": "22:00", "end": "02:00"}]
+    data = admin_form(
+        admin_client,
+        ADD_REGION,
+        name="EU",
+        slug="eu",
+        time_zone="Europe/Amsterdam",
+        peak_hours=json.dumps(overnight),
+    )
+    assert admin_client.post(ADD_REGION, data).status_code == 302
+    assert Region.objects.get(slug="eu").peak_hours == overnight
+    event = Event.objects.get(kind="region.created")
+    assert (event.actor, event.details["changes"]["peak_hours"]["to"]) == (
+        "admin-person",
+        overnight,
+    )
+    listing = admin_client.get("/console/catalog/region/").content.decode()
+    assert "Fri 22:00–02:00 (next day)" in listing
+
+
+def test_console_refuses_a_category_target_above_100(admin_client):
+    url = "/console/catalog/productcategory/add/"
+    data = admin_form(admin_client, url, name="Voice", slug="voice", target_pct="100.5")
+    errors = _refused(admin_client.post(url, data))
+    assert errors == {"target_pct": ["Ensure this value is less than or equal to 100."]}
+    assert not ProductCategory.objects.exists()
+
+
+def test_console_refuses_a_second_contact_with_the_same_email(admin_client):
+    acme = services.save_organization(Organization(slug="acme", name="Acme"), actor="demo")
+    services.save_contact(
+        AuthorizedContact(organization=acme, name="Anna", email="anna@acme.example"), actor="demo"
+    )
+    url = f"/console/catalog/organization/{acme.pk}/change/"
+    data = admin_form(
+        admin_client,
+        url,
+        **{"contacts-1-name": "Anna 2", "contacts-1-email": "anna@acme.example"},
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    [contacts] = [i.formset for i in response.context["inline_admin_formsets"]]
+    assert contacts.errors[1] == {
+        "__all__": ["Authorized contact with this Organization and Email already exists."]
+    }
+    assert list(acme.contacts.values_list("name", flat=True)) == ["Anna"]
+
+
+def test_console_saves_an_organization_and_its_contacts_through_the_services(admin_client, trunks):
+    acme = services.save_organization(Organization(slug="acme", name="Acme"), actor="demo")
+    old = services.save_contact(
+        AuthorizedContact(organization=acme, name="Old", email="old@acme.example"), actor="demo"
+    )
+    url = f"/console/catalog/organization/{acme.pk}/change/"
+    data = admin_form(
+        admin_client,
+        url,
+        plan="Enterprise",
+        components=[str(trunks[0].pk)],
+        **{
+            "contacts-0-DELETE": "on",
+            "contacts-1-name": "Anna",
+            "contacts-1-email": "anna@acme.example",
+        },
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    recorded = Event.objects.filter(actor="admin-person").order_by("id")
+    assert [(e.kind, e.contact) for e in recorded] == [
+        ("organization.changed", ""),
+        ("contact.created", "anna@acme.example"),
+        ("contact.deleted", "old@acme.example"),
+    ]
+    assert recorded[0].details["changes"] == {
+        "plan": {"from": "", "to": "Enterprise"},
+        "components": {"from": [], "to": ["trunk-a"]},
+    }
+    assert not AuthorizedContact.objects.filter(pk=old.pk).exists()
+
+
+def test_console_does_not_remove_components(admin_client, trunks):
+    response = admin_client.get(f"/console/catalog/component/{trunks[0].pk}/delete/")
+    assert response.status_code == 403
+    assert Component.objects.count() == 2
+
+
+def test_console_removes_a_group_through_the_service(admin_client, trunks):
+    voice = services.save_group(ComponentGroup(name="Voice"), actor="demo")
+    before = PageVersion.current()[0]
+    response = admin_client.post(
+        f"/console/catalog/componentgroup/{voice.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not ComponentGroup.objects.exists()
+    assert Event.objects.get(kind="component_group.deleted").actor == "admin-person"
+    assert PageVersion.current()[0] == before + 1
+
+
+def test_console_status_column_changes_status_through_set_status(admin_client, trunks):
+    changelist = admin_client.get("/console/catalog/component/")
+    data = _values(changelist.context["cl"].formset.management_form)
+    for form in changelist.context["cl"].formset.forms:
+        data |= _values(form)
+    data["form-0-status"] = "major_outage"
+    data["_save"] = "Save"
+    assert admin_client.post("/console/catalog/component/", data).status_code == 302
+    changed = Component.objects.get(pk=changelist.context["cl"].formset.forms[0].instance.pk)
+    assert changed.status == "major_outage"
+    assert list(Event.objects.filter(actor="admin-person").values_list("kind", flat=True)) == [
+        "component.status_changed"
+    ]
+
+
+def test_console_group_page_moves_its_components_through_the_service(admin_client, trunks):
+    voice = services.save_group(ComponentGroup(name="Voice"), actor="demo")
+    for trunk in trunks:
+        trunk.group = voice
+        services.save_component(trunk, actor="demo")
+    url = f"/console/catalog/componentgroup/{voice.pk}/change/"
+    data = admin_form(admin_client, url, **{"components-1-position": "7"})
+    assert admin_client.post(url, data).status_code == 302
+    assert Component.objects.get(slug="trunk-b").position == 7
+    event = Event.objects.get(kind="component.changed", actor="admin-person")
+    assert event.details == {"changes": {"position": {"from": 0, "to": 7}}}

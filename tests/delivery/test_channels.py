@@ -4,10 +4,14 @@ import json
 from datetime import timedelta
 
 import pytest
+from anymail.exceptions import AnymailAPIError
+from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from standardwebhooks import Webhook
 
 from forewarn.delivery import outbox, sender
+from forewarn.delivery.channels import _provider_result
 from forewarn.delivery.models import (
     Audience,
     Channel,
@@ -104,8 +108,11 @@ def test_direct_notice_posts_to_its_chat_webhook_and_mails_its_address(receivers
 
 
 def test_direct_chat_webhook_must_be_an_http_url():
-    with pytest.raises(ValueError, match=r"direct_chat_webhooks: 'ftp://x\.example/hook'"):
+    with pytest.raises(ValidationError) as refused:
         queue(audience=Audience.DIRECT, direct_chat_webhooks=["ftp://x.example/hook"])
+    assert refused.value.message_dict == {
+        "direct_chat_webhooks": ["'ftp://x.example/hook' is not an http(s) URL."]
+    }
     assert not Notice.objects.exists()
 
 
@@ -249,8 +256,6 @@ def test_unreachable_mail_server_defers_without_counting_and_holds_mail_back(set
 
 def test_django_anymail_backends_get_the_same_email(settings):
     """An ESP through anymail is just the mailer's BACKEND; anymail's test backend stands in for one."""
-    from django.core import mail
-
     settings.MAILERS = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
     subscribe("ann@example.com")
     queue(ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n")
@@ -270,10 +275,6 @@ def test_django_anymail_backends_get_the_same_email(settings):
     ("status_code", "expected"), [(503, "transient"), (429, "transient"), (422, "permanent")]
 )
 def test_email_service_api_errors_are_classed_by_http_status(status_code, expected):
-    from anymail.exceptions import AnymailAPIError
-
-    from forewarn.delivery.channels import _provider_result
-
     assert (
         _provider_result(AnymailAPIError("ESP said no", status_code=status_code)).status == expected
     )

@@ -6,7 +6,7 @@ Amsterdam, a business day) that tests move on with ``clock.shift``.
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from forewarn.catalog.models import AuthorizedContact, Component, Organization
-from forewarn.catalog.services import ensure_history
+from forewarn.catalog.services import save_component, save_contact, save_organization
 from forewarn.delivery.models import Channel, Subscriber
 from forewarn.incidents import configuration, services
 from forewarn.record.models import Event
@@ -50,18 +50,28 @@ def world(db, clock, settings) -> World:
     configuration.load_seed_policies()  # a transactional test elsewhere may have emptied them
     made = {}
     for slug, name in [("voice", "Voice"), ("sms", "SMS API"), ("portal", "Portal")]:
-        made[slug] = Component.objects.create(slug=slug, name=name)
-    made["cloud"] = Component.objects.create(
-        slug="cloud", name="Cloud servers", is_third_party=True
+        made[slug] = save_component(Component(slug=slug, name=name), actor="alice")
+    made["cloud"] = save_component(
+        Component(
+            slug="cloud",
+            name="Cloud servers",
+            is_third_party=True,
+            restore_objective=timedelta(hours=1),  # seed 004: restored within an hour
+        ),
+        actor="alice",
     )
-    for component in made.values():
-        ensure_history(component, at=T0)
     manager = get_user_model().objects.create_user(
         "carla", "carla@provider.example", "pw", is_staff=True
     )
-    client = Organization.objects.create(slug="acme", name="Acme", success_manager=manager)
-    client.components.set([made["voice"]])
-    AuthorizedContact.objects.create(organization=client, name="Ann", email="ann@acme.example")
+    client = save_organization(
+        Organization(slug="acme", name="Acme", success_manager=manager),
+        components=[made["voice"]],
+        actor="alice",
+    )
+    save_contact(
+        AuthorizedContact(organization=client, name="Ann", email="ann@acme.example"),
+        actor="alice",
+    )
     subscriber(["voice"], "voice-fan@example.com")
     subscriber(["sms"], "sms-fan@example.com")
     subscriber([], "all@example.com")

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from forewarn.availability import engine
+from forewarn.availability import engine, periods, reports
 from forewarn.availability.services import engine_inputs, outages
 from forewarn.incidents import classification, services
 from forewarn.incidents.exclusions import identified_outages, incident_exclusions
@@ -66,8 +66,6 @@ def test_an_open_excluded_incident_runs_to_the_end_of_the_period(world, clock):
 
 def test_the_restore_objective_counts_from_the_incidents_identification(world, clock):
     incident = third_party_incident(world, clock)
-    world.cloud.restore_objective = timedelta(hours=1)
-    world.cloud.save()
     inputs = engine_inputs([world.cloud], DAY)
     (outage,) = outages(inputs, world.cloud.pk)
     assert (outage.start, outage.identified_at) == (T0, None)
@@ -85,3 +83,15 @@ def test_the_restore_objective_counts_from_the_incidents_identification(world, c
 def test_an_outage_no_incident_explains_is_left_as_it_was(world):
     outage = engine.Outage(world.portal.pk, T0, T0 + timedelta(hours=1))
     assert identified_outages([outage]) == [outage]
+
+
+def test_the_availability_report_checks_the_restore_objective_from_identification(world, clock):
+    # Seed 004: "restored within one hour of problem identification". The host went down with
+    # the incident at 10:00, was identified at 10:40 and restored at 11:30: 50 minutes.
+    third_party_incident(world, clock)
+    found = reports.build(periods.month(2026, 11), [world.cloud])
+    [cloud] = found.third_party
+    assert [
+        (c.outage.identified_at, c.minutes_to_restore, c.is_within_objective)
+        for c in cloud.restores
+    ] == [(T0 + timedelta(minutes=40), 50.0, True)]

@@ -1,5 +1,6 @@
 import pytest
 
+from forewarn.calendars.models import Calendar
 from forewarn.catalog.models import Component, Region
 from forewarn.policies.services import load_presets
 
@@ -14,8 +15,6 @@ def presets(db):
 def catalog(presets):
     """Two regions busy 08:00–20:00 on weekdays, each with its own calendar, and a component
     in each."""
-    from forewarn.calendars.models import Calendar
-
     peak = [{"weekday": d, "start": "08:00", "end": "20:00"} for d in range(5)]
     eu = Region.objects.create(
         slug="eu",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from forewarn.catalog.models import Region
 from forewarn.policies.models import Policy, WorkType
 from forewarn.record.models import Event
 
@@ -175,6 +176,51 @@ def test_a_component_brings_its_regions_business_hours(viewer_api, catalog):
     assert answer["earliest_compliant_start"] == "2026-10-16T03:00:00+02:00"
 
 
+def test_overnight_peak_hours_set_through_the_api_hold_in_the_notice_check(
+    admin_api, viewer_api, catalog
+):
+    overnight = [{"weekday": 1, "start": "22:00", "end": "02:00"}]
+    assert admin_api.patch("/api/v1/regions/eu", {"peak_hours": overnight}).status_code == 200
+    answer = _check(
+        viewer_api,
+        policy="seed-000",
+        work_type="maintenance-window",
+        start="2027-01-06T01:00:00+01:00",
+        end="2027-01-06T03:00:00+01:00",
+        components=["sms-api"],
+        now="2026-12-01T09:00:00+01:00",
+    ).json()
+    assert [(v["code"], v["message"]) for v in answer["violations"]] == [
+        (
+            "in_peak_hours",
+            "The window Wed 6 Jan 2027 01:00 CET to Wed 6 Jan 2027 03:00 CET falls in the peak "
+            "hours of region eu from Wed 6 Jan 2027 01:00 CET to Wed 6 Jan 2027 02:00 CET.",
+        )
+    ]
+
+
+def test_peak_hours_stored_before_they_were_checked_are_named_in_the_notice_check(
+    viewer_api, catalog
+):
+    # Written as the API used to accept it, before "24:00" was refused everywhere.
+    Region.objects.filter(slug="eu").update(
+        peak_hours=[{"weekday": 0, "start": "20:00", "end": "24:00"}]
+    )
+    response = _check(
+        viewer_api,
+        policy="seed-000",
+        work_type="maintenance-window",
+        start=START,
+        components=["sms-api"],
+        now="2026-09-01T09:00:00+02:00",
+    )
+    assert response.status_code == 422
+    assert response.json()["message"] == (
+        "components: Region eu has peak hours to correct: Range 1: end '24:00' is not a time of "
+        "day; write 00:00 to end at midnight (an end at or before the start runs past midnight)."
+    )
+
+
 def test_another_calendar_can_be_asked_for(viewer_api, presets):
     answer = _check(
         viewer_api,
@@ -222,7 +268,7 @@ START = "2026-10-13T10:00:00+02:00"
             {"calendar": "mars"},
             "calendar: No calendar 'mars'; there are es-business, nl-business, us-support.",
         ),
-        ({"components": ["ghost"]}, "components: No component 'ghost'."),
+        ({"components": ["ghost"]}, "components: No component with slug ghost."),
         (
             {"end": "2026-10-13T09:00:00+02:00"},
             "end: The end Tue 13 Oct 2026 09:00 CEST must come after the start Tue 13 Oct 2026 "

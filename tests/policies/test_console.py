@@ -3,6 +3,7 @@ edited there with every change recorded."""
 
 import pytest
 
+from forewarn.calendars.models import Calendar
 from forewarn.catalog.models import Role
 from forewarn.policies.models import WorkType
 from forewarn.record.models import Event
@@ -175,8 +176,6 @@ def test_viewer_cannot_change_a_policy_in_the_console(viewer, presets):
 
 
 def test_console_pages_for_calendars_and_policies_open(admin, presets):
-    from forewarn.calendars.models import Calendar
-
     nl = Calendar.objects.get(slug="nl-business")
     pages = [
         f"/console/calendars/calendar/{nl.pk}/change/",
@@ -194,8 +193,6 @@ def test_console_pages_for_calendars_and_policies_open(admin, presets):
 
 
 def test_a_bad_calendar_in_the_console_names_the_field_and_records_nothing(admin, presets):
-    from forewarn.calendars.models import Calendar
-
     nl = Calendar.objects.get(slug="nl-business")
     url = f"/console/calendars/calendar/{nl.pk}/change/"
     form = admin.get(url).context["adminform"].form

@@ -10,7 +10,8 @@ import pytest
 
 from forewarn.calendars import engine
 from forewarn.policies.presets import CALENDAR_PRESETS, PRESETS, SEED_FILES, calendar_for, preset
-from forewarn.policies.rules import Content, NoticeKind, PolicyError, Region, Severity, check
+from forewarn.policies.rules import Content, NoticeKind, PolicyError, Region, Severity
+from forewarn.policies.validator import check
 
 AMS, MAD, NYC = (
     ZoneInfo("Europe/Amsterdam"),

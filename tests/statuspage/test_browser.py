@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from forewarn.catalog import services
 from forewarn.catalog.models import Component, ComponentGroup
@@ -16,8 +17,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -1,33 +1,37 @@
 """The public page and the Statuspage v2 JSON follow every change, and answer conditional requests."""
 
 import pytest
+import time_machine
 
 from forewarn.catalog import services
-from forewarn.catalog.models import Component, ComponentGroup
+from forewarn.catalog.models import Component, ComponentGroup, Role
+from forewarn.statuspage.models import PageVersion
 from forewarn.statuspage.summary import page_status
+from forewarn.statuspage.version import current_version
+from tests.conftest import make_staff
+
+
+def _group(**fields) -> ComponentGroup:
+    return services.save_group(ComponentGroup(**fields), actor="admin")
+
+
+def _component(**fields) -> Component:
+    return services.save_component(Component(**fields), actor="admin")
 
 
 @pytest.fixture
 def catalog(db):
-    messaging = ComponentGroup.objects.create(name="Business Messaging", position=0)
-    voice = ComponentGroup.objects.create(name="Voice", position=1)
-    made = {
-        "sms": Component.objects.create(slug="sms", name="SMS API", group=messaging, position=0),
-        "whatsapp": Component.objects.create(
-            slug="whatsapp", name="WhatsApp", group=messaging, position=1
-        ),
-        "sip": Component.objects.create(slug="sip", name="Voice/SIP", group=voice),
-        "portal": Component.objects.create(slug="portal", name="Customer portal"),
-        "internal": Component.objects.create(
-            slug="internal", name="Build farm", visibility="internal"
-        ),
-        "private": Component.objects.create(
-            slug="private", name="Acme dedicated", visibility="private"
-        ),
+    """Built as an operator builds it, through the services (which mark the page changed)."""
+    messaging = _group(name="Business Messaging", position=0)
+    voice = _group(name="Voice", position=1)
+    return {
+        "sms": _component(slug="sms", name="SMS API", group=messaging, position=0),
+        "whatsapp": _component(slug="whatsapp", name="WhatsApp", group=messaging, position=1),
+        "sip": _component(slug="sip", name="Voice/SIP", group=voice),
+        "portal": _component(slug="portal", name="Customer portal"),
+        "internal": _component(slug="internal", name="Build farm", visibility="internal"),
+        "private": _component(slug="private", name="Acme dedicated", visibility="private"),
     }
-    for component in made.values():
-        services.ensure_history(component)
-    return made
 
 
 @pytest.mark.parametrize(
@@ -161,12 +165,37 @@ def test_conditional_requests_get_304_until_something_changes(client, catalog):
     assert changed["ETag"] != etag
 
 
-def test_renaming_a_component_invalidates_the_cache(client, catalog):
-    client.get("/")
-    Component.objects.filter(pk=catalog["portal"].pk).update(name="ignored")  # bypasses signals…
+def test_renaming_a_component_through_the_service_invalidates_the_cache(client, catalog):
+    assert "Customer portal" in client.get("/").content.decode()  # now cached
     catalog["portal"].name = "Self-service portal"
-    catalog["portal"].save()  # …a real save is seen
-    assert "Self-service portal" in client.get("/").content.decode()
+    services.save_component(catalog["portal"], actor="admin")
+    html = client.get("/").content.decode()
+    assert "Self-service portal" in html
+    assert "Customer portal" not in html
+
+
+def test_a_write_outside_the_services_leaves_the_page_version_alone(catalog):
+    """The version moves where a service says so, not on any save in the catalog's tables."""
+    before = current_version()
+    Component.objects.filter(pk=catalog["portal"].pk).update(name="Renamed by a script")
+    catalog["sms"].description = "saved without the service"
+    catalog["sms"].save()
+    assert current_version() == before
+
+
+def test_saving_a_staff_profile_does_not_bump_the_page_version(catalog):
+    before, _ = PageVersion.current()
+    user = make_staff("new-viewer", Role.VIEWER)
+    user.staff.role = Role.RESPONDER
+    user.staff.save()
+    assert PageVersion.current()[0] == before
+
+
+def test_an_unchanged_save_leaves_the_page_version_alone(catalog):
+    before, _ = PageVersion.current()
+    services.save_component(catalog["sms"], actor="admin")
+    services.save_group(catalog["sms"].group, actor="admin")
+    assert PageVersion.current()[0] == before
 
 
 def test_page_is_cacheable_by_proxies(client, catalog):
@@ -176,8 +205,6 @@ def test_page_is_cacheable_by_proxies(client, catalog):
 
 
 def test_a_new_day_gives_a_new_etag_so_the_uptime_bars_move_on(db, client, request, settings):
-    import time_machine
-
     settings.PROVIDER_TIME_ZONE = "Europe/Amsterdam"
     # The catalog (and with it the page's change time) is written on the travelled day, so the
     # new day, not the real date the suite runs on, is what moves Last-Modified on.
@@ -195,8 +222,9 @@ def test_a_new_day_gives_a_new_etag_so_the_uptime_bars_move_on(db, client, reque
 
 
 def test_beta_components_are_marked_as_outside_the_commitment(client, catalog):
+    client.get("/")
     catalog["whatsapp"].is_beta = True
-    catalog["whatsapp"].save()
+    services.save_component(catalog["whatsapp"], actor="admin")
     html = client.get("/").content.decode()
     assert (
         'WhatsApp <abbr class="tag" title="Early access: not covered by the availability commitment">Beta</abbr>'
@@ -206,9 +234,22 @@ def test_beta_components_are_marked_as_outside_the_commitment(client, catalog):
 
 
 def test_one_membership_change_bumps_the_page_version_once(catalog):
-    from forewarn.statuspage.models import PageVersion
-
     before, _ = PageVersion.current()
-    catalog["sip"].members.add(catalog["sms"])
+    catalog["sip"].min_available_members = 1
+    services.save_component(catalog["sip"], members=[catalog["sms"]], actor="admin")
     after, _ = PageVersion.current()
     assert after == before + 1
+
+
+def test_a_status_change_bumps_the_page_version_once(catalog):
+    before, _ = PageVersion.current()
+    services.set_status(catalog["sip"], "major_outage", cause="carrier down")
+    assert PageVersion.current()[0] == before + 1
+
+
+def test_a_group_change_bumps_the_page_version_once(catalog):
+    before, _ = PageVersion.current()
+    voice = catalog["sip"].group
+    voice.name = "Voice and SIP"
+    services.save_group(voice, actor="admin")
+    assert PageVersion.current()[0] == before + 1

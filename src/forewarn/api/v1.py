@@ -1,11 +1,28 @@
-"""Forewarn's own JSON API: one NinjaAPI, one router per domain, OpenAPI at /api/v1/openapi.json."""
+"""Forewarn's own JSON API: one NinjaAPI, one router per domain, OpenAPI at /api/v1/openapi.json.
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+Only deliberate domain errors become 4xx answers: Django's ``ValidationError``, the policy
+engine's ``PolicyError`` and a calendar's ``DefinitionError`` (422), a service's refusal of the
+caller's role, ``PermissionDenied`` (403), a conflict with a unique key (409), what does not
+exist (404). Anything else is a bug or an outage: it propagates, is
+logged, and the caller gets a 500 with a request id (``forewarn.ops.request_id``).
+"""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from forewarn.availability.api import router as availability_router
+from forewarn.calendars.api import router as calendars_router
+from forewarn.calendars.definitions import DefinitionError
+from forewarn.catalog.api import router as catalog_router
+from forewarn.catalog.api_contracts import router as contracts_router
+from forewarn.delivery.api import router as delivery_router
+from forewarn.policies.api import router as policies_router
+from forewarn.policies.rules import PolicyError
+from forewarn.record.api import router as record_router
 
 from .auth import AUTH
 
@@ -49,9 +66,25 @@ def on_domain_invalid(request, exc):
     return api.create_response(request, {"message": message, "detail": detail}, status=422)
 
 
-@api.exception_handler(ValueError)
-def on_value_error(request, exc):
-    return api.create_response(request, {"message": str(exc)}, status=422)
+@api.exception_handler(PolicyError)
+def on_policy_error(request, exc):
+    message = str(exc)
+    return api.create_response(
+        request, {"message": message, "detail": {exc.field: [message]}}, status=422
+    )
+
+
+@api.exception_handler(DefinitionError)
+def on_definition_error(request, exc):
+    detail = {field: [message] for field, message in exc.errors.items()}
+    return api.create_response(request, {"message": str(exc), "detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(
+        request, {"message": str(exc) or "Your role does not allow this."}, status=403
+    )
 
 
 @api.exception_handler(IntegrityError)
@@ -87,20 +120,10 @@ def on_http_error(request, exc):
     return api.create_response(request, {"message": exc.message}, status=exc.status_code)
 
 
-def _mount() -> None:
-    from forewarn.availability.api import router as availability_router
-    from forewarn.calendars.api import router as calendars_router
-    from forewarn.catalog.api import router as catalog_router
-    from forewarn.catalog.api_contracts import router as contracts_router
-    from forewarn.delivery.api import router as delivery_router
-    from forewarn.policies.api import router as policies_router
-
-    api.add_router("/", catalog_router)
-    api.add_router("/", contracts_router)
-    api.add_router("/", calendars_router)
-    api.add_router("/", policies_router)
-    api.add_router("/", delivery_router)
-    api.add_router("/", availability_router)
-
-
-_mount()
+api.add_router("/", catalog_router)
+api.add_router("/", contracts_router)
+api.add_router("/", calendars_router)
+api.add_router("/", policies_router)
+api.add_router("/", delivery_router)
+api.add_router("/", availability_router)
+api.add_router("/", record_router)

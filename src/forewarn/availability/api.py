@@ -2,12 +2,12 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from forewarn.api.auth import actor, require
-from forewarn.catalog.models import Component, Organization, ProductCategory, Role
+from forewarn.api.validation import refuse_nulls
+from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
 
 from . import exports, reports, services
@@ -30,29 +30,15 @@ class ReportQuery(Schema):
 def availability(request, filters: Query[ReportQuery]):
     """Figures per category, component and third party, with exclusions and unavailable intervals."""
     require(request, Role.VIEWER)
-    period = requested_period(filters.dict())
-    components = Component.objects.all()
-    scope, organization = {}, None
-    if filters.organization:
-        organization = Organization.objects.filter(slug=filters.organization).first()
-        if organization is None:
-            raise ValidationError(
-                {"organization": f"No organization with slug '{filters.organization}'."}
-            )
-        components, scope["organization"] = organization.components.all(), organization.slug
-    if filters.category:
-        if not ProductCategory.objects.filter(slug=filters.category).exists():
-            raise ValidationError(
-                {"category": f"No product category with slug '{filters.category}'."}
-            )
-        components = components.filter(category__slug=filters.category)
-        scope["category"] = filters.category
-    if filters.component:
-        if not Component.objects.filter(slug=filters.component).exists():
-            raise ValidationError({"component": f"No component with slug '{filters.component}'."})
-        components = components.filter(slug=filters.component)
-        scope["component"] = filters.component
-    found = reports.build(period, components, organization=organization, scope=scope)
+    params = filters.dict()
+    period = requested_period(params)
+    narrowed = reports.scope(params)
+    found = reports.build(
+        period,
+        narrowed.components,
+        organization=narrowed.organization,
+        scope=narrowed.filters,
+    )
     return exports.as_json(found)
 
 
@@ -141,12 +127,10 @@ def create_exclusion(request, payload: ExclusionIn):
 def update_exclusion(request, exclusion_id: int, payload: ExclusionPatch):
     require(request, Role.COMMUNICATOR)
     exclusion = get_object_or_404(Exclusion, pk=exclusion_id)
-    data = payload.dict(exclude_unset=True)
+    data = refuse_nulls(payload.dict(exclude_unset=True))
     slugs = data.pop("components", None)
     components = None if slugs is None else components_by_slug(slugs)
     for name, value in data.items():
-        if value is None:
-            raise ValidationError({name: "This field cannot be null."})
         setattr(exclusion, name, value)
     services.save_exclusion(exclusion, components, actor=actor(request))
     return _exclusions().get(pk=exclusion.pk)

@@ -1,10 +1,10 @@
 """Availability and SLA figures: the one engine behind reports and uptime bars.
 
 availability = (total − excluded − unavailable) / (total − excluded) × 100 %  (seed 001 §3),
-per component over a period in the contract's time zone (S8). Minutes are real elapsed
-minutes, so a quarter holding a DST change has an hour more or less. Instants count to the
-whole second; figures stay exact (int seconds; float only where a partial weight applies) and
-are rounded only when presented.
+per component over a period in the contract's time zone (docs/product.md S8). Minutes are
+real elapsed minutes, so a quarter holding a DST change has an hour more or less. Instants count
+to the whole second; figures stay exact (int seconds; float only where a partial weight
+applies) and are rounded only when presented. Pure Python, no Django.
 
 Choices, each tested:
 
@@ -19,16 +19,16 @@ Choices, each tested:
 - Aggregates (category, organization) add up minutes and skip components that a group in the
   same aggregate is measured through.
 
-Layout: this module holds the inputs and entry points; ``figures`` the reports read from the
-measured arrays; ``intervals`` the columns and the vectorised arithmetic (no per-interval loop).
+Layout: this module holds the entry points (``__all__`` lists them with the types they take
+and give); ``specs`` the inputs; ``figures`` the reports read from the measured arrays;
+``intervals`` the columns and the vectorised arithmetic (no per-interval loop).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
-from decimal import Decimal
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -44,7 +44,6 @@ from forewarn.availability.figures import (
     availability_pct,
     category_report,
     organization_report,
-    target_percent,
 )
 from forewarn.availability.intervals import (
     ONGOING,
@@ -54,6 +53,16 @@ from forewarn.availability.intervals import (
     ExclusionColumns,
     StatusColumns,
     to_seconds,
+)
+from forewarn.availability.specs import (
+    DEFAULT_UNAVAILABLE_STATUSES,
+    CategorySpec,
+    ComponentSpec,
+    Exclusion,
+    Period,
+    StatusInterval,
+    midnight,
+    status_weights,
 )
 
 __all__ = [
@@ -84,170 +93,15 @@ __all__ = [
     "component_reports",
     "component_table",
     "daily_availability",
-    "month_bounds",
     "organization_report",
-    "period_bounds",
-    "quarter_bounds",
     "restore_checks",
     "status_weights",
     "to_seconds",
 ]
 
-DEFAULT_UNAVAILABLE_STATUSES = frozenset({"major_outage"})
-_NEVER_UNAVAILABLE = frozenset({"operational", "under_maintenance"})
-
 
 def _zone(tz: tzinfo | str) -> tzinfo:
     return ZoneInfo(tz) if isinstance(tz, str) else tz
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A measurement period ``[start, end)`` of aware instants."""
-
-    start: datetime
-    end: datetime
-
-    def __post_init__(self) -> None:
-        if not to_seconds(self.start) < to_seconds(self.end):
-            raise ValueError("period must end after it starts")
-
-    @property
-    def total_minutes(self) -> float:
-        return (to_seconds(self.end) - to_seconds(self.start)) / 60
-
-
-def _midnight(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz)
-
-
-def month_bounds(year: int, month: int, tz: tzinfo | str) -> Period:
-    """The calendar month in the contract's time zone."""
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return Period(_midnight(date(year, month, 1), _zone(tz)), _midnight(following, _zone(tz)))
-
-
-def quarter_bounds(year: int, quarter: int, tz: tzinfo | str) -> Period:
-    """Quarter 1 to 4 in the contract's time zone (seed 001 measures per quarter)."""
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError(f"quarter must be 1 to 4, got {quarter}")
-    return Period(
-        month_bounds(year, 3 * quarter - 2, tz).start, month_bounds(year, 3 * quarter, tz).end
-    )
-
-
-def period_bounds(kind: str, year: int, index: int, tz: tzinfo | str) -> Period:
-    """``kind`` is a category's period: ``"quarter"`` or ``"month"``."""
-    if kind not in ("quarter", "month"):
-        raise ValueError(f"unknown period {kind!r}; use 'quarter' or 'month'")
-    return (quarter_bounds if kind == "quarter" else month_bounds)(year, index, tz)
-
-
-@dataclass(frozen=True, slots=True)
-class StatusInterval:
-    """A component's status from ``start`` until ``end`` (None: still ongoing)."""
-
-    component_id: Hashable
-    start: datetime
-    end: datetime | None
-    status: str
-    cause: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"unknown status {self.status!r}; use one of {STATUSES}")
-        start = to_seconds(self.start)
-        if self.end is not None and to_seconds(self.end) < start:
-            raise ValueError("status interval ends before it starts")
-
-
-@dataclass(frozen=True, slots=True)
-class Exclusion:
-    """Time not measured for the named components (None: for every component)."""
-
-    start: datetime
-    end: datetime
-    reason: str
-    component_ids: tuple[Hashable, ...] | None = None
-    ref: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.reason not in REASONS:
-            raise ValueError(f"unknown exclusion reason {self.reason!r}; use one of {REASONS}")
-        if to_seconds(self.end) < to_seconds(self.start):
-            raise ValueError("exclusion ends before it starts")
-        if self.component_ids is not None:
-            object.__setattr__(self, "component_ids", tuple(self.component_ids))
-
-
-@dataclass(frozen=True, slots=True)
-class CategorySpec:
-    """A product category's target and period, and its default unavailability setting."""
-
-    id: Hashable
-    name: str
-    target_pct: Decimal
-    period: str = "quarter"
-    unavailable_statuses: frozenset[str] | None = None
-    partial_weight: float | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "target_pct", target_percent(self.target_pct))
-        if self.unavailable_statuses is not None:
-            object.__setattr__(self, "unavailable_statuses", frozenset(self.unavailable_statuses))
-
-
-@dataclass(frozen=True, slots=True)
-class ComponentSpec:
-    """A measured component; with ``members`` it is available while ``min_available`` are.
-
-    Members are plain components (groups are one level deep, S1).
-
-    ``unavailable_statuses`` count fully unavailable; ``partial_outage`` otherwise counts
-    ``partial_weight`` (0 to 1). Both fall back to the category's, then to major outage only.
-    A third-party component may carry its own ``target_pct`` and ``restore_objective``.
-    Time before ``measured_from`` is not part of the component's total.
-    """
-
-    id: Hashable
-    name: str = ""
-    category_id: Hashable | None = None
-    is_beta: bool = False
-    members: tuple[Hashable, ...] = ()
-    min_available: int = 1
-    unavailable_statuses: frozenset[str] | None = None
-    partial_weight: float | None = None
-    is_third_party: bool = False
-    target_pct: Decimal | None = None
-    restore_objective: timedelta | None = None
-    measured_from: datetime | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "members", tuple(self.members))
-        object.__setattr__(self, "target_pct", target_percent(self.target_pct))
-        if self.unavailable_statuses is not None:
-            object.__setattr__(self, "unavailable_statuses", frozenset(self.unavailable_statuses))
-        if self.members and not 1 <= self.min_available <= len(self.members):
-            raise ValueError(f"{self.id}: min_available must be 1 to {len(self.members)}")
-        if self.measured_from is not None:
-            to_seconds(self.measured_from)
-
-
-def status_weights(component: ComponentSpec, category: CategorySpec | None = None) -> tuple:
-    """How much each status of ``STATUSES`` counts as unavailable for this component."""
-    statuses, weight = component.unavailable_statuses, component.partial_weight
-    if category is not None:
-        statuses = category.unavailable_statuses if statuses is None else statuses
-        weight = category.partial_weight if weight is None else weight
-    statuses = DEFAULT_UNAVAILABLE_STATUSES if statuses is None else frozenset(statuses)
-    weight = 0.0 if weight is None else float(weight)
-    if not statuses <= set(STATUSES) - _NEVER_UNAVAILABLE:
-        raise ValueError(f"{component.id}: only outages and degradation count: {statuses}")
-    if not 0.0 <= weight <= 1.0:
-        raise ValueError(f"{component.id}: partial_weight must be within 0 and 1, got {weight}")
-    return tuple(
-        1.0 if s in statuses else (weight if s == "partial_outage" else 0.0) for s in STATUSES
-    )
 
 
 def component_table(
@@ -377,7 +231,7 @@ def daily_availability(
     statuses, exclusions = _columns(intervals, exclusions)
     first = end_date - timedelta(days=days - 1)
     bounds = np.array(
-        [to_seconds(_midnight(first + timedelta(days=d), zone)) for d in range(days + 1)]
+        [to_seconds(midnight(first + timedelta(days=d), zone)) for d in range(days + 1)]
     )
     win_end = bounds[1:] if now is None else np.minimum(bounds[1:], to_seconds(now))
     win_start = np.maximum(bounds[:-1], table.measured_from[0])

@@ -7,19 +7,18 @@ target. Times are ISO 8601 in the zone the figures were measured in.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from forewarn.availability import engine
 from forewarn.availability.intervals import REASONS
+from forewarn.csvexport import csv_text
 
 from .reports import Report, minutes_text, pct_text, target_text
 
 FORMULA = "(total − excluded − unavailable) / (total − excluded) × 100 %"
 IDENTIFICATION = (
     "An outage is a stretch of partial or major outage in the component's status history; it "
-    "is identified when that status was recorded (the start of the stretch) and restored when "
-    "the component left partial and major outage."
+    "is identified when the incident behind it was identified, or else when that status was "
+    "recorded (the start of the stretch), and restored when the component left partial and "
+    "major outage."
 )
 
 
@@ -237,14 +236,6 @@ def _figure_cells(f) -> list[str]:
     ]
 
 
-def _csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
 def figures_csv(report: Report) -> str:
     """One row per category, component, organization total and third-party contract period."""
     rows = []
@@ -276,7 +267,7 @@ def figures_csv(report: Report) -> str:
             rows.append(
                 ["third_party", "", t.component.name, "", *span, *_figure_cells(cp.figures)]
             )
-    return _csv(FIGURE_COLUMNS, rows)
+    return csv_text(FIGURE_COLUMNS, rows)
 
 
 INTERVAL_COLUMNS = [
@@ -339,4 +330,4 @@ def intervals_csv(report: Report) -> str:
                     "",
                 ]
             )
-    return _csv(INTERVAL_COLUMNS, rows)
+    return csv_text(INTERVAL_COLUMNS, rows)

@@ -1,8 +1,9 @@
 """Reports read from measured arrays: a component's figures, a category's, an organization's.
 
-The figures follow seed 001 §3 and S8: total, excluded (by reason), unavailable, availability,
-target met or breached, error budget and what is left of it, and the unavailable intervals and
-applied exclusions an auditor needs to recompute them by hand.
+The figures follow seed 001 §3 and docs/product.md S8: total, excluded (by reason),
+unavailable, availability, target met or breached, error budget and what is left of it, and the
+unavailable intervals and applied exclusions an auditor needs to recompute them by hand. Pure
+Python, no Django.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,19 +26,8 @@ from forewarn.availability.intervals import (
     StatusColumns,
     to_seconds,
 )
-
-if TYPE_CHECKING:
-    from forewarn.availability.engine import CategorySpec, ComponentSpec, Period
-
-
-def target_percent(value) -> Decimal | None:
-    """A target as an exact Decimal percentage (``"99.99"``, 99.99 and Decimal alike)."""
-    if value is None:
-        return None
-    pct = Decimal(str(value))
-    if not 0 <= pct <= 100:
-        raise ValueError(f"target must be between 0 and 100 %, got {value}")
-    return pct
+from forewarn.availability.reasons import Reason
+from forewarn.availability.specs import CategorySpec, ComponentSpec, Period, target_percent
 
 
 def _at(seconds, tz: tzinfo) -> datetime:
@@ -237,7 +226,7 @@ class AvailabilityTable:
             for r in rows
         ]
         if self.components.is_beta[i] and hi > lo:
-            found.insert(0, AppliedExclusion(None, "beta", _at(lo, tz), _at(hi, tz)))
+            found.insert(0, AppliedExclusion(None, Reason.BETA, _at(lo, tz), _at(hi, tz)))
         return tuple(found)
 
     def report(self, component_id: Hashable) -> ComponentReport:

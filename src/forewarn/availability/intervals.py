@@ -5,7 +5,7 @@ one measured thing (a component over a period, or a component on one day). Every
 window. The keys' windows are laid side by side on one global time line, so a single sort and a
 single cumulative sum of +1/-1 events cut every key's window into elementary segments at once,
 with no Python loop over intervals. Union, K-of-N coverage, exclusion precedence and weighted
-unavailability are all read off the per-segment counts.
+unavailability are all read off the per-segment counts. Pure Python, no Django.
 """
 
 from __future__ import annotations
@@ -16,23 +16,13 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-STATUSES = (
-    "operational",
-    "under_maintenance",
-    "degraded_performance",
-    "partial_outage",
-    "major_outage",
-)
+from forewarn.availability.reasons import Reason
+from forewarn.catalog.statuses import Status
+
+STATUSES = tuple(status.value for status in Status)
 """Status vocabulary in order of severity; a status's code is its index."""
 
-REASONS = (
-    "beta",
-    "scheduled_maintenance",
-    "emergency_maintenance",
-    "force_majeure",
-    "third_party",
-    "client_caused",
-)
+REASONS = tuple(reason.value for reason in Reason)
 """Exclusion reasons in precedence order: overlapping excluded time goes to the first."""
 
 ONGOING = np.int64(2**62)
@@ -78,7 +68,7 @@ class StatusColumns:
 
     @classmethod
     def from_intervals(cls, intervals: Iterable) -> StatusColumns:
-        """From ``engine.StatusInterval`` rows (end None: still ongoing)."""
+        """From ``specs.StatusInterval`` rows (end None: still ongoing)."""
         rows = list(intervals)
         return cls.from_arrays(
             np.array([row.component_id for row in rows] or [0])[: len(rows)],
@@ -119,7 +109,7 @@ class ExclusionColumns:
 
     @classmethod
     def from_exclusions(cls, exclusions: Iterable) -> ExclusionColumns:
-        """From ``engine.Exclusion`` rows, one row per named component."""
+        """From ``specs.Exclusion`` rows, one row per named component."""
         rows = [(e, c) for e in exclusions for c in (e.component_ids or (None,))]
         named = [c for _, c in rows if c is not None]
         filler = named[0] if named else 0

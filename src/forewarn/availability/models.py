@@ -1,4 +1,5 @@
-"""Exclusions recorded by operators: time not counted against the SLA (seed 001 §2, S8).
+"""Exclusions recorded by operators: time not counted against the SLA (seed 001 §2,
+docs/product.md S8).
 
 Beta components are excluded through their catalog flag; planned work and incidents will feed
 exclusions of their own through ``services.PROVIDERS``. Rows change only through ``services``,
@@ -9,17 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from forewarn.availability.reasons import LABELS, RECORDED
 from forewarn.catalog.models import Component
 
-
-class ExclusionReason(models.TextChoices):
-    """Seed 001 §2 exclusions an operator records; the names are the engine's ``REASONS``."""
-
-    SCHEDULED_MAINTENANCE = "scheduled_maintenance", "Scheduled maintenance"
-    EMERGENCY_MAINTENANCE = "emergency_maintenance", "Emergency maintenance"
-    THIRD_PARTY = "third_party", "Third-party incident"
-    CLIENT_CAUSED = "client_caused", "Client-caused issue"
-    FORCE_MAJEURE = "force_majeure", "Force majeure"
+# The reasons an operator records (``reasons.RECORDED``), in precedence order, with labels.
+ExclusionReason = models.TextChoices(
+    "ExclusionReason", [(reason.name, (reason.value, LABELS[reason])) for reason in RECORDED]
+)
 
 
 class Exclusion(models.Model):

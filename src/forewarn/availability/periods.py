@@ -1,7 +1,7 @@
 """Report periods as operators write them: ``2026-Q3``, ``2026-09``, ``2026`` or two dates.
 
 A period names local dates; ``bounds(tz)`` places it in a contract's time zone, so one request
-measures each product category over its own zone's midnights (S8).
+measures each product category over its own zone's midnights (docs/product.md S8).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from forewarn.availability import engine
+from forewarn.availability.specs import Period, midnight
 
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -34,10 +34,10 @@ class ReportPeriod:
     last: date
     label: str
 
-    def bounds(self, tz: tzinfo | str) -> engine.Period:
+    def bounds(self, tz: tzinfo | str) -> Period:
         """From midnight starting ``first`` to midnight ending ``last``, in ``tz``."""
         zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-        return engine.Period(_midnight(self.first, zone), _midnight(self.last + _DAY, zone))
+        return Period(midnight(self.first, zone), midnight(self.last + _DAY, zone))
 
     def as_query(self) -> dict[str, str]:
         if self.kind == "range":
@@ -46,10 +46,6 @@ class ReportPeriod:
 
 
 _DAY = timedelta(days=1)
-
-
-def _midnight(day: date, zone: tzinfo) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
 def quarter(year: int, number: int) -> ReportPeriod:

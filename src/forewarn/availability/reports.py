@@ -1,4 +1,5 @@
-"""Availability reports: the engine's figures per category, component and third party (S8).
+"""Availability reports: the engine's figures per category, component and third party
+(docs/product.md S8).
 
 ``build`` measures a set of components over a requested period, each product category over
 its own time zone's midnights, third-party components over their own contract periods, and
@@ -14,23 +15,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from forewarn.availability import engine
+from forewarn.availability import engine, reasons
 from forewarn.availability import periods as p
+from forewarn.catalog import statuses
+from forewarn.catalog.lookups import by_slug
 from forewarn.catalog.models import Component, Organization, ProductCategory
+from forewarn.catalog.services import components_by_slug
 
 from . import services
-from .models import Exclusion, ExclusionReason
+from .models import Exclusion
 
-REASON_LABELS = {"beta": "Beta / early access", **dict(ExclusionReason.choices)}
-STATUS_LABELS = {
-    "operational": "Operational",
-    "under_maintenance": "Under maintenance",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-}
+REASON_LABELS = {reason.value: label for reason, label in reasons.LABELS.items()}
+STATUS_LABELS = {status.value: label for status, label in statuses.LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -130,6 +129,38 @@ def _by_reason(figures) -> list[tuple[str, str, float]]:
         for reason, minutes in figures.excluded_minutes_by_reason.items()
         if minutes
     ]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report request narrows to: its ``components`` (None: all), the ``organization``
+    whose components they are, and the filters as the report names them."""
+
+    components: QuerySet | None = None
+    organization: Organization | None = None
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def scope(params) -> Scope:
+    """The ``organization``, ``category`` and ``component`` filters (slugs) of a report request,
+    for the console and the API alike; one that names nothing is a ValidationError on its field."""
+    components, organization, filters = None, None, {}
+    if slug := params.get("organization"):
+        organization = by_slug(Organization, slug, "organization")
+        components, filters["organization"] = organization.components.all(), slug
+    if slug := params.get("category"):
+        by_slug(ProductCategory, slug, "category")
+        components = (Component.objects.all() if components is None else components).filter(
+            category__slug=slug
+        )
+        filters["category"] = slug
+    if slug := params.get("component"):
+        components_by_slug([slug], field="component")
+        components = (Component.objects.all() if components is None else components).filter(
+            slug=slug
+        )
+        filters["component"] = slug
+    return Scope(components, organization, filters)
 
 
 def third_party_zone(component: Component) -> ZoneInfo:
@@ -251,7 +282,9 @@ def _third_party(third, contract, period, inputs, now) -> list[ThirdParty]:
             for o in services.outages(inputs, c.pk)
             if o.start < requested.end and (o.end is None or o.end > requested.start)
         ]
-        restores = engine.restore_checks([inputs.specs[c.pk]], outages, now=now)
+        restores = engine.restore_checks(
+            [inputs.specs[c.pk]], services.identified(outages), now=now
+        )
         found.append(ThirdParty(c, zone, periods, restores))
     return found
 

@@ -6,15 +6,19 @@ status history overlapping the period, and each exclusion provider's rows.
 
 Exclusions come from *providers*: functions ``(components, period) -> list[engine.Exclusion]``
 registered with ``@exclusion_provider``. The first one reads the operators' ``Exclusion`` rows;
-planned work and incidents will register theirs (each ``ref`` says where an exclusion comes
+planned work and incidents register theirs (each ``ref`` says where an exclusion comes
 from, like ``cause_ref``: ``exclusion:12``, ``planned:4``, ``incident:9``).
+
+An outage counts its time to restore from its identification: the start of the stretch,
+unless an *identifier* registered with ``@outage_identifier`` knows better (incidents give
+the time their incident was identified, seed 004).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -27,8 +31,9 @@ from django.utils import timezone
 from forewarn.availability import engine
 from forewarn.availability.intervals import ONGOING, STATUSES, StatusColumns, to_seconds
 from forewarn.catalog.models import Component, StatusInterval
+from forewarn.catalog.statuses import Status
 from forewarn.record.kinds import Kind
-from forewarn.record.services import append
+from forewarn.record.services import append, changes
 from forewarn.statuspage.version import page_changed
 
 from .models import Exclusion
@@ -64,6 +69,25 @@ def recorded_exclusions(
             continue  # names only components outside this report (an empty tuple means "all")
         applies_to = tuple(sorted(ids & wanted)) if ids else None
         found.append(engine.Exclusion(starts_at, ends_at, reason, applies_to, f"exclusion:{pk}"))
+    return found
+
+
+OutageIdentifier = Callable[[Sequence[engine.Outage]], list[engine.Outage]]
+IDENTIFIERS: list[OutageIdentifier] = []
+
+
+def outage_identifier(identifier: OutageIdentifier) -> OutageIdentifier:
+    """Register a function that gives outages their ``identified_at`` (and ``ref``) where it knows."""
+    if identifier not in IDENTIFIERS:
+        IDENTIFIERS.append(identifier)
+    return identifier
+
+
+def identified(found: Sequence[engine.Outage]) -> list[engine.Outage]:
+    """``found`` as every registered identifier sees them, in registration order."""
+    found = list(found)
+    for identifier in IDENTIFIERS:
+        found = identifier(found)
     return found
 
 
@@ -208,14 +232,17 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
 def outages(inputs: EngineInputs, component_id: int) -> list[engine.Outage]:
     """Stretches in partial or major outage, touching intervals joined (for restore checks).
 
-    Identification is the start of the stretch: the status change is what records that the
-    problem was identified. Restored is when the component left partial and major outage.
+    Identification is the start of the stretch (the status change records that the problem
+    was identified) until ``identified`` says otherwise. Restored is when the component left
+    partial and major outage.
     """
     s = inputs.statuses
     where = np.flatnonzero(s.ids == component_id)
     if not len(where):
         return []
-    rows = np.flatnonzero((s.source == where[0]) & (s.status >= STATUSES.index("partial_outage")))
+    rows = np.flatnonzero(
+        (s.source == where[0]) & (s.status >= STATUSES.index(Status.PARTIAL_OUTAGE))
+    )
     rows = rows[np.argsort(s.start[rows], kind="stable")]
     stretches: list[list[int]] = []
     for start, end in zip(s.start[rows].tolist(), s.end[rows].tolist(), strict=True):
@@ -240,8 +267,8 @@ def outages(inputs: EngineInputs, component_id: int) -> list[engine.Outage]:
 def _describe(exclusion: Exclusion, components: Sequence[Component]) -> dict:
     return {
         "reason": exclusion.reason,
-        "starts_at": exclusion.starts_at.isoformat(),
-        "ends_at": exclusion.ends_at.isoformat(),
+        "starts_at": exclusion.starts_at.astimezone(UTC).isoformat(),
+        "ends_at": exclusion.ends_at.astimezone(UTC).isoformat(),
         "components": [c.slug for c in components] or "all",
         "description": exclusion.description,
         "ref": exclusion.ref,
@@ -260,7 +287,8 @@ def save_exclusion(
 ) -> Exclusion:
     """Create or change an exclusion (``components`` None: keep them; empty: all components).
 
-    Validates the whole row first, so bad input changes nothing; records the event.
+    Validates the whole row first, so bad input changes nothing; records the event, a change
+    with what changed (an unchanged exclusion is left as it is and records nothing).
     """
     created = exclusion.pk is None
     _check_times(exclusion)
@@ -268,19 +296,32 @@ def save_exclusion(
         exclusion.created_by = actor
     exclusion.full_clean(exclude=["components"])
     with transaction.atomic():
+        before = {}
+        if not created:
+            stored = Exclusion.objects.select_for_update().get(pk=exclusion.pk)
+            kept = list(stored.components.order_by("name"))
+            before = _describe(stored, kept)
+        if components is not None:
+            named = sorted(components, key=lambda c: c.name)
+        else:
+            named = [] if created else kept
+        after = _describe(exclusion, named)
+        diff = changes(before, after)
+        if not created and not diff:
+            return exclusion
         exclusion.save()
         if components is not None:
-            exclusion.components.set(list(components))
-        named = list(exclusion.components.order_by("name"))
+            exclusion.components.set(named)
         scope = ", ".join(c.name for c in named) or "all components"
+        starts_at, ends_at = exclusion.starts_at.astimezone(UTC), exclusion.ends_at.astimezone(UTC)
         append(
             Kind.EXCLUSION_CREATED if created else Kind.EXCLUSION_CHANGED,
             subject=exclusion,
             actor=actor,
             description=f"{exclusion.get_reason_display()} excluded "
-            f"{exclusion.starts_at:%Y-%m-%d %H:%M}–{exclusion.ends_at:%Y-%m-%d %H:%M} UTC "
+            f"{starts_at:%Y-%m-%d %H:%M}–{ends_at:%Y-%m-%d %H:%M} UTC "
             f"for {scope}" + (f" ({exclusion.ref})" if exclusion.ref else ""),
-            details=_describe(exclusion, named),
+            details=after if created else after | {"changes": diff},
         )
         page_changed()
     return exclusion

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from forewarn.catalog.models import Component, Organization, ProductCategory, Role, has_role
+from forewarn.catalog.models import Organization, Role, has_role
 
 from . import exports, reports
 from . import periods as p
@@ -87,11 +87,12 @@ def _title(report: reports.Report) -> str:
 
 
 def _invalid(request, exc: ValidationError, **extra):
-    """Bad input: the form again with what is wrong (JSON and CSV callers get JSON)."""
+    """Bad input: the form again with what is wrong (JSON and CSV callers get JSON), with the
+    API's status for the same mistake, 422."""
     errors = _messages(exc)
     message = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
     if request.GET.get("format", "html") != "html":
-        return JsonResponse({"message": message, "detail": errors}, status=400)
+        return JsonResponse({"message": message, "detail": errors}, status=422)
     context = admin.site.each_context(request) | {
         "title": "Availability",
         "errors": errors,
@@ -100,22 +101,7 @@ def _invalid(request, exc: ValidationError, **extra):
         "period_help": p.PERIOD_HELP,
         **extra,
     }
-    return render(request, "availability/report.html", context, status=400)
-
-
-def _scope(params) -> tuple[object, dict[str, str]]:
-    """Components a request narrows the report to (``category``, ``component``), if any."""
-    components, scope = None, {}
-    if slug := params.get("category"):
-        if not ProductCategory.objects.filter(slug=slug).exists():
-            raise ValidationError({"category": f"No product category with slug '{slug}'."})
-        components, scope["category"] = Component.objects.filter(category__slug=slug), slug
-    if slug := params.get("component"):
-        if not Component.objects.filter(slug=slug).exists():
-            raise ValidationError({"component": f"No component with slug '{slug}'."})
-        components = (components or Component.objects.all()).filter(slug=slug)
-        scope["component"] = slug
-    return components, scope
+    return render(request, "availability/report.html", context, status=422)
 
 
 @require_GET
@@ -126,10 +112,12 @@ def report(request):
         return _invalid(request, ValidationError({"format": "Use html, csv or json."}))
     try:
         period = p.requested(request.GET)
-        components, scope = _scope(request.GET)
+        narrowed = reports.scope(request.GET)
     except ValidationError as exc:
         return _invalid(request, exc)
-    found = reports.build(period, components, scope=scope)
+    found = reports.build(
+        period, narrowed.components, organization=narrowed.organization, scope=narrowed.filters
+    )
     return _respond(request, found, f"availability-{_slug(period)}")
 
 

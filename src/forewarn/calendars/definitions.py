@@ -1,7 +1,7 @@
 """A calendar as operators write it down (the fields of ``models.Calendar`` and of
 ``policies.presets.CALENDAR_PRESETS``), checked and turned into a ``BusinessCalendar``.
 
-Pure Python, no Django: the model, the API and the presets share these rules and messages.
+Pure Python, no Django. The model, the API and the presets share these rules and messages.
 A definition is a mapping with ``time_zone``, ``opening_hours`` ([{"weekday", "start",
 "end", "end_tz"}]), ``holiday_spec``, ``added_dates``, ``removed_dates``, ``closures``
 ([{"start", "end", "reason"}]) and ``business_day_minutes``.

@@ -199,7 +199,8 @@ class BusinessCalendar:
 
     def add_business_days(self, t: datetime, n: int) -> datetime:
         """Return the same wall-clock time as `t` on the n-th business date after t's local
-        date (before it when n < 0); t's own date is not counted (S2 `business_days`).
+        date (before it when n < 0); t's own date is not counted (`business_days` in
+        docs/product.md S2).
 
         Where that wall-clock time occurs twice the first is taken; where it does not
         exist (clocks going forward) it moves forward by the gap, 02:30 becoming 03:30.

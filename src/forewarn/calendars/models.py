@@ -35,7 +35,7 @@ def validate_time_zone(value: str) -> None:
 
 
 class Calendar(models.Model):
-    """Opening hours, holidays and closures of one support desk or contract (S2)."""
+    """Opening hours, holidays and closures of one support desk or contract (docs/product.md S2)."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)

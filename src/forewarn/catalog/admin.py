@@ -1,9 +1,17 @@
-"""The operator console for the catalog; status changes go through ``services.set_status``."""
+"""The operator console for the catalog: every save and removal goes through ``services``.
 
+The forms check what the models check; the redundancy rules that need the chosen members are
+``services.check_members``, called from the component form so a refusal is a form error.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from forewarn.calendars.admin import ReadableJSONMixin
 from forewarn.record.services import actor_name
 
 from . import services
@@ -16,7 +24,23 @@ from .models import (
     Region,
     StaffProfile,
     StatusInterval,
+    role_of,
 )
+from .peak_hours import PeakHoursError, describe
+
+
+class ServiceDeletes:
+    """Removals (one, or a selection from the list) through the model's delete service."""
+
+    delete_service = None
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(obj, actor=actor_name(request.user))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 class StatusIntervalInline(admin.TabularInline):
@@ -30,8 +54,30 @@ class StatusIntervalInline(admin.TabularInline):
     show_change_link = False
 
 
+class ComponentForm(forms.ModelForm):
+    class Meta:
+        model = Component
+        fields = ("members", "min_available_members")  # the admin adds its fieldsets' fields
+
+    def clean(self):
+        data = super().clean()
+        if "members" in self.fields and not self.has_error("members"):
+            try:
+                services.check_members(
+                    self.instance, data.get("members") or [], data.get("min_available_members")
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
 @admin.register(Component)
 class ComponentAdmin(admin.ModelAdmin):
+    """Components are not removed here: their history is the availability record, and
+    exclusions and subscriptions naming them would widen to every component. Make one
+    internal to take it off the page."""
+
+    form = ComponentForm
     list_display = (
         "name",
         "group",
@@ -89,17 +135,24 @@ class ComponentAdmin(admin.ModelAdmin):
         ("Identifiers", {"fields": ("public_id", "created_at", "updated_at")}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
-        """Save the fields, then change the status through the service so history and record follow."""
-        new_status = obj.status
-        if change:
-            obj.status = Component.objects.get(pk=obj.pk).status
-        super().save_model(request, obj, form, change)
-        services.ensure_history(obj)
-        if new_status != obj.status:
-            services.set_status(
-                obj, new_status, cause="changed in the console", actor=actor_name(request.user)
-            )
+        """Saved with its members in ``save_related``, through the service."""
+
+    def save_related(self, request, form, formsets, change):
+        """Save the fields and members, then change the status through ``set_status`` so the
+        history and the record follow (the list's status column comes here too)."""
+        component, data, who = form.instance, form.cleaned_data, actor_name(request.user)
+        new_status = component.status
+        services.save_component(
+            component, members=data.get("members"), visible_to=data.get("visible_to"), actor=who
+        )
+        if new_status != component.status:
+            services.set_status(component, new_status, cause="changed in the console", actor=who)
+        for formset in formsets:  # the history is read-only: nothing to write, only to list
+            formset.save(commit=False)
 
 
 class ComponentInline(admin.TabularInline):
@@ -110,27 +163,54 @@ class ComponentInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def has_add_permission(self, request, obj=None):
+        return False  # a component is added on its own page, with its slug and fields
+
 
 @admin.register(ComponentGroup)
-class ComponentGroupAdmin(admin.ModelAdmin):
+class ComponentGroupAdmin(ServiceDeletes, admin.ModelAdmin):
     list_display = ("name", "position", "visibility")
     list_editable = ("position",)
     search_fields = ("name",)
     inlines = [ComponentInline]
+    delete_service = services.delete_group
+
+    def save_model(self, request, obj, form, change):
+        services.save_group(obj, actor=actor_name(request.user))
+
+    def save_formset(self, request, form, formset, change):
+        """The inline changes its components' positions, each through ``save_component``."""
+        for component in formset.save(commit=False):
+            services.save_component(component, actor=actor_name(request.user))
 
 
 @admin.register(ProductCategory)
-class ProductCategoryAdmin(admin.ModelAdmin):
+class ProductCategoryAdmin(ServiceDeletes, admin.ModelAdmin):
     list_display = ("name", "target_pct", "period", "time_zone", "partial_outage_weight")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+    delete_service = services.delete_category
+
+    def save_model(self, request, obj, form, change):
+        services.save_category(obj, actor=actor_name(request.user))
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ("name", "time_zone", "calendar")
+class RegionAdmin(ServiceDeletes, ReadableJSONMixin, admin.ModelAdmin):
+    list_display = ("name", "time_zone", "peak_hours_text", "calendar")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+    delete_service = services.delete_region
+
+    @admin.display(description="Peak hours")
+    def peak_hours_text(self, obj: Region) -> str:
+        try:
+            return describe(obj.peak_ranges())
+        except PeakHoursError:
+            return "to correct"
+
+    def save_model(self, request, obj, form, change):
+        services.save_region(obj, actor=actor_name(request.user))
 
 
 class AuthorizedContactInline(admin.TabularInline):
@@ -148,17 +228,38 @@ class AuthorizedContactInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ServiceDeletes, admin.ModelAdmin):
     list_display = ("name", "plan", "licences", "region", "success_manager")
     list_filter = ("plan", "region")
     search_fields = ("name", "slug", "contacts__email")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("components",)
     inlines = [AuthorizedContactInline]
+    delete_service = services.delete_organization
+
+    def save_model(self, request, obj, form, change):
+        """Saved with its components in ``save_related``, through the service."""
+
+    def save_related(self, request, form, formsets, change):
+        services.save_organization(
+            form.instance,
+            components=form.cleaned_data.get("components"),
+            actor=actor_name(request.user),
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        """The contacts inline: each contact saved or removed through its service."""
+        who = actor_name(request.user)
+        for contact in formset.save(commit=False):
+            services.save_contact(contact, actor=who)
+        for contact in formset.deleted_objects:
+            services.delete_contact(contact, actor=who)
 
 
 @admin.register(AuthorizedContact)
-class AuthorizedContactAdmin(admin.ModelAdmin):
+class AuthorizedContactAdmin(ServiceDeletes, admin.ModelAdmin):
     list_display = (
         "name",
         "email",
@@ -169,6 +270,10 @@ class AuthorizedContactAdmin(admin.ModelAdmin):
     )
     list_filter = ("organization", "receives_notices", "may_open_requests", "is_active")
     search_fields = ("name", "email", "organization__name")
+    delete_service = services.delete_contact
+
+    def save_model(self, request, obj, form, change):
+        services.save_contact(obj, actor=actor_name(request.user))
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -186,6 +291,4 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.display(description="role")
     def role(self, obj):
-        from .models import role_of
-
         return role_of(obj)

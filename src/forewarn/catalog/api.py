@@ -1,10 +1,12 @@
-"""Catalog endpoints of the JSON API: thin over the models and ``services``."""
+"""Catalog endpoints of the JSON API for what the status page shows: groups and components.
+
+Thin over ``services``: the endpoints turn references into rows (``lookups``) and the service
+validates, saves and records. ``api_contracts`` has categories, regions and organizations.
+"""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
@@ -12,6 +14,7 @@ from forewarn.api.auth import actor, require
 from forewarn.api.validation import refuse_nulls
 
 from . import services
+from .lookups import by_slug, group_by_id
 from .models import (
     Component,
     ComponentGroup,
@@ -19,27 +22,17 @@ from .models import (
     ProductCategory,
     Region,
     Role,
+    role_of,
 )
 
 router = Router(tags=["catalog"])
 
 
-def _save(obj, **changes):
-    """Apply changes, validate the whole object, save; nothing is written when invalid."""
-    for field, value in changes.items():
+def _assign(obj, fields: dict):
+    """Set the plain ``fields`` of ``obj`` from a payload; the service checks them."""
+    for field, value in fields.items():
         setattr(obj, field, value)
-    obj.full_clean()
-    obj.save()
     return obj
-
-
-def _by_slug(model, slug: str | None, field: str):
-    if slug is None:
-        return None
-    found = model.objects.filter(slug=slug).first()
-    if found is None:
-        raise ValidationError({field: f"No {model._meta.verbose_name} with slug '{slug}'."})
-    return found
 
 
 # --- groups -----------------------------------------------------------------
@@ -82,7 +75,8 @@ def get_group(request, group_id: str):
 @router.post("/component-groups", response={201: GroupOut})
 def create_group(request, payload: GroupIn):
     require(request, Role.ADMIN)
-    return Status(201, _save(ComponentGroup(), **payload.dict()))
+    group = _assign(ComponentGroup(), payload.dict())
+    return Status(201, services.save_group(group, actor=actor(request)))
 
 
 @router.patch("/component-groups/{group_id}", response=GroupOut)
@@ -92,7 +86,7 @@ def update_group(request, group_id: str, payload: GroupPatch):
     data = refuse_nulls(
         payload.dict(exclude_unset=True), ("name", "description", "position", "visibility")
     )
-    return _save(group, **data)
+    return services.save_group(_assign(group, data), actor=actor(request))
 
 
 # --- components -------------------------------------------------------------
@@ -175,38 +169,19 @@ class IntervalOut(Schema):
 
 
 def _component_fields(component: Component, data: dict) -> list[Component] | None:
-    """Turn the API's references into model values; returns the members to set, if given."""
+    """Set the payload's fields, references turned into rows; returns the members, if given."""
     if "group" in data:
-        group_id = data.pop("group")
-        component.group = None
-        if group_id is not None:
-            component.group = ComponentGroup.objects.filter(public_id=group_id).first()
-            if component.group is None:
-                raise ValidationError({"group": f"No component group with id '{group_id}'."})
+        component.group = group_by_id(data.pop("group"))
     if "category" in data:
-        component.category = _by_slug(ProductCategory, data.pop("category"), "category")
+        component.category = by_slug(ProductCategory, data.pop("category"), "category")
     if "region" in data:
-        component.region = _by_slug(Region, data.pop("region"), "region")
+        component.region = by_slug(Region, data.pop("region"), "region")
     if "restore_objective_minutes" in data:
         minutes = data.pop("restore_objective_minutes")
         component.restore_objective = timedelta(minutes=minutes) if minutes else None
-    members = None
-    if "members" in data:
-        slugs = data.pop("members")
-        members = services.components_by_slug(slugs, field="members")
-        if component.slug in slugs:
-            raise ValidationError({"members": "A component cannot be its own member."})
-    for field, value in data.items():
-        setattr(component, field, value)
-    k = component.min_available_members
-    count = (
-        len(members) if members is not None else (component.members.count() if component.pk else 0)
-    )
-    if k and k > count:
-        raise ValidationError(
-            {"min_available_members": f"K = {k} but the component has only {count} members."}
-        )
-    return members
+    members = data.pop("members", None)
+    _assign(component, data)
+    return None if members is None else services.components_by_slug(members, field="members")
 
 
 def _components():
@@ -229,38 +204,25 @@ def get_component(request, slug: str):
 
 @router.post("/components", response={201: ComponentOut})
 def create_component(request, payload: ComponentIn):
+    """Create a component; its history starts in its status, and the page shows it at once."""
     require(request, Role.ADMIN)
-    with transaction.atomic():
-        component = Component()
-        members = _component_fields(component, payload.dict())
-        _save(component)
-        if members is not None:
-            component.members.set(members)
-        services.ensure_history(component)
+    component = Component()
+    members = _component_fields(component, payload.dict())
+    services.save_component(component, members=members, actor=actor(request))
     return Status(201, _components().get(pk=component.pk))
 
 
 @router.patch("/components/{slug}", response=ComponentOut)
 def update_component(request, slug: str, payload: ComponentPatch):
+    """Change a component's fields (its status has its own endpoint, which keeps the history)."""
     require(request, Role.ADMIN)
-    with transaction.atomic():
-        component = get_object_or_404(Component.objects.select_for_update(), slug=slug)
-        data = refuse_nulls(
-            payload.dict(exclude_unset=True),
-            (
-                "name",
-                "description",
-                "position",
-                "visibility",
-                "is_beta",
-                "is_third_party",
-                "members",
-            ),
-        )
-        members = _component_fields(component, data)
-        _save(component)
-        if members is not None:
-            component.members.set(members)
+    component = get_object_or_404(Component, slug=slug)
+    data = refuse_nulls(
+        payload.dict(exclude_unset=True),
+        ("name", "description", "position", "visibility", "is_beta", "is_third_party", "members"),
+    )
+    members = _component_fields(component, data)
+    services.save_component(component, members=members, actor=actor(request))
     return _components().get(pk=component.pk)
 
 
@@ -289,7 +251,5 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, tags=["auth"])
 def me(request):
-    from .models import role_of
-
     user = request.auth if not isinstance(request.auth, bool) else request.user
     return {"username": user.get_username(), "role": role_of(user)}

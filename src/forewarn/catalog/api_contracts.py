@@ -1,21 +1,34 @@
-"""Catalog endpoints for what contracts are made of: categories, regions, organizations, contacts."""
+"""Catalog endpoints for what contracts are made of: categories, regions, organizations, contacts.
+
+Thin over ``services``, like ``api``: references become rows (``lookups``), the service
+validates, saves and records.
+"""
 
 from decimal import Decimal
+from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from forewarn.api.auth import require
+from forewarn.api.auth import actor, require
 from forewarn.api.validation import refuse_nulls
-from forewarn.calendars.models import Calendar
+from forewarn.calendars.api import calendar_or_422
 
-from .api import _by_slug, _save
+from . import services
+from .lookups import by_slug
 from .models import AuthorizedContact, Organization, ProductCategory, Region, Role
-from .services import components_by_slug
+from .peak_hours import PeakHoursError, parse_peak_hours
 
 router = Router(tags=["catalog"])
+
+
+def _assign(obj, fields: dict):
+    """Set the plain ``fields`` of ``obj`` from a payload; the service checks them."""
+    for field, value in fields.items():
+        setattr(obj, field, value)
+    return obj
 
 
 # --- categories and regions -------------------------------------------------
@@ -62,7 +75,8 @@ def get_category(request, slug: str):
 @router.post("/categories", response={201: CategoryOut})
 def create_category(request, payload: CategoryIn):
     require(request, Role.ADMIN)
-    return Status(201, _save(ProductCategory(), **payload.dict()))
+    category = _assign(ProductCategory(), payload.dict())
+    return Status(201, services.save_category(category, actor=actor(request)))
 
 
 @router.patch("/categories/{slug}", response=CategoryOut)
@@ -72,27 +86,58 @@ def update_category(request, slug: str, payload: CategoryPatch):
         payload.dict(exclude_unset=True),
         ("name", "target_pct", "period", "time_zone", "partial_outage_weight"),
     )
-    return _save(get_object_or_404(ProductCategory, slug=slug), **data)
+    category = _assign(get_object_or_404(ProductCategory, slug=slug), data)
+    return services.save_category(category, actor=actor(request))
 
 
-class PeakRange(Schema):
-    weekday: int = Field(ge=0, le=6, description="0 = Monday")
-    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    end: str = Field(pattern=r"^([01]\d|2[0-4]):[0-5]\d$")
+def _peak_hours(value: Any) -> Any:
+    """Peak hours as ``catalog.peak_hours`` reads them, with its message naming the range."""
+    try:
+        parse_peak_hours(value)
+    except PeakHoursError as error:
+        raise PydanticCustomError("peak_hours", "{message}", {"message": str(error)}) from None
+    return value
+
+
+PeakHours = Annotated[
+    list[dict[str, Any]],
+    PlainValidator(_peak_hours),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "description": "Weekly ranges in the region's zone. An end at or before the start "
+            "runs past midnight (22:00–02:00); 00:00 is midnight, 24:00 is refused.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "weekday": {"type": "integer", "minimum": 0, "maximum": 6},
+                    "start": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+                    "end": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+                },
+                "required": ["weekday", "start", "end"],
+                "additionalProperties": False,
+            },
+            "example": [
+                *({"weekday": day, "start": "08:00", "end": "20:00"} for day in range(5)),
+                {"weekday": 5, "start": "22:00", "end": "02:00"},
+            ],
+        }
+    ),
+]
 
 
 class RegionIn(Schema):
     slug: str = Field(min_length=1, max_length=50)
     name: str = Field(min_length=1, max_length=200)
     time_zone: str
-    peak_hours: list[PeakRange] = Field(default_factory=list)
-    calendar: str | None = None
+    peak_hours: PeakHours = Field(default_factory=list)
+    calendar: str | None = Field(None, description="slug of a calendar")
 
 
 class RegionPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     time_zone: str | None = None
-    peak_hours: list[PeakRange] | None = None
+    peak_hours: PeakHours | None = None
     calendar: str | None = None
 
 
@@ -102,14 +147,6 @@ class RegionOut(Schema):
     time_zone: str
     peak_hours: list[dict]
     calendar: str | None = Field(None, alias="calendar.slug")
-
-
-def _check_ranges(ranges: list[dict]) -> None:
-    for r in ranges:
-        if r["end"] <= r["start"]:
-            raise ValidationError(
-                {"peak_hours": f"Range {r['start']}–{r['end']} ends before it starts."}
-            )
 
 
 @router.get("/regions", response=list[RegionOut])
@@ -127,10 +164,8 @@ def get_region(request, slug: str):
 @router.post("/regions", response={201: RegionOut})
 def create_region(request, payload: RegionIn):
     require(request, Role.ADMIN)
-    data = payload.dict()
-    _check_ranges(data["peak_hours"])
-    data["calendar"] = _by_slug(Calendar, data["calendar"], "calendar")
-    return Status(201, _save(Region(), **data))
+    region = _region_fields(Region(), payload.dict())
+    return Status(201, services.save_region(region, actor=actor(request)))
 
 
 @router.patch("/regions/{slug}", response=RegionOut)
@@ -138,11 +173,14 @@ def update_region(request, slug: str, payload: RegionPatch):
     require(request, Role.ADMIN)
     region = get_object_or_404(Region, slug=slug)
     data = refuse_nulls(payload.dict(exclude_unset=True), ("name", "time_zone", "peak_hours"))
-    if "peak_hours" in data:
-        _check_ranges(data["peak_hours"])
+    return services.save_region(_region_fields(region, data), actor=actor(request))
+
+
+def _region_fields(region: Region, data: dict) -> Region:
     if "calendar" in data:
-        data["calendar"] = _by_slug(Calendar, data["calendar"], "calendar")
-    return _save(region, **data)
+        slug = data.pop("calendar")
+        region.calendar = None if slug is None else calendar_or_422(slug)
+    return _assign(region, data)
 
 
 # --- organizations and authorized contacts ----------------------------------
@@ -209,15 +247,13 @@ class ContactOut(Schema):
     is_active: bool
 
 
-def _organization_fields(org: Organization, data: dict):
+def _organization_fields(org: Organization, data: dict) -> list | None:
+    """Set the payload's fields, the region turned into a row; returns the components, if given."""
     if "region" in data:
-        org.region = _by_slug(Region, data.pop("region"), "region")
-    components = None
-    if "components" in data:
-        components = components_by_slug(data.pop("components"))
-    for field, value in data.items():
-        setattr(org, field, value)
-    return components
+        org.region = by_slug(Region, data.pop("region"), "region")
+    components = data.pop("components", None)
+    _assign(org, data)
+    return None if components is None else services.components_by_slug(components)
 
 
 def _organizations():
@@ -239,27 +275,21 @@ def get_organization(request, slug: str):
 @router.post("/organizations", response={201: OrganizationOut})
 def create_organization(request, payload: OrganizationIn):
     require(request, Role.ADMIN)
-    with transaction.atomic():
-        org = Organization()
-        components = _organization_fields(org, payload.dict())
-        _save(org)
-        if components is not None:
-            org.components.set(components)
+    org = Organization()
+    components = _organization_fields(org, payload.dict())
+    services.save_organization(org, components=components, actor=actor(request))
     return Status(201, _organizations().get(pk=org.pk))
 
 
 @router.patch("/organizations/{slug}", response=OrganizationOut)
 def update_organization(request, slug: str, payload: OrganizationPatch):
     require(request, Role.ADMIN)
-    with transaction.atomic():
-        org = get_object_or_404(Organization.objects.select_for_update(), slug=slug)
-        data = refuse_nulls(
-            payload.dict(exclude_unset=True), ("name", "plan", "licences", "components")
-        )
-        components = _organization_fields(org, data)
-        _save(org)
-        if components is not None:
-            org.components.set(components)
+    org = get_object_or_404(Organization, slug=slug)
+    data = refuse_nulls(
+        payload.dict(exclude_unset=True), ("name", "plan", "licences", "components")
+    )
+    components = _organization_fields(org, data)
+    services.save_organization(org, components=components, actor=actor(request))
     return _organizations().get(pk=org.pk)
 
 
@@ -274,7 +304,8 @@ def list_contacts(request, slug: str):
 def create_contact(request, slug: str, payload: ContactIn):
     require(request, Role.ADMIN)
     org = get_object_or_404(Organization, slug=slug)
-    return Status(201, _save(AuthorizedContact(organization=org), **payload.dict()))
+    contact = _assign(AuthorizedContact(organization=org), payload.dict())
+    return Status(201, services.save_contact(contact, actor=actor(request)))
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
@@ -291,4 +322,14 @@ def update_contact(request, contact_id: int, payload: ContactPatch):
     contact = get_object_or_404(
         AuthorizedContact.objects.select_related("organization"), pk=contact_id
     )
-    return _save(contact, **payload.dict(exclude_unset=True))
+    data = refuse_nulls(payload.dict(exclude_unset=True))
+    return services.save_contact(_assign(contact, data), actor=actor(request))
+
+
+@router.delete("/contacts/{contact_id}", response={204: None})
+def delete_contact(request, contact_id: int):
+    """Remove an authorized contact; the record keeps who it was."""
+    require(request, Role.ADMIN)
+    contact = get_object_or_404(AuthorizedContact, pk=contact_id)
+    services.delete_contact(contact, actor=actor(request))
+    return Status(204, None)

@@ -1,14 +1,18 @@
-"""The catalog (S1): what customers depend on, who they are, and who runs it."""
+"""The catalog (docs/product.md S1): what customers depend on, who they are, and who runs it."""
 
 import secrets
 import string
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from forewarn.calendars.models import Calendar, validate_time_zone
+from forewarn.catalog.statuses import LABELS, Status
+
+from .peak_hours import PeakHoursError, PeakRange, parse_peak_hours
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -18,14 +22,10 @@ def new_public_id() -> str:
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
 
 
-class ComponentStatus(models.TextChoices):
-    """The de-facto vocabulary shared with Statuspage and its clients."""
-
-    OPERATIONAL = "operational", "Operational"
-    DEGRADED_PERFORMANCE = "degraded_performance", "Degraded performance"
-    PARTIAL_OUTAGE = "partial_outage", "Partial outage"
-    MAJOR_OUTAGE = "major_outage", "Major outage"
-    UNDER_MAINTENANCE = "under_maintenance", "Under maintenance"
+# The choices of ``statuses.Status``, best to worst, with their labels.
+ComponentStatus = models.TextChoices(
+    "ComponentStatus", [(status.name, (status.value, LABELS[status])) for status in Status]
+)
 
 
 class Visibility(models.TextChoices):
@@ -49,7 +49,9 @@ class Region(models.Model):
     peak_hours = models.JSONField(
         default=list,
         blank=True,
-        help_text='Weekly ranges in the region\'s zone: [{"weekday": 0, "start": "08:00", "end": "20:00"}]',
+        help_text='Weekly ranges in the region\'s zone, weekday 0 = Monday: [{"weekday": 0, '
+        '"start": "08:00", "end": "20:00"}]. An end at or before the start runs past midnight '
+        "(22:00–02:00); end at midnight with 00:00.",
     )
     calendar = models.ForeignKey(Calendar, null=True, blank=True, on_delete=models.SET_NULL)
 
@@ -58,6 +60,17 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Check the peak hours with the messages of ``catalog.peak_hours`` (naming the range)."""
+        try:
+            self.peak_ranges()
+        except PeakHoursError as error:
+            raise ValidationError({"peak_hours": str(error)}) from None
+
+    def peak_ranges(self) -> tuple[PeakRange, ...]:
+        """``(weekday, start, end)`` per range; raises ``PeakHoursError`` when one is invalid."""
+        return parse_peak_hours(self.peak_hours)
 
 
 class ProductCategory(models.Model):

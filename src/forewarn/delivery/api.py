@@ -3,8 +3,6 @@
 Viewers read the log; communicators send test notices; admins manage subscribers.
 """
 
-import csv
-import io
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -18,6 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from forewarn.api.auth import actor, require
 from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
+from forewarn.csvexport import csv_text
 
 from . import operators, subscriptions
 from .models import Channel, Delivery, DeliveryStatus, Notice, Subscriber
@@ -350,34 +349,26 @@ def deliveries_csv(request, notice_id: int, status: str | None = None, address: 
     """The delivery log of one notice as CSV (RFC 4180), times in UTC."""
     require(request, Role.VIEWER)
     notice, found = _deliveries(notice_id, status, address)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for d in found:
-        writer.writerow(
-            [
-                notice.pk,
-                _cell(notice.key),
-                d.channel,
-                _cell(d.address),
-                d.status,
-                d.attempts,
-                _utc(d.queued_at),
-                _utc(d.last_tried_at),
-                _utc(d.sent_at),
-                _utc(d.failed_at),
-                _cell(d.last_error),
-            ]
-        )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = (
+        [
+            notice.pk,
+            notice.key,
+            d.channel,
+            d.address,
+            d.status,
+            d.attempts,
+            _utc(d.queued_at),
+            _utc(d.last_tried_at),
+            _utc(d.sent_at),
+            _utc(d.failed_at),
+            d.last_error,
+        ]
+        for d in found
+    )
+    response = HttpResponse(csv_text(CSV_COLUMNS, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}-deliveries.csv"'
     return response
 
 
 def _utc(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas (OWASP CSV injection): text never starts with = + - @."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

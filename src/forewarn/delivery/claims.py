@@ -37,6 +37,7 @@ from forewarn.delivery.models import (
     DeliveryStatus,
 )
 from forewarn.delivery.outbox import PENDING, retry_delay, tuning, worker_name
+from forewarn.delivery.webhook_health import note_results
 
 SKIPPED = "skipped"
 _CHUNK = 500  # ids per statement, well under every database's parameter limit
@@ -216,8 +217,6 @@ def record_outcomes(outcomes: list[Outcome]) -> int:
             _apply(group, ids, now, tune)
         _insert_attempts(attempts, now)
         if succeeded or failed_attempts:
-            from forewarn.delivery.webhook_health import note_results
-
             note_results(
                 succeeded=succeeded,
                 failed_attempts=failed_attempts,

@@ -38,6 +38,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from forewarn.delivery import tokens
+from forewarn.delivery.models import Notice
 from forewarn.markup import render_markdown
 
 PUBLIC, CONTACT, DIRECT = "public", "contact", "direct"
@@ -187,8 +188,6 @@ class NoticeMail:
     def __init__(
         self, notice, *, components: list[str] | None = None, is_thread_root: bool | None = None
     ):
-        from forewarn.delivery.models import Notice
-
         self.notice = notice
         self.components = (
             components if components is not None else [c.name for c in notice.components.all()]

@@ -25,6 +25,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from forewarn.delivery import claims
+from forewarn.delivery.models import Delivery
+from forewarn.delivery.outbox import PENDING
+
 logger = logging.getLogger("forewarn.delivery")
 
 
@@ -106,10 +110,6 @@ def replay_orphans() -> int:
 
 
 def _record_sent(entries: list[list[str]]) -> int:
-    from forewarn.delivery import claims
-    from forewarn.delivery.models import Delivery
-    from forewarn.delivery.outbox import PENDING
-
     thread_ids = {int(entry[0]): (entry[1] if len(entry) > 1 else "") for entry in entries}
     ids = list(thread_ids)
     outcomes = []

@@ -1,5 +1,7 @@
-"""Subscribers, notices and the outbox of deliveries (S6): the evidence that a customer was told, and when."""
+"""Subscribers, notices and the outbox of deliveries (docs/product.md S6): the evidence that a
+customer was told, and when."""
 
+import base64
 import secrets
 
 from django.db import models
@@ -18,8 +20,6 @@ class Channel(models.TextChoices):
 
 def new_webhook_secret() -> str:
     """A Standard Webhooks signing secret: ``whsec_`` + base64 of 24 random bytes."""
-    import base64
-
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 

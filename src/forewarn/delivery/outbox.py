@@ -1,4 +1,5 @@
-"""The outbox (S6): queue a notice, fan it out to one row per recipient, cancel, close.
+"""The outbox (docs/product.md S6): queue a notice, fan it out to one row per recipient,
+cancel, close.
 
 Every notice to every recipient is a ``Delivery`` row, written in the same
 transaction as the event that caused it (``queue_notice`` is called inside
@@ -32,6 +33,7 @@ from forewarn.delivery.models import (
     Notice,
     Subscriber,
 )
+from forewarn.delivery.tokens import notice_reply_token
 from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
@@ -113,6 +115,8 @@ def queue_notice(
     A DIRECT notice goes to ``direct_addresses`` (email) and ``direct_chat_webhooks``
     (Slack-compatible chat webhook URLs, e.g. a team's channel); both are kept in
     ``Notice.direct_addresses``, told apart by their form.
+
+    Bad arguments raise ``ValidationError`` naming the argument, before anything is written.
     """
     existing = Notice.objects.filter(key=key).first()
     if existing is not None:
@@ -120,16 +124,21 @@ def queue_notice(
     now = timezone.now()
     due_at = due_at or now
     if timezone.is_naive(due_at):
-        raise ValueError(f"due_at must be timezone-aware, got {due_at!r}.")
+        raise ValidationError({"due_at": f"{due_at.isoformat()} must carry a time zone."})
     if audience not in Audience.values:
-        raise ValueError(f"Unknown audience {audience!r}; use one of {', '.join(Audience.values)}.")
+        raise ValidationError(
+            {"audience": f"Unknown audience {audience!r}; use one of {', '.join(Audience.values)}."}
+        )
     direct = _clean_addresses(direct_addresses) + _clean_chat_webhooks(direct_chat_webhooks)
     if audience == Audience.DIRECT and not direct:
-        raise ValueError(
-            "A DIRECT notice needs at least one address in direct_addresses or direct_chat_webhooks."
-        )
-    if not key or not thread_key or not subject:
-        raise ValueError("A notice needs a key, a thread_key and a subject.")
+        raise ValidationError({"direct_addresses": "A direct notice needs at least one address."})
+    missing = {
+        name: f"A notice needs a {name}."
+        for name, value in (("key", key), ("thread_key", thread_key), ("subject", subject))
+        if not value
+    }
+    if missing:
+        raise ValidationError(missing)
     component_ids = _component_ids(components)
     with transaction.atomic():
         try:
@@ -152,8 +161,6 @@ def queue_notice(
             return Notice.objects.get(key=key)  # queued meanwhile by someone else
         if component_ids:
             notice.components.set(component_ids)
-        from forewarn.delivery.tokens import notice_reply_token
-
         notice.reply_to_ref = notice_reply_token(notice.pk)
         notice.save(update_fields=["reply_to_ref"])
         if notice.due_at <= now:
@@ -168,7 +175,9 @@ def _clean_addresses(addresses: Iterable[str]) -> list[str]:
         try:
             validate_email(address)
         except ValidationError:
-            raise ValueError(f"direct_addresses: {address!r} is not an email address.") from None
+            raise ValidationError(
+                {"direct_addresses": f"{address!r} is not an email address."}
+            ) from None
         if address not in cleaned:
             cleaned.append(address)
     return cleaned
@@ -181,7 +190,9 @@ def _clean_chat_webhooks(urls: Iterable[str]) -> list[str]:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise ValueError(f"direct_chat_webhooks: {url!r} is not an http(s) URL.") from None
+            raise ValidationError(
+                {"direct_chat_webhooks": f"{url!r} is not an http(s) URL."}
+            ) from None
         if url not in cleaned:
             cleaned.append(url)
     return cleaned
@@ -197,7 +208,7 @@ def _clean_event_times(event_times: dict) -> dict:
     for label, value in event_times.items():
         at = value if isinstance(value, datetime) else _parse_instant(label, value)
         if timezone.is_naive(at):
-            raise ValueError(f"event_times[{label!r}] must be timezone-aware, got {value!r}.")
+            raise ValidationError({"event_times": f"{label}: {value!r} must carry a time zone."})
         cleaned[str(label)] = at.astimezone(UTC).isoformat()
     return cleaned
 
@@ -206,14 +217,19 @@ def _parse_instant(label, value) -> datetime:
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"event_times[{label!r}] is not an ISO 8601 instant: {value!r}.") from None
+        raise ValidationError(
+            {"event_times": f"{label}: {value!r} is not an ISO 8601 instant."}
+        ) from None
 
 
 def _component_ids(components: Iterable) -> list[int]:
-    ids = [c.pk if isinstance(c, Component) else int(c) for c in components or ()]
+    try:
+        ids = [c.pk if isinstance(c, Component) else int(c) for c in components or ()]
+    except (TypeError, ValueError):
+        raise ValidationError({"components": "Give components or their ids."}) from None
     missing = set(ids) - set(Component.objects.filter(pk__in=ids).values_list("pk", flat=True))
     if missing:
-        raise ValueError(f"Unknown component ids: {sorted(missing)}.")
+        raise ValidationError({"components": f"Unknown component ids: {sorted(missing)}."})
     return ids
 
 

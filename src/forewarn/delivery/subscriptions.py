@@ -1,4 +1,4 @@
-"""Subscribing, confirming, preferences, unsubscribing and webhook subscribers (S6).
+"""Subscribing, confirming, preferences, unsubscribing and webhook subscribers (docs/product.md S6).
 
 Each operation is one transaction that writes the record; mail goes out through the
 outbox (a notice with the direct audience), never from here.  ``subscribe`` answers

@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from forewarn.delivery.models import Notice, Subscriber
+
 SALT = "forewarn.delivery.tokens."
 DIGEST_CHARS = 24  # 96 bits of the HMAC, hex
 UNSUBSCRIBE = "unsubscribe"
@@ -73,10 +75,8 @@ def unsubscribe_token(subscriber) -> str:
     return subscriber_token(subscriber, UNSUBSCRIBE)
 
 
-def subscriber_from_token(token: str, purpose: str):
+def subscriber_from_token(token: str, purpose: str) -> Subscriber | None:
     """The Subscriber the token was made for with this ``purpose``, or None (bad, forged or gone)."""
-    from forewarn.delivery.models import Subscriber
-
     parsed = _parse(token)
     if parsed is None:
         return None
@@ -126,10 +126,8 @@ def reply_address(notice_pk: int) -> str:
     return f"{local}+n{notice_reply_token(notice_pk)}@{domain}"
 
 
-def notice_from_reply_address(address: str):
+def notice_from_reply_address(address: str) -> Notice | None:
     """The Notice a reply was sent to (from its To/Delivered-To address), or None."""
-    from forewarn.delivery.models import Notice
-
     tag = _tag(address)
     if not tag.lower().startswith("n"):
         return None

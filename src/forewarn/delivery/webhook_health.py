@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import F, Q
 
 from forewarn.delivery.models import Audience, Delivery, DeliveryStatus, Subscriber
+from forewarn.delivery.outbox import queue_notice, tuning
 from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 
@@ -21,8 +22,6 @@ def note_results(
     *, succeeded: list[int], failed_attempts: list[int], ended_failed: list[int], now: datetime
 ) -> list[Subscriber]:
     """Update the failure streaks of the subscribers involved; disable the ones past the limit."""
-    from forewarn.delivery.outbox import tuning
-
     tune = tuning()
     if succeeded:
         Subscriber.objects.filter(pk__in=set(succeeded)).filter(
@@ -57,8 +56,6 @@ def note_results(
 
 def disable(subscriber: Subscriber, *, reason: str, now: datetime) -> None:
     """Disable the subscriber, skip what is still queued for it, record it and tell its owner."""
-    from forewarn.delivery.outbox import queue_notice
-
     Subscriber.objects.filter(pk=subscriber.pk).update(
         disabled_at=now, disabled_reason=reason[:300]
     )

@@ -1,4 +1,5 @@
-"""Incidents (S5): priorities P1–P5, the update cadence, escalation tiers, the incident report.
+"""Incidents (docs/product.md S5): priorities P1–P5, the update cadence, escalation tiers, the
+incident report.
 
 Pure core (no Django): ``priorities``, ``lifecycle``, ``causes``, ``cadence``,
 ``escalation``, ``access`` (who may do what), ``report``.

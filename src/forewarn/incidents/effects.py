@@ -10,8 +10,9 @@ keeps that incident's status while it is open, or returns to what that one found
 
 from datetime import datetime
 
-from forewarn.catalog.models import Component, ComponentStatus, StatusInterval
+from forewarn.catalog.models import Component, StatusInterval
 from forewarn.catalog.services import set_status
+from forewarn.catalog.statuses import Status, worst
 from forewarn.record.kinds import Kind
 
 from .lifecycle import STATUS_IMPACT, Impact
@@ -102,15 +103,14 @@ def add_upstream(incident: Incident, upstream: Component, *, actor: str, now: da
     holds (major outage when it holds none), so its own history shows the downtime."""
     if incident.affected.filter(component=upstream).exists():
         return False
-    held = list(incident.affected.values_list("status_during", flat=True))
-    worst = max(held, key=lambda s: STATUS_IMPACT[s].rank, default=None)
-    if worst is None or STATUS_IMPACT[worst] is Impact.NONE:
-        worst = ComponentStatus.MAJOR_OUTAGE
-    changes = apply_statuses(incident, {upstream: worst}, actor=actor, now=now)
+    held = worst(incident.affected.values_list("status_during", flat=True))
+    if STATUS_IMPACT[held] is Impact.NONE:
+        held = Status.MAJOR_OUTAGE
+    changes = apply_statuses(incident, {upstream: held.value}, actor=actor, now=now)
     incident.record(
         Kind.INCIDENT_COMPONENT_ADDED,
         actor=actor,
-        description=f"upstream {upstream.name} added as affected ({worst}).",
-        details={"component": upstream.slug, "status": str(worst), "changes": changes},
+        description=f"upstream {upstream.name} added as affected ({held}).",
+        details={"component": upstream.slug, "status": held.value, "changes": changes},
     )
     return bool(changes)

@@ -6,7 +6,8 @@
   cause's word). The upstream component named as the cause is not excluded: its
   downtime counts against its own target (seed 004: infrastructure downtime is cloud
   server downtime caused by power or heat problems).
-* ``identified_outages`` gives each outage the identified time of the incident behind it,
+* ``identified_outages`` is an ``@outage_identifier``: it gives each outage the identified
+  time of the incident behind it,
   so seed 004's restore objective ("within one hour of problem identification") counts
   from there rather than from the start of the status interval.
 """
@@ -18,7 +19,7 @@ from datetime import datetime
 from django.db.models import F, Q
 
 from forewarn.availability import engine
-from forewarn.availability.services import exclusion_provider
+from forewarn.availability.services import exclusion_provider, outage_identifier
 from forewarn.catalog.models import Component
 
 from .causes import Cause
@@ -62,6 +63,7 @@ def incident_exclusions(
     ]
 
 
+@outage_identifier
 def identified_outages(outages: Iterable[engine.Outage]) -> list[engine.Outage]:
     """``outages`` with ``identified_at`` and ``ref`` from the incident behind each, where there is one.
 

@@ -7,17 +7,17 @@ the cadence report comes from the update times and the priorities it had (the
 current cadence policy of each). ``report.py`` turns that into rows and JSON.
 """
 
-import csv
-import io
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from forewarn.csvexport import csv_text
 from forewarn.delivery.models import Notice
 from forewarn.record.kinds import Kind
 from forewarn.record.models import Event
+from forewarn.record.queries import timeline
 
 from . import cadence, report
 from .models import Incident
@@ -60,35 +60,31 @@ def incident_report(incident: Incident, *, now: datetime | None = None) -> repor
     return report.incident_report(facts, events, steps, gaps, stretches)
 
 
-def _events(incident: Incident):
+def _events(incident: Incident) -> QuerySet[Event]:
+    """The incident's own timeline, the status changes it caused and its notices' deliveries."""
     notice_ids = Notice.objects.filter(key__startswith=f"{incident.ref}:").values_list(
         "pk", flat=True
     )
-    return Event.objects.filter(
-        Q(subject_type="incidents.incident", subject_id=str(incident.pk))
-        | Q(kind=Kind.COMPONENT_STATUS_CHANGED, details__cause_ref=incident.ref)
-        | Q(
-            kind=Kind.NOTICE_DELIVERED,
-            subject_type="delivery.notice",
-            subject_id__in=[str(pk) for pk in notice_ids],
-        )
-    ).order_by("at", "id")
+    caused = timeline(kinds=[Kind.COMPONENT_STATUS_CHANGED]).filter(details__cause_ref=incident.ref)
+    delivered = timeline(subject_type="delivery.notice", kinds=[Kind.NOTICE_DELIVERED]).filter(
+        subject_id__in=[str(pk) for pk in notice_ids]
+    )
+    return (timeline(incident) | caused | delivered).order_by("at", "id")
 
 
 def _cadence_changes(
     incident: Incident, now: datetime
 ) -> tuple[list[cadence.RuleChange], list[report.Stretch]]:
     """The cadence in force over the incident's life: its priorities, and none while resolved."""
-    marks = Event.objects.filter(
-        subject_type="incidents.incident",
-        subject_id=str(incident.pk),
-        kind__in=[
+    marks = timeline(
+        incident,
+        kinds=[
             Kind.INCIDENT_CREATED,
             Kind.INCIDENT_RECLASSIFIED,
             Kind.INCIDENT_RESOLVED,
             Kind.INCIDENT_REOPENED,
         ],
-    ).order_by("at", "id")
+    )
     changes, priorities, priority = [], [], incident.priority
     for event in marks:
         if event.kind == Kind.INCIDENT_CREATED:
@@ -123,28 +119,4 @@ def report_json(incident: Incident) -> dict:
 def report_csv(incident: Incident) -> str:
     """The report as one CSV table (``report.COLUMNS``), times local to the provider's zone."""
     rows = report.rows(incident_report(incident), settings.PROVIDER_TIME_ZONE)
-    return write_spreadsheet_safe_csv(report.COLUMNS, rows)
-
-
-# Cells a spreadsheet would run as a formula start with one of these (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading = + - @ tab or CR gets a single quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def write_spreadsheet_safe_csv(columns, rows) -> str:
-    """CSV text with every cell passed through ``neutralise_formula``.
-
-    A local stand-in for the shared, formula-neutralising CSV writer being added
-    with ``record/queries.py``; swap this call for it once it lands.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([neutralise_formula(row.get(column)) for column in columns])
-    return out.getvalue()
+    return csv_text(report.COLUMNS, ([row[c] for c in report.COLUMNS] for row in rows))

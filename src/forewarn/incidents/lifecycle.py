@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum, unique
 
+from forewarn.catalog.statuses import Status
 from forewarn.incidents.priorities import Priority
 
 REOPEN_WITHIN = timedelta(days=7)
@@ -146,19 +147,18 @@ PRIORITY_IMPACT = {
     Priority.P5: Impact.NONE,
 }
 
-# Statuspage's own mapping from component status to incident impact. The keys are the
-# catalog's component statuses (tests pin them to ``catalog.models.ComponentStatus``).
+# Statuspage's own mapping from component status to incident impact.
 STATUS_IMPACT = {
-    "operational": Impact.NONE,
-    "under_maintenance": Impact.NONE,
-    "degraded_performance": Impact.MINOR,
-    "partial_outage": Impact.MAJOR,
-    "major_outage": Impact.CRITICAL,
+    Status.OPERATIONAL: Impact.NONE,
+    Status.UNDER_MAINTENANCE: Impact.NONE,
+    Status.DEGRADED_PERFORMANCE: Impact.MINOR,
+    Status.PARTIAL_OUTAGE: Impact.MAJOR,
+    Status.MAJOR_OUTAGE: Impact.CRITICAL,
 }
 
 
 def impact(priority: str, component_statuses: Iterable[str] = ()) -> Impact:
     """The heavier of the priority's impact and the worst component status's."""
     found = [PRIORITY_IMPACT[Priority(priority)]]
-    found += [STATUS_IMPACT[status] for status in component_statuses]
+    found += [STATUS_IMPACT[Status(status)] for status in component_statuses]
     return max(found, key=lambda i: i.rank)

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from forewarn.catalog.models import ComponentStatus, Organization
+from forewarn.catalog.models import Organization
+from forewarn.catalog.statuses import LABELS as COMPONENT_STATUS_LABELS
 from forewarn.delivery.models import Audience, Delivery, Notice
 from forewarn.delivery.outbox import queue_notice
 from forewarn.record.kinds import Kind
@@ -36,7 +37,6 @@ KIND_POSTMORTEM = "incident.postmortem"
 KIND_REMINDER = "incident.reminder"
 KIND_ESCALATION = "incident.escalation"
 STATUS_WORDS = {s: s.value.capitalize() for s in IncidentStatus}
-STATUS_LABELS = dict(ComponentStatus.choices)
 
 
 # Links ------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def announce_postmortem(incident: Incident, postmortem: Postmortem, *, actor: st
 
 def _affected_line(incident: Incident) -> str:
     named = [
-        f"{a.component.name} ({STATUS_LABELS[a.component.status].lower()})"
+        f"{a.component.name} ({COMPONENT_STATUS_LABELS[a.component.status].lower()})"
         for a in incident.affected.select_related("component").order_by("component__name")
     ]
     return f"**Affected:** {', '.join(named)}" if named else ""

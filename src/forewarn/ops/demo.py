@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from importlib import import_module
 
 from django.apps import apps
@@ -21,6 +22,7 @@ from forewarn.catalog.models import (
     StatusInterval,
 )
 from forewarn.policies.services import load_calendar_presets
+from forewarn.statuspage.version import page_changed
 
 
 def domain_demo_modules() -> list[str]:
@@ -207,74 +209,101 @@ ORGANIZATIONS = [
 ]
 
 
+# Seed 001 §3: Voice/SIP is available while at least one of its trunks is.
+MEMBERS = {"voice-sip": ["sip-trunk-ams", "sip-trunk-fra"]}
+
+
 @transaction.atomic
 def load() -> None:
-    """Create or update the demo catalog, then let other domains add theirs."""
+    """Create or update the demo catalog through the catalog's services (so the record shows
+    what the demo made, and a second load records nothing), then let other domains add theirs."""
     # One source of truth for the seed calendars: policies.presets.CALENDAR_PRESETS.
     calendars = load_calendar_presets(actor="demo")
     regions = {
-        "eu": Region.objects.update_or_create(
-            slug="eu",
-            defaults={
-                "name": "Europe (Amsterdam)",
-                "time_zone": "Europe/Amsterdam",
-                "peak_hours": WEEKDAY_PEAK,
-                "calendar": calendars["nl-business"],
-            },
-        )[0],
-        "us": Region.objects.update_or_create(
-            slug="us",
-            defaults={
-                "name": "United States (East)",
-                "time_zone": "America/New_York",
-                "peak_hours": WEEKDAY_PEAK,
-                "calendar": calendars["us-support"],
-            },
-        )[0],
+        "eu": _upsert(
+            Region,
+            services.save_region,
+            {"slug": "eu"},
+            name="Europe (Amsterdam)",
+            time_zone="Europe/Amsterdam",
+            peak_hours=WEEKDAY_PEAK,
+            calendar=calendars["nl-business"],
+        ),
+        "us": _upsert(
+            Region,
+            services.save_region,
+            {"slug": "us"},
+            name="United States (East)",
+            time_zone="America/New_York",
+            peak_hours=WEEKDAY_PEAK,
+            calendar=calendars["us-support"],
+        ),
     }
     categories = {
-        slug: ProductCategory.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "target_pct": Decimal(target),
-                "period": "quarter",
-                "time_zone": "Europe/Amsterdam",
-            },
-        )[0]
+        slug: _upsert(
+            ProductCategory,
+            services.save_category,
+            {"slug": slug},
+            name=name,
+            target_pct=Decimal(target),
+            period="quarter",
+            time_zone="Europe/Amsterdam",
+        )
         for slug, name, target in CATEGORIES
     }
-    components = {}
+    components: dict[str, Component] = {}
     for group_position, (group_name, members) in enumerate(COMPONENTS):
-        group, _ = ComponentGroup.objects.update_or_create(
-            name=group_name, defaults={"position": group_position}
+        group = _upsert(
+            ComponentGroup, services.save_group, {"name": group_name}, position=group_position
         )
         for position, (slug, name, category, region, description, extra) in enumerate(members):
-            defaults = {
-                "name": name,
-                "group": group,
-                "position": position,
-                "category": categories.get(category),
-                "region": regions[region],
-                "description": description,
-            } | extra
-            component, created = Component.objects.update_or_create(slug=slug, defaults=defaults)
-            components[slug] = component
+            created = not Component.objects.filter(slug=slug).exists()
+            components[slug] = _upsert(
+                Component,
+                partial(services.save_component, members=_members(slug, components)),
+                {"slug": slug},
+                name=name,
+                group=group,
+                position=position,
+                category=categories.get(category),
+                region=regions[region],
+                description=description,
+                **extra,
+            )
             if created:
-                _demo_history(component)
-    components["voice-sip"].members.set([components["sip-trunk-ams"], components["sip-trunk-fra"]])
+                _demo_history(components[slug])
     for slug, name, plan, licences, region, used, contacts in ORGANIZATIONS:
-        org, _ = Organization.objects.update_or_create(
-            slug=slug,
-            defaults={"name": name, "plan": plan, "licences": licences, "region": regions[region]},
+        org = _upsert(
+            Organization,
+            partial(services.save_organization, components=[components[c] for c in used]),
+            {"slug": slug},
+            name=name,
+            plan=plan,
+            licences=licences,
+            region=regions[region],
         )
-        org.components.set([components[c] for c in used])
         for contact_name, email, tz in contacts:
-            AuthorizedContact.objects.update_or_create(
-                organization=org, email=email, defaults={"name": contact_name, "time_zone": tz}
+            _upsert(
+                AuthorizedContact,
+                services.save_contact,
+                {"organization": org, "email": email},
+                name=contact_name,
+                time_zone=tz,
             )
     for module in domain_demo_modules():
         import_module(module).load()
+
+
+def _upsert(model, save, lookup: dict, **fields):
+    """The row ``lookup`` finds (or a new one) with ``fields`` set, saved by ``save``."""
+    row = model.objects.filter(**lookup).first() or model(**lookup)
+    for field, value in fields.items():
+        setattr(row, field, value)
+    return save(row, actor="demo")
+
+
+def _members(slug: str, components: dict[str, Component]) -> list[Component] | None:
+    return [components[m] for m in MEMBERS[slug]] if slug in MEMBERS else None
 
 
 # A few past outages so the history and the uptime bars have something to show.
@@ -291,7 +320,9 @@ _PAST = {
 
 
 def _demo_history(component: Component) -> None:
-    """Give a new demo component 120 days of history, with its listed past outages."""
+    """Give a new demo component 120 days of history, with its listed past outages, in place
+    of the interval its creation opened; the page shows the bars, so it is marked changed."""
+    component.status_history.all().delete()
     now = timezone.now().replace(second=0, microsecond=0)
     start = now - timedelta(days=120)
     cursor = start
@@ -314,4 +345,4 @@ def _demo_history(component: Component) -> None:
     StatusInterval.objects.create(
         component=component, status=ComponentStatus.OPERATIONAL, started_at=cursor, cause="demo"
     )
-    services.ensure_history(component)
+    page_changed()

@@ -17,6 +17,7 @@ from forewarn.catalog.models import Role
 from . import services
 from .checks import run_check
 from .models import NoticeUnitChoice, Policy, Requirement, WorkType
+from .rules import Impact, Risk
 
 router = Router(tags=["policies"])
 
@@ -58,7 +59,9 @@ class WorkTypeOut(Schema):
 class WorkTypePatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     position: int | None = Field(None, ge=0)
-    notice_unit: Unit | None = Field(None, description="S2 unit, or none for no notice")
+    notice_unit: Unit | None = Field(
+        None, description="notice unit (docs/product.md S2), or none for no notice"
+    )
     notice_amount: int | None = Field(None, ge=0, le=1_000)
     notice_where_possible: bool | None = None
     notice_source: str | None = None
@@ -251,12 +254,10 @@ class NoticeCheckIn(Schema):
         default_factory=list,
         description="affected component slugs: their regions' peak hours and calendars apply",
     )
-    risk: Literal["low", "medium", "high"] = "low"
+    risk: Literal[tuple(r.value for r in Risk)] = "low"
     on_site: bool = False
     shutdown: bool = False
-    impact: Literal[
-        "none", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"
-    ] = "none"
+    impact: Literal[tuple(i.value for i in Impact)] = "none"
     validated_on_test_environment: bool = False
     contents: list[str] | None = Field(
         None, description="what the announcement will state (e.g. scheduled_time); checked if given"

@@ -8,7 +8,7 @@ go through ``run_check``; neither changes anything.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,6 +17,8 @@ from forewarn.calendars.definitions import FIRST_YEAR, LAST_YEAR, DefinitionErro
 from forewarn.calendars.models import Calendar
 from forewarn.catalog.models import Component
 from forewarn.catalog.models import Region as RegionRow
+from forewarn.catalog.peak_hours import PeakHoursError
+from forewarn.catalog.services import components_by_slug
 
 from . import rules
 from .models import LONGEST_WINDOW, Policy
@@ -160,15 +162,8 @@ def _engine(calendar: Calendar, field: str):
 
 
 def _regions(slugs: Iterable[str]) -> list[rules.Region]:
-    slugs = list(dict.fromkeys(slugs))
-    found = {
-        c.slug: c
-        for c in Component.objects.select_related("region__calendar").filter(slug__in=slugs)
-    }
-    missing = [slug for slug in slugs if slug not in found]
-    if missing:
-        raise ValidationError({"components": f"No component {', '.join(map(repr, missing))}."})
-    rows = {c.region.pk: c.region for c in found.values() if c.region is not None}
+    found = components_by_slug(slugs, queryset=Component.objects.select_related("region__calendar"))
+    rows = {c.region.pk: c.region for c in found if c.region is not None}
     return [_region(row) for row in rows.values()]
 
 
@@ -176,23 +171,18 @@ def _region(row: RegionRow) -> rules.Region:
     """A catalog region as the validator takes it: peak hours and its own calendar."""
     try:
         ZoneInfo(row.time_zone)
-        peaks = [
-            (p["weekday"], dt.time.fromisoformat(p["start"]), dt.time.fromisoformat(p["end"]))
-            for p in row.peak_hours
-        ]
-        return rules.Region(
-            row.slug,
-            row.time_zone,
-            peaks,
-            None if row.calendar is None else _engine(row.calendar, "components"),
-        )
-    except (KeyError, TypeError, ValueError, OSError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise ValidationError(
-            {
-                "components": f"Region {row.slug} has a time zone or peak hours to correct: "
-                f"{row.time_zone!r}, {row.peak_hours!r}."
-            }
+            {"components": f"Region {row.slug} has a time zone to correct: {row.time_zone!r}."}
         ) from None
+    try:
+        peaks = row.peak_ranges()
+    except PeakHoursError as error:
+        raise ValidationError(
+            {"components": f"Region {row.slug} has peak hours to correct: {error}"}
+        ) from None
+    calendar = None if row.calendar is None else _engine(row.calendar, "components")
+    return rules.Region(row.slug, row.time_zone, peaks, calendar)
 
 
 def _contents(names: Iterable[str]) -> list[rules.Content]:

@@ -2,7 +2,7 @@
 
 A ``Policy`` has ``WorkType`` rows: the notice each needs (unit, amount, where possible),
 its default duration, where its window may fall, which notices go out (structured JSON,
-checked against ``rules.NoticeSpec``) and whether an override is allowed (S3).
+checked against ``rules.NoticeSpec``) and whether an override is allowed (docs/product.md S3).
 """
 
 import datetime as dt
@@ -15,25 +15,40 @@ from django.utils.dateparse import parse_duration
 from forewarn.calendars.models import Calendar
 
 from . import rules
-from .rules import Channel, Content, NoticeKind, NoticeSpec, Placement, PolicyError
+from .rules import (
+    Content,
+    NoticeChannel,
+    NoticeKind,
+    NoticeSpec,
+    NoticeUnit,
+    Placement,
+    PolicyError,
+)
 
 NO_NOTICE = "none"
 # Longer windows are not planned work; the validator's search grows with a window's length.
 LONGEST_WINDOW = dt.timedelta(days=92)
 
 
-class NoticeUnitChoice(models.TextChoices):
-    """S2 notice units, plus "none" for work that is never announced."""
-
-    NONE = NO_NOTICE, "No notice (so no customer impact is allowed)"
-    CALENDAR_DAYS = "calendar_days", "Calendar days before the start"
-    WEEKS = "weeks", "Weeks before the start"
-    HOURS = "hours", "Hours before the start (elapsed time)"
-    BUSINESS_DAYS = "business_days", "Business (working) days before the start"
-    BUSINESS_HOURS = "business_hours", "Business hours before the start"
-    AFTER_COMPLETION = "after_completion", "After completion"
-    ON_RELEASE = "on_release", "On release"
-    ASAP = "asap", "As soon as possible (no minimum)"
+# How the console names each of ``rules.NoticeUnit``; a unit without a label fails at import.
+UNIT_LABELS = {
+    NoticeUnit.CALENDAR_DAYS: "Calendar days before the start",
+    NoticeUnit.WEEKS: "Weeks before the start",
+    NoticeUnit.HOURS: "Hours before the start (elapsed time)",
+    NoticeUnit.BUSINESS_DAYS: "Business (working) days before the start",
+    NoticeUnit.BUSINESS_HOURS: "Business hours before the start",
+    NoticeUnit.AFTER_COMPLETION: "After completion",
+    NoticeUnit.ON_RELEASE: "On release",
+    NoticeUnit.ASAP: "As soon as possible (no minimum)",
+}
+# The S2 notice units, plus "none" for work that is never announced.
+NoticeUnitChoice = models.TextChoices(
+    "NoticeUnitChoice",
+    [
+        ("NONE", (NO_NOTICE, "No notice (so no customer impact is allowed)")),
+        *((unit.name, (unit.value, UNIT_LABELS[unit])) for unit in NoticeUnit),
+    ],
+)
 
 
 class Requirement(models.TextChoices):
@@ -64,7 +79,7 @@ NOTICES_HELP = (
     + ", ".join(k.value for k in NoticeKind)
     + '. offsets (reminders): ISO 8601 durations before the start, e.g. ["P3D", "PT15M"]. '
     "channels: "
-    + ", ".join(c.value for c in Channel)
+    + ", ".join(c.value for c in NoticeChannel)
     + ". must_include: "
     + ", ".join(c.name.lower() for c in Content)
     + ". Optional: only_if_interrupting, condition, source."
@@ -291,7 +306,7 @@ def notice_json(spec: NoticeSpec) -> dict[str, Any]:
     found: dict[str, Any] = {"kind": spec.kind.value}
     if spec.offsets:
         found["offsets"] = [iso_duration(offset) for offset in spec.offsets]
-    if spec.channels != (Channel.EMAIL,):
+    if spec.channels != (NoticeChannel.EMAIL,):
         found["channels"] = [channel.value for channel in spec.channels]
     if spec.must_include:
         found["must_include"] = [content.name.lower() for content in spec.must_include]
@@ -349,7 +364,7 @@ def _notice_spec(n: int, item: Any) -> NoticeSpec:
             kind=item["kind"],
             offsets=tuple(offsets),
             channels=tuple(
-                rules.parse_choice(Channel, c, "channels")
+                rules.parse_choice(NoticeChannel, c, "channels")
                 for c in _strings(item.get("channels", ["email"]), where, "channels")
             ),
             must_include=tuple(contents),

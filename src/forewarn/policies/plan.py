@@ -1,4 +1,5 @@
-"""The notification plan (S4): which notices a window of work gets, and when each is due.
+"""The notification plan (docs/product.md S4): which notices a window of work gets, and when
+each is due.
 
 Pure Python, no Django. ``notification_plan`` lists the notices at planned times (the
 announcement, reminders, start, completion, extension) and those sent when something happens
@@ -14,8 +15,8 @@ from zoneinfo import ZoneInfo
 from forewarn.policies.rules import (
     UTC,
     BusinessCalendar,
-    Channel,
     Content,
+    NoticeChannel,
     NoticeKind,
     NoticeRule,
     NoticeSpec,
@@ -31,7 +32,7 @@ class PlannedNotice:
     kind: NoticeKind
     due_at: dt.datetime
     description: str
-    channels: tuple[Channel, ...] = (Channel.EMAIL,)
+    channels: tuple[NoticeChannel, ...] = (NoticeChannel.EMAIL,)
     must_include: tuple[Content, ...] = ()
     condition: str = ""
 
@@ -43,7 +44,7 @@ class EventNotice:
     kind: NoticeKind
     event: str
     description: str
-    channels: tuple[Channel, ...] = (Channel.EMAIL,)
+    channels: tuple[NoticeChannel, ...] = (NoticeChannel.EMAIL,)
     must_include: tuple[Content, ...] = ()
 
 

@@ -1,7 +1,7 @@
 """The five seed policies (``seed-000`` … ``seed-004``) and their business calendars, as data.
 
 Every rule quotes the seed sentence it comes from in ``source``; table cells of seed 002 are
-joined with `` | ``. Pure Python, no Django: the policies app loads these into the database
+joined with `` | ``. Pure Python, no Django. The policies app loads these into the database
 and the demo data uses them as they are.
 """
 
@@ -13,8 +13,8 @@ from functools import cache
 from forewarn.calendars.definitions import business_calendar
 from forewarn.calendars.engine import BusinessCalendar
 from forewarn.policies.rules import (
-    Channel,
     Content,
+    NoticeChannel,
     NoticeKind,
     NoticeRule,
     NoticeSpec,
@@ -96,8 +96,9 @@ def calendar_for(slug: str) -> BusinessCalendar:
     return business_calendar(data)
 
 
-EMAIL_AND_STATUS = (Channel.EMAIL, Channel.STATUS_PAGE)
-CANCELLATION = NoticeSpec(NoticeKind.CANCELLATION)  # S4: "completion or cancellation"
+EMAIL_AND_STATUS = (NoticeChannel.EMAIL, NoticeChannel.STATUS_PAGE)
+# docs/product.md S4: "completion or cancellation"
+CANCELLATION = NoticeSpec(NoticeKind.CANCELLATION)
 
 # --- seed 000 ---------------------------------------------------------------------------
 
@@ -113,9 +114,11 @@ def _announced_on_status_site(announcement_source: str) -> tuple[NoticeSpec, ...
             must_include=(Content.SCHEDULED_TIME, Content.EXPECTED_IMPACT),
             source=announcement_source,
         ),
-        NoticeSpec(NoticeKind.START, channels=(Channel.STATUS_PAGE,), source=_STATUS_SITE),
-        NoticeSpec(NoticeKind.COMPLETION, channels=(Channel.STATUS_PAGE,), source=_STATUS_SITE),
-        NoticeSpec(NoticeKind.RESCHEDULE, channels=(Channel.STATUS_PAGE,), source=_CHANGES),
+        NoticeSpec(NoticeKind.START, channels=(NoticeChannel.STATUS_PAGE,), source=_STATUS_SITE),
+        NoticeSpec(
+            NoticeKind.COMPLETION, channels=(NoticeChannel.STATUS_PAGE,), source=_STATUS_SITE
+        ),
+        NoticeSpec(NoticeKind.RESCHEDULE, channels=(NoticeChannel.STATUS_PAGE,), source=_CHANGES),
         NoticeSpec(NoticeKind.CANCELLATION, channels=EMAIL_AND_STATUS, source=_CHANGES),
     )
 
@@ -497,7 +500,7 @@ SEED_004 = Policy(
             notices=(
                 NoticeSpec(
                     NoticeKind.ANNOUNCEMENT,
-                    channels=(Channel.CHAT, Channel.EMAIL),
+                    channels=(NoticeChannel.CHAT, NoticeChannel.EMAIL),
                     must_include=(Content.WHAT, Content.SECURITY_IMPACT),
                     source=_VIA_CHAT_AND_EMAIL,
                 ),
@@ -517,7 +520,7 @@ SEED_004 = Policy(
             notices=(
                 NoticeSpec(
                     NoticeKind.ANNOUNCEMENT,
-                    channels=(Channel.CHAT, Channel.EMAIL),
+                    channels=(NoticeChannel.CHAT, NoticeChannel.EMAIL),
                     must_include=(Content.WHAT, Content.DOCUMENTATION_CHANGES),
                     source="Notification of new or updated information pertaining to the platform "
                     "and user documentation; and",

@@ -1,9 +1,8 @@
-"""Notice policies (S2, S3): notice units, work types and ``announce_by``.
+"""Notice policies (docs/product.md S2, S3): notice units, work types and ``announce_by``.
 
 Pure Python, no Django. A policy maps each work type to the notice it needs, where its
 window may fall and which notices go out when. ``validator.check`` validates one window
-against it and ``plan`` lists the notices; both stay importable from here (``check``,
-``NoticeCheck``, ``Violation``, ``PlannedNotice``, ``EventNotice``).
+against it and ``plan`` lists the notices; both build on this module.
 Every datetime is aware; arithmetic is done in UTC because Python subtracts and compares two
 datetimes that share a ``ZoneInfo`` by their wall-clock fields, not by instant.
 """
@@ -14,9 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import import_module
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
+
+from forewarn.catalog.statuses import Status
 
 UTC = dt.UTC
 
@@ -58,7 +58,9 @@ class NoticeKind(StrEnum):
     RELEASE = "release"
 
 
-class Channel(StrEnum):
+class NoticeChannel(StrEnum):
+    """Where a notice is published (``delivery.models.Channel`` is how a subscriber is reached)."""
+
     EMAIL = "email"
     STATUS_PAGE = "status_page"
     CHAT = "chat"
@@ -92,14 +94,11 @@ class Risk(StrEnum):
     HIGH = "high"
 
 
-class Impact(StrEnum):
-    """Expected impact, in the status vocabulary of S1 (``none`` for no visible effect)."""
-
-    NONE = "none"
-    DEGRADED_PERFORMANCE = "degraded_performance"
-    PARTIAL_OUTAGE = "partial_outage"
-    MAJOR_OUTAGE = "major_outage"
-    UNDER_MAINTENANCE = "under_maintenance"
+# Expected impact: a component status other than operational, or none (no visible effect).
+Impact = StrEnum(
+    "Impact",
+    [("NONE", "none"), *((s.name, s.value) for s in Status if s is not Status.OPERATIONAL)],
+)
 
 
 INTERRUPTING = frozenset({Impact.PARTIAL_OUTAGE, Impact.MAJOR_OUTAGE, Impact.UNDER_MAINTENANCE})
@@ -220,7 +219,7 @@ class NoticeSpec:
 
     kind: NoticeKind
     offsets: tuple[dt.timedelta, ...] = ()
-    channels: tuple[Channel, ...] = (Channel.EMAIL,)
+    channels: tuple[NoticeChannel, ...] = (NoticeChannel.EMAIL,)
     must_include: tuple[Content, ...] = ()
     only_if_interrupting: bool = False
     condition: str = ""
@@ -409,22 +408,3 @@ def announce_by(
             start_utc.astimezone(zone), -dt.timedelta(hours=rule.amount)
         )
     return due.astimezone(zone)
-
-
-# --- what moved out -------------------------------------------------------------------------
-
-# The validator and the plan build on this module, so they cannot be imported at its top;
-# their public names are looked up on first use, and either side may be imported first.
-_MOVED = {
-    "check": "validator",
-    "NoticeCheck": "validator",
-    "Violation": "validator",
-    "EventNotice": "plan",
-    "PlannedNotice": "plan",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        return getattr(import_module(f"forewarn.policies.{_MOVED[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -43,8 +43,8 @@ def save_policy(policy: Policy, *, actor: str) -> Policy:
 
 @transaction.atomic
 def save_work_type(work_type: WorkType, *, actor: str) -> WorkType:
-    """Validate and save `work_type`; record "policy.work_type_created" or
-    "policy.work_type_changed" against its policy, with the fields that changed."""
+    """Validate and save `work_type`; record "work_type.created" or "work_type.changed"
+    against its policy, with the fields that changed."""
     work_type.full_clean()
     created = work_type.pk is None
     before = {} if created else snapshot(WorkType.objects.get(pk=work_type.pk), WORK_TYPE_FIELDS)

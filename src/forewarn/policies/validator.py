@@ -1,4 +1,5 @@
-"""The validator (S3): whether a window of work keeps its policy, and the earliest one that does.
+"""The validator (docs/product.md S3): whether a window of work keeps its policy, and the
+earliest one that does.
 
 Pure Python, no Django. ``check`` finds the violations (too little notice, a window in peak
 hours, high-risk work in business hours, an on-site visit outside working hours, content

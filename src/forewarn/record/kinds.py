@@ -2,92 +2,248 @@
 
 Pure Python, no Django. ``record.services.append`` refuses a kind that is not
 here, so the record's vocabulary is this one list: a domain that records a new
-event adds its member first (and the completeness test in ``tests/record``
-asserts which services write it).
+event adds its member first, with a sentence saying what it records (the API's
+``/record/kinds`` and docs/record.md show it), and the completeness test in
+``tests/record`` asserts which services write it.
 """
 
 from enum import StrEnum, unique
 
 
+class UnknownEventKind(LookupError):
+    """Raised for a kind that is not in ``Kind``: a programming error, not bad input."""
+
+
 @unique
 class Kind(StrEnum):
+    def __new__(cls, value: str, description: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
     # catalog
-    COMPONENT_CREATED = "component.created"
-    COMPONENT_CHANGED = "component.changed"
-    COMPONENT_STATUS_CHANGED = "component.status_changed"
-    COMPONENT_GROUP_CREATED = "component_group.created"
-    COMPONENT_GROUP_CHANGED = "component_group.changed"
-    CATEGORY_CREATED = "category.created"
-    CATEGORY_CHANGED = "category.changed"
-    REGION_CREATED = "region.created"
-    REGION_CHANGED = "region.changed"
-    ORGANIZATION_CREATED = "organization.created"
-    ORGANIZATION_CHANGED = "organization.changed"
-    CONTACT_CREATED = "contact.created"
-    CONTACT_CHANGED = "contact.changed"
-    CONTACT_DELETED = "contact.deleted"
+    COMPONENT_CREATED = "component.created", "A component was added to the catalog."
+    COMPONENT_CHANGED = "component.changed", "A component's definition changed."
+    COMPONENT_STATUS_CHANGED = (
+        "component.status_changed",
+        "A component's status changed: from, to, the cause and what caused it (cause_ref).",
+    )
+    COMPONENT_GROUP_CREATED = "component_group.created", "A component group was added."
+    COMPONENT_GROUP_CHANGED = "component_group.changed", "A component group changed."
+    COMPONENT_GROUP_DELETED = "component_group.deleted", "A component group was removed."
+    CATEGORY_CREATED = (
+        "category.created",
+        "A product category (an availability commitment) was added.",
+    )
+    CATEGORY_CHANGED = "category.changed", "A product category's commitment changed."
+    CATEGORY_DELETED = "category.deleted", "A product category was removed."
+    REGION_CREATED = "region.created", "A region (time zone, calendar, peak hours) was added."
+    REGION_CHANGED = "region.changed", "A region's time zone, calendar or peak hours changed."
+    REGION_DELETED = "region.deleted", "A region was removed."
+    ORGANIZATION_CREATED = "organization.created", "A client organization was added."
+    ORGANIZATION_CHANGED = "organization.changed", "A client organization changed."
+    ORGANIZATION_DELETED = "organization.deleted", "A client organization was removed."
+    CONTACT_CREATED = "contact.created", "An authorized contact of a client organization was added."
+    CONTACT_CHANGED = "contact.changed", "An authorized contact changed."
+    CONTACT_DELETED = "contact.deleted", "An authorized contact was removed."
 
     # calendars and policies
-    CALENDAR_CREATED = "calendar.created"
-    CALENDAR_CHANGED = "calendar.changed"
-    POLICY_CREATED = "policy.created"
-    POLICY_CHANGED = "policy.changed"
-    WORK_TYPE_CREATED = "work_type.created"
-    WORK_TYPE_CHANGED = "work_type.changed"
-    WORK_TYPE_DELETED = "work_type.deleted"
+    CALENDAR_CREATED = "calendar.created", "A business calendar was added."
+    CALENDAR_CHANGED = (
+        "calendar.changed",
+        "A business calendar changed: its hours, holidays, closures, zone or source.",
+    )
+    POLICY_CREATED = "policy.created", "A notice policy was added."
+    POLICY_CHANGED = "policy.changed", "A notice policy changed."
+    WORK_TYPE_CREATED = (
+        "work_type.created",
+        "A work type was added to a policy (the subject is the policy; details name the work type).",
+    )
+    WORK_TYPE_CHANGED = "work_type.changed", "A work type's notice rules changed."
+    WORK_TYPE_DELETED = "work_type.deleted", "A work type was removed; details keep what it was."
 
     # availability
-    EXCLUSION_CREATED = "exclusion.created"
-    EXCLUSION_CHANGED = "exclusion.changed"
-    EXCLUSION_DELETED = "exclusion.deleted"
+    EXCLUSION_CREATED = "exclusion.created", "Time was excluded from the SLA measurement."
+    EXCLUSION_CHANGED = "exclusion.changed", "An exclusion from the SLA measurement changed."
+    EXCLUSION_DELETED = (
+        "exclusion.deleted",
+        "An exclusion was removed, so the time counts again; details keep what it was.",
+    )
 
     # delivery
-    SUBSCRIBER_WEBHOOK_ADDED = "subscriber.webhook_added"
-    SUBSCRIBER_CONFIRMED = "subscriber.confirmed"
-    SUBSCRIBER_CONFIRMED_BY_OPERATOR = "subscriber.confirmed_by_operator"
-    SUBSCRIBER_PREFERENCES_CHANGED = "subscriber.preferences_changed"
-    SUBSCRIBER_CHANGED = "subscriber.changed"
-    SUBSCRIBER_UNSUBSCRIBED = "subscriber.unsubscribed"
-    SUBSCRIBER_DISABLED = "subscriber.disabled"
-    SUBSCRIBER_ENABLED = "subscriber.enabled"
-    SUBSCRIBER_DELETED = "subscriber.deleted"
-    NOTICE_TEST_QUEUED = "notice.test_queued"
-    NOTICE_CANCELLED = "notice.cancelled"
-    NOTICE_DELIVERED = "notice.delivered"
+    SUBSCRIBER_WEBHOOK_ADDED = (
+        "subscriber.webhook_added",
+        "An operator added a webhook or chat subscriber (active at once).",
+    )
+    SUBSCRIBER_CONFIRMED = (
+        "subscriber.confirmed",
+        "A subscriber confirmed their address with the link sent to it (double opt-in).",
+    )
+    SUBSCRIBER_CONFIRMED_BY_OPERATOR = (
+        "subscriber.confirmed_by_operator",
+        "An operator added an address as confirmed, skipping double opt-in, and said why.",
+    )
+    SUBSCRIBER_PREFERENCES_CHANGED = (
+        "subscriber.preferences_changed",
+        "A subscriber's components or time zone changed.",
+    )
+    SUBSCRIBER_CHANGED = "subscriber.changed", "An operator changed a subscriber in the console."
+    SUBSCRIBER_UNSUBSCRIBED = (
+        "subscriber.unsubscribed",
+        "A subscriber stopped all notices (by their link, the List-Unsubscribe header or an operator).",
+    )
+    SUBSCRIBER_DISABLED = (
+        "subscriber.disabled",
+        "Sending to a subscriber stopped: by an operator, or by the system after it kept failing.",
+    )
+    SUBSCRIBER_ENABLED = (
+        "subscriber.enabled",
+        "An operator let a disabled subscriber receive again.",
+    )
+    SUBSCRIBER_DELETED = "subscriber.deleted", "An operator removed a subscriber."
+    NOTICE_TEST_QUEUED = "notice.test_queued", "A test notice was queued, and to how many."
+    NOTICE_CANCELLED = (
+        "notice.cancelled",
+        "A notice was cancelled; its unsent deliveries were skipped.",
+    )
+    NOTICE_DELIVERED = (
+        "notice.delivered",
+        "Every delivery of a notice ended: how many were sent, failed and skipped, and when.",
+    )
 
     # incidents
-    INCIDENT_CREATED = "incident.created"
-    INCIDENT_ACKNOWLEDGED = "incident.acknowledged"
-    INCIDENT_UPDATE_POSTED = "incident.update_posted"
-    INCIDENT_STATUS_CHANGED = "incident.status_changed"
-    INCIDENT_RECLASSIFIED = "incident.reclassified"
-    INCIDENT_MADE_PUBLIC = "incident.made_public"
-    INCIDENT_MADE_INTERNAL = "incident.made_internal"
-    INCIDENT_CAUSE_SET = "incident.cause_set"
-    INCIDENT_COMPONENT_ADDED = "incident.component_added"
-    INCIDENT_RESPONDERS_CHANGED = "incident.responders_changed"
-    INCIDENT_NOTICE_QUEUED = "incident.notice_queued"
-    INCIDENT_REMINDER_SENT = "incident.reminder_sent"
-    INCIDENT_UPDATE_OVERDUE = "incident.update_overdue"
-    INCIDENT_ESCALATED = "incident.escalated"
-    INCIDENT_RESOLVED = "incident.resolved"
-    INCIDENT_REOPENED = "incident.reopened"
-    INCIDENT_POSTMORTEM_SAVED = "incident.postmortem_saved"
-    INCIDENT_POSTMORTEM_PUBLISHED = "incident.postmortem_published"
-    INCIDENT_FOLLOW_REQUESTED = "incident.follow_requested"
-    INCIDENT_FOLLOW_CONFIRMED = "incident.follow_confirmed"
-    INCIDENT_FOLLOW_STOPPED = "incident.follow_stopped"
-    CADENCE_POLICY_CREATED = "cadence_policy.created"
-    CADENCE_POLICY_CHANGED = "cadence_policy.changed"
-    ESCALATION_SETTINGS_CHANGED = "escalation_settings.changed"
-    ESCALATION_CONTACT_CREATED = "escalation_contact.created"
-    ESCALATION_CONTACT_CHANGED = "escalation_contact.changed"
-    ESCALATION_CONTACT_DELETED = "escalation_contact.deleted"
-    INCIDENT_TEMPLATE_CREATED = "incident_template.created"
-    INCIDENT_TEMPLATE_CHANGED = "incident_template.changed"
-    INCIDENT_TEMPLATE_DELETED = "incident_template.deleted"
+    INCIDENT_CREATED = (
+        "incident.created",
+        "An incident was opened: its priority, visibility, detection time and responders.",
+    )
+    INCIDENT_ACKNOWLEDGED = (
+        "incident.acknowledged",
+        "Someone took an incident on; the minutes since detection are the time to acknowledge.",
+    )
+    INCIDENT_UPDATE_POSTED = (
+        "incident.update_posted",
+        "An update was posted on an incident: its status, component changes and whether it notified.",
+    )
+    INCIDENT_STATUS_CHANGED = (
+        "incident.status_changed",
+        "An incident moved between investigating, identified, monitoring and resolved.",
+    )
+    INCIDENT_RECLASSIFIED = (
+        "incident.reclassified",
+        "An incident's priority changed, with the reason; its visibility and cadence follow.",
+    )
+    INCIDENT_MADE_PUBLIC = (
+        "incident.made_public",
+        "An incident was put on the status page, by reclassification or by hand, with the reason.",
+    )
+    INCIDENT_MADE_INTERNAL = (
+        "incident.made_internal",
+        "An incident was taken off the status page, by reclassification or by hand, with the reason.",
+    )
+    INCIDENT_CAUSE_SET = (
+        "incident.cause_set",
+        "An incident's cause for the SLA was classified, with the upstream component if named.",
+    )
+    INCIDENT_COMPONENT_ADDED = (
+        "incident.component_added",
+        "The upstream component named as the cause joined the components an incident affects.",
+    )
+    INCIDENT_RESPONDERS_CHANGED = (
+        "incident.responders_changed",
+        "The staff responding to an incident changed: who was added and who removed.",
+    )
+    INCIDENT_NOTICE_QUEUED = (
+        "incident.notice_queued",
+        "A notice about an incident was queued for customers or followers, and to how many.",
+    )
+    INCIDENT_REMINDER_SENT = (
+        "incident.reminder_sent",
+        "The responders were reminded that an incident's next update is due, and at what time.",
+    )
+    INCIDENT_UPDATE_OVERDUE = (
+        "incident.update_overdue",
+        "An incident's update deadline passed without an update; how many have been missed.",
+    )
+    INCIDENT_ESCALATED = (
+        "incident.escalated",
+        "An incident was escalated to a tier (by hand or on its timing), why, and who was told.",
+    )
+    INCIDENT_RESOLVED = (
+        "incident.resolved",
+        "An incident was resolved, and how many minutes after detection.",
+    )
+    INCIDENT_REOPENED = (
+        "incident.reopened",
+        "A resolved incident was reopened, with the status it took.",
+    )
+    INCIDENT_POSTMORTEM_SAVED = (
+        "incident.postmortem_saved",
+        "An incident's postmortem was written or rewritten.",
+    )
+    INCIDENT_POSTMORTEM_PUBLISHED = (
+        "incident.postmortem_published",
+        "An incident's postmortem was published on the status page, notifying subscribers or not.",
+    )
+    INCIDENT_FOLLOW_REQUESTED = (
+        "incident.follow_requested",
+        "A visitor asked to follow one incident; a confirmation link was sent to the address.",
+    )
+    INCIDENT_FOLLOW_CONFIRMED = (
+        "incident.follow_confirmed",
+        "A visitor confirmed following one incident with the link sent (double opt-in).",
+    )
+    INCIDENT_FOLLOW_STOPPED = (
+        "incident.follow_stopped",
+        "A follower of one incident stopped its updates with their link.",
+    )
+    CADENCE_POLICY_CREATED = (
+        "cadence_policy.created",
+        "A priority's cadence policy was created with seed 001's values.",
+    )
+    CADENCE_POLICY_CHANGED = (
+        "cadence_policy.changed",
+        "A priority's update interval, clock, calendar, escalation timing or visibility changed.",
+    )
+    ESCALATION_SETTINGS_CHANGED = (
+        "escalation_settings.changed",
+        "When incidents escalate to Tier 2 and executives, or the responders' chat webhook, changed.",
+    )
+    ESCALATION_CONTACT_CREATED = (
+        "escalation_contact.created",
+        "Someone was added to an escalation tier: a staff user, an address or a chat webhook.",
+    )
+    ESCALATION_CONTACT_CHANGED = "escalation_contact.changed", "An escalation contact changed."
+    ESCALATION_CONTACT_DELETED = (
+        "escalation_contact.deleted",
+        "An escalation contact was removed; details keep what it was.",
+    )
+    INCIDENT_TEMPLATE_CREATED = "incident_template.created", "An incident template was added."
+    INCIDENT_TEMPLATE_CHANGED = "incident_template.changed", "An incident template changed."
+    INCIDENT_TEMPLATE_DELETED = (
+        "incident_template.deleted",
+        "An incident template was removed; details keep what it was.",
+    )
 
     @property
     def subject(self) -> str:
         """The word before the dot: what the event is about."""
         return self.value.split(".", 1)[0]
+
+    @property
+    def verb(self) -> str:
+        """The word after the dot: what happened to it."""
+        return self.value.split(".", 1)[1]
+
+
+def known(kind: str) -> Kind:
+    """``kind`` as a member of ``Kind``; UnknownEventKind when the registry has no such kind."""
+    try:
+        return Kind(kind)
+    except ValueError:
+        raise UnknownEventKind(f"{kind!r} is not a kind of event in record.kinds.Kind.") from None
+
+
+def subjects() -> list[str]:
+    """The subjects the registry knows, in registry order (``component``, ``calendar``, …)."""
+    return list(dict.fromkeys(kind.subject for kind in Kind))

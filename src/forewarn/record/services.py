@@ -6,12 +6,8 @@ from datetime import datetime
 from django.db import models
 from django.forms.models import model_to_dict
 
-from .kinds import Kind
+from .kinds import Kind, known
 from .models import Event
-
-
-class UnknownEventKind(LookupError):
-    """Raised for a kind that is not in ``record.kinds.Kind``: a programming error, not bad input."""
 
 
 def append(
@@ -24,11 +20,11 @@ def append(
     details: dict | None = None,
     at: datetime | None = None,
 ) -> Event:
-    """Record one event about ``subject``; call it inside the transaction that made the change."""
-    try:
-        kind = Kind(kind)
-    except ValueError:
-        raise UnknownEventKind(f"{kind!r} is not a kind of event in record.kinds.Kind.") from None
+    """Record one event about ``subject``; call it inside the transaction that made the change.
+
+    Raises ``kinds.UnknownEventKind`` for a kind that is not in the registry.
+    """
+    kind = known(kind)
     event = Event(
         kind=kind.value,
         actor=actor,

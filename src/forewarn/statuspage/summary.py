@@ -5,16 +5,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Prefetch
 
-from forewarn.catalog.models import Component, ComponentGroup, ComponentStatus, Visibility
-
-# Ordered from best to worst; the page's indicator follows the worst component.
-_SEVERITY = {
-    ComponentStatus.OPERATIONAL: 0,
-    ComponentStatus.UNDER_MAINTENANCE: 1,
-    ComponentStatus.DEGRADED_PERFORMANCE: 2,
-    ComponentStatus.PARTIAL_OUTAGE: 3,
-    ComponentStatus.MAJOR_OUTAGE: 4,
-}
+from forewarn.catalog.models import Component, ComponentGroup, Visibility
+from forewarn.catalog.statuses import Status, worst
 
 
 @dataclass(frozen=True)
@@ -25,22 +17,18 @@ class PageStatus:
 
 def page_status(statuses: list[str]) -> PageStatus:
     """The overall indicator and sentence for a set of component statuses, as Statuspage words them."""
-    if not statuses or all(s == ComponentStatus.OPERATIONAL for s in statuses):
+    found = worst(statuses)
+    if found is Status.OPERATIONAL:
         return PageStatus("none", "All Systems Operational")
-    worst = max(statuses, key=lambda s: _SEVERITY[s])
-    if worst == ComponentStatus.MAJOR_OUTAGE:
-        if all(s == ComponentStatus.MAJOR_OUTAGE for s in statuses):
+    if found is Status.MAJOR_OUTAGE:
+        if all(s == Status.MAJOR_OUTAGE for s in statuses):
             return PageStatus("critical", "Major System Outage")
         return PageStatus("major", "Partial System Outage")
-    if worst == ComponentStatus.PARTIAL_OUTAGE:
+    if found is Status.PARTIAL_OUTAGE:
         return PageStatus("minor", "Minor Service Outage")
-    if worst == ComponentStatus.DEGRADED_PERFORMANCE:
+    if found is Status.DEGRADED_PERFORMANCE:
         return PageStatus("minor", "Partially Degraded Service")
     return PageStatus("maintenance", "Service Under Maintenance")
-
-
-def worst_status(statuses: list[str]) -> str:
-    return max(statuses, key=lambda s: _SEVERITY[s]) if statuses else ComponentStatus.OPERATIONAL
 
 
 def public_groups_and_components():
@@ -96,7 +84,7 @@ def group_payload(group: ComponentGroup, members: list[Component]) -> dict:
     return {
         "id": group.public_id,
         "name": group.name,
-        "status": worst_status([c.status for c in members]),
+        "status": worst(c.status for c in members),
         "created_at": _iso(group.created_at),
         "updated_at": _iso(group.updated_at),
         "position": group.position,

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from forewarn.availability.bars import uptime_bars
-from forewarn.catalog.models import ComponentStatus
+from forewarn.catalog.statuses import LABELS, worst
 
 from . import summary
 from .caching import public_cached
@@ -32,8 +32,8 @@ def index(request):
 
 
 def _group_row(group):
-    status = summary.worst_status([c.status for c in group.public_components])
-    return group, status, ComponentStatus(status).label
+    status = worst(c.status for c in group.public_components)
+    return group, status, LABELS[status]
 
 
 def _v2(body: dict) -> JsonResponse:

@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from forewarn.api.models import ApiToken
 
@@ -24,8 +25,6 @@ class Command(BaseCommand):
             self.stderr.write(f"Token {token.prefix}… for {user.username}; it is shown only once:")
             self.stdout.write(raw)
         else:
-            from django.utils import timezone
-
             count = ApiToken.objects.filter(
                 prefix=options["prefix"], revoked_at__isnull=True
             ).update(revoked_at=timezone.now())

@@ -1,44 +1,28 @@
+"""``forewarn worker``: the scheduler loop, which runs every ``<domain>/jobs.py`` job.
+
+All background work is time-based work stored as due rows in the database and claimed by
+scheduler jobs (see ``forewarn.scheduler``); there is no separate task queue. Run as many
+workers as you like, on as many machines: the jobs' claims keep them from doing the same
+work twice.
+"""
+
 import signal
 import threading
 
 from django.core.management.base import BaseCommand
-from django.utils.crypto import get_random_string
-from django_tasks_db.management.commands.db_worker import Worker
 
 from forewarn import scheduler
 from forewarn.ops.jobs import load_jobs
 
 
-def run_worker(
-    stop: threading.Event, *, interval: float = 1.0, worker_id: str | None = None
-) -> None:
-    """Run the background work until ``stop`` is set: the tasks queue and the scheduler loop."""
+def run_worker(stop: threading.Event, *, interval: float = 1.0) -> None:
+    """Run the scheduler loop in this thread until ``stop`` is set."""
     load_jobs()
-    tasks = Worker(
-        queue_names=["*"],
-        interval=interval,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=worker_id or get_random_string(32),
-        excluded_queue_names=[],
-    )
-    loop = threading.Thread(
-        target=scheduler.run_forever, args=(stop, interval), name="scheduler", daemon=True
-    )
-    loop.start()
-    watcher = threading.Thread(
-        target=lambda: (stop.wait(), setattr(tasks, "running", False)), daemon=True
-    )
-    watcher.start()
-    tasks.run()
-    stop.set()
-    loop.join(timeout=30)
+    scheduler.run_forever(stop, interval)
 
 
 class Command(BaseCommand):
-    help = "Run the background worker: queued tasks and the scheduler loop (run several, on several machines)."
+    help = "Run the background worker: the scheduler loop (run several, on several machines)."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds to wait when idle")

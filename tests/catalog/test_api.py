@@ -2,7 +2,13 @@
 
 import pytest
 
-from forewarn.catalog.models import Component, ComponentGroup, Organization, StatusInterval
+from forewarn.catalog.models import (
+    Component,
+    ComponentGroup,
+    Organization,
+    Region,
+    StatusInterval,
+)
 from forewarn.catalog.services import ensure_history
 from forewarn.record.models import Event
 
@@ -109,7 +115,7 @@ def test_k_larger_than_members_is_refused(admin_api, voice):
     assert response.status_code == 422
     assert (
         response.json()["message"]
-        == "min_available_members: K = 2 but the component has only 1 members."
+        == "min_available_members: K = 2 but the component has only 1 member."
     )
     assert not Component.objects.filter(slug="voice-sip").exists()
 
@@ -239,7 +245,7 @@ def test_null_clears_a_nullable_reference(admin_api, voice):
 
 
 def test_every_catalog_item_can_be_read_on_its_own(admin_api, voice):
-    from forewarn.catalog.models import AuthorizedContact, ProductCategory, Region
+    from forewarn.catalog.models import AuthorizedContact, ProductCategory
 
     ProductCategory.objects.create(slug="voice", name="Voice", target_pct="99.99")
     Region.objects.create(slug="eu", name="EU", time_zone="Europe/Amsterdam")
@@ -256,27 +262,111 @@ def test_every_catalog_item_can_be_read_on_its_own(admin_api, voice):
 
 
 def test_admin_updates_a_region_and_bad_input_changes_nothing(admin_api, db):
-    from forewarn.catalog.models import Region
-
     Region.objects.create(slug="eu", name="EU", time_zone="Europe/Amsterdam")
     peak = [{"weekday": 0, "start": "08:00", "end": "20:00"}]
     response = admin_api.patch("/api/v1/regions/eu", {"name": "Europe", "peak_hours": peak})
     assert response.status_code == 200
     assert (response.json()["name"], response.json()["peak_hours"]) == ("Europe", peak)
 
-    backwards = admin_api.patch(
-        "/api/v1/regions/eu", {"peak_hours": [{"weekday": 0, "start": "20:00", "end": "08:00"}]}
+    end_of_day = admin_api.patch(
+        "/api/v1/regions/eu", {"peak_hours": [{"weekday": 0, "start": "20:00", "end": "24:00"}]}
     )
-    assert backwards.status_code == 422
-    assert backwards.json()["message"] == "peak_hours: Range 20:00–08:00 ends before it starts."
+    assert end_of_day.status_code == 422
+    assert end_of_day.json()["message"] == (
+        "peak_hours: Range 1: end '24:00' is not a time of day; write 00:00 to end at midnight "
+        "(an end at or before the start runs past midnight)."
+    )
     unknown = admin_api.patch("/api/v1/regions/eu", {"calendar": "mars"})
     assert unknown.status_code == 422
+    assert unknown.json()["message"] == "calendar: No calendar 'mars'; there are none yet."
     assert Region.objects.get(slug="eu").peak_hours == peak
     assert Region.objects.get(slug="eu").calendar is None
 
 
-def test_viewer_may_not_update_a_region(viewer_api, db):
-    from forewarn.catalog.models import Region
+def test_overnight_peak_hours_are_accepted_as_the_notice_check_reads_them(admin_api, db):
+    overnight = [
+        {"weekday": 4, "start": "22:00", "end": "02:00"},
+        {"weekday": 5, "start": "20:00", "end": "00:00"},
+    ]
+    response = admin_api.post(
+        "/api/v1/regions",
+        {"slug": "eu", "name": "EU", "time_zone": "Europe/Amsterdam", "peak_hours": overnight},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["peak_hours"] == overnight
 
+
+@pytest.mark.parametrize(
+    ("peak_hours", "message"),
+    [
+        (
+            [
+                {"weekday": 0, "start": "08:00", "end": "20:00"},
+                {"weekday": 9, "start": "08:00", "end": "20:00"},
+            ],
+            "peak_hours: Range 2: weekday must be 0 (Monday) to 6 (Sunday), not 9.",
+        ),
+        (
+            [{"weekday": 1, "start": "25:99", "end": "20:00"}],
+            "peak_hours: Range 1: start must be a wall-clock time HH:MM such as 08:00 (00:00 for "
+            "midnight), not '25:99'.",
+        ),
+        (
+            [{"weekday": 1, "start": "08:00", "end": "20:00", "tz": "UTC"}],
+            "peak_hours: Range 1: unknown key 'tz'; use weekday, start, end.",
+        ),
+        (
+            [{"weekday": 1, "start": "08:00"}],
+            "peak_hours: Range 1: end is missing; give all of weekday, start, end.",
+        ),
+        (
+            {"weekday": 1},
+            'peak_hours: Give a list of ranges such as [{"weekday": 0, "start": "08:00", "end": "20:00"}], not {\'weekday\': 1}.',
+        ),
+    ],
+)
+def test_bad_peak_hours_are_refused_naming_the_range(admin_api, db, peak_hours, message):
+    response = admin_api.post(
+        "/api/v1/regions",
+        {"slug": "eu", "name": "EU", "time_zone": "Europe/Amsterdam", "peak_hours": peak_hours},
+    )
+    assert response.status_code == 422
+    assert response.json()["message"] == message
+    assert not Region.objects.exists()
+
+
+def test_catalog_writes_through_the_api_are_recorded(admin_api, voice):
+    admin_api.post("/api/v1/components", {"slug": "sms", "name": "SMS API"})
+    admin_api.patch("/api/v1/components/trunk-a", {"name": "Trunk Amsterdam"})
+    admin_api.patch("/api/v1/components/trunk-b", {"name": "Trunk b"})  # unchanged
+    admin_api.post("/api/v1/organizations", {"slug": "acme", "name": "Acme"})
+    admin_api.post(
+        "/api/v1/organizations/acme/contacts", {"name": "Anna", "email": "a@acme.example"}
+    )
+
+    events = Event.objects.order_by("id")
+    assert [(e.kind, e.actor, e.contact) for e in events] == [
+        ("component.created", "admin-user", ""),
+        ("component.changed", "admin-user", ""),
+        ("organization.created", "admin-user", ""),
+        ("contact.created", "admin-user", "a@acme.example"),
+    ]
+    assert events[1].details == {"changes": {"name": {"from": "Trunk a", "to": "Trunk Amsterdam"}}}
+
+
+def test_admin_removes_a_contact_and_the_record_keeps_who_it_was(admin_api, db):
+    from forewarn.catalog.models import AuthorizedContact
+
+    admin_api.post("/api/v1/organizations", {"slug": "acme", "name": "Acme"})
+    contact_id = admin_api.post(
+        "/api/v1/organizations/acme/contacts", {"name": "Anna", "email": "a@acme.example"}
+    ).json()["id"]
+    assert admin_api.delete(f"/api/v1/contacts/{contact_id}").status_code == 204
+    assert not AuthorizedContact.objects.exists()
+    deleted = Event.objects.get(kind="contact.deleted")
+    assert (deleted.contact, deleted.details["was"]["name"]) == ("a@acme.example", "Anna")
+
+
+def test_viewer_may_not_update_a_region(viewer_api, db):
     Region.objects.create(slug="eu", name="EU", time_zone="Europe/Amsterdam")
     assert viewer_api.patch("/api/v1/regions/eu", {"name": "x"}).status_code == 403

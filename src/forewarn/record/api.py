@@ -1,0 +1,120 @@
+"""The system of record in the JSON API: read it, filter it, export it (viewer and up).
+
+There is nothing to write here: events are appended by the services that make the changes.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import StreamingHttpResponse
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from forewarn.api.auth import require
+from forewarn.catalog.models import Role
+
+from . import queries
+from .kinds import Kind
+
+router = Router(tags=["record"])
+
+MAX_LIMIT = 500
+
+
+class EventOut(Schema):
+    id: int
+    at: datetime
+    kind: str
+    actor: str = Field(description="who did it: a username, 'system', 'public', 'subscriber'")
+    contact: str = Field(description="the customer contact involved, if any")
+    subject_type: str = Field(description="what it is about, e.g. catalog.component")
+    subject_id: str
+    description: str
+    details: dict
+
+
+class KindOut(Schema):
+    kind: str
+    subject: str
+    verb: str
+    description: str
+
+
+class RecordQuery(Schema):
+    subject_type: str | None = Field(None, description="e.g. catalog.component")
+    subject_id: str | None = Field(None, description="with subject_type: one subject's timeline")
+    kind: list[str] = Field(
+        default_factory=list,
+        description="kinds, or a subject's prefix such as 'component.'; repeat for several",
+    )
+    since: datetime | None = Field(None, description="from this instant (included), with offset")
+    until: datetime | None = Field(None, description="to this instant (excluded), with offset")
+    actor: str | None = None
+    contact: str | None = Field(None, description="case ignored")
+
+
+class ListQuery(RecordQuery):
+    order: Literal["newest", "oldest"] = "newest"
+
+
+class ExportQuery(RecordQuery):
+    order: Literal["newest", "oldest"] = "oldest"
+
+
+class RecordPagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0)
+
+
+def _events(filters: RecordQuery, order: str):
+    found = queries.timeline(
+        subject_type=filters.subject_type,
+        subject_id=filters.subject_id,
+        kinds=filters.kind,
+        since=filters.since,
+        until=filters.until,
+        actor=filters.actor,
+        contact=filters.contact,
+    )
+    return found.reverse() if order == "newest" else found
+
+
+@router.get("/record", response=list[EventOut])
+@paginate(RecordPagination)
+def list_events(request, filters: Query[ListQuery]):
+    """Events, newest first by default; filter by subject, kind (or prefix), time, actor, contact."""
+    require(request, Role.VIEWER)
+    return _events(filters, filters.order)
+
+
+@router.get("/record.csv")
+def export_csv(request, filters: Query[ExportQuery]):
+    """Every matching event as CSV (oldest first by default), times in UTC and the provider's zone."""
+    require(request, Role.VIEWER)
+    events = _events(filters, filters.order)
+    response = StreamingHttpResponse(
+        queries.export_csv(events), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="record.csv"'
+    return response
+
+
+@router.get("/record.json")
+def export_json(request, filters: Query[ExportQuery]):
+    """Every matching event as a JSON array (oldest first by default)."""
+    require(request, Role.VIEWER)
+    events = _events(filters, filters.order)
+    response = StreamingHttpResponse(queries.export_json(events), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="record.json"'
+    return response
+
+
+@router.get("/record/kinds", response=list[KindOut])
+def list_kinds(request):
+    """Every kind of event the record keeps, with what it means."""
+    require(request, Role.VIEWER)
+    return [
+        {"kind": k.value, "subject": k.subject, "verb": k.verb, "description": k.description}
+        for k in Kind
+    ]
