@@ -107,8 +107,8 @@ def open_p(world, priority="P1", *, components=None, **fields):
     """Open an incident as the responder; Voice in major outage unless told otherwise."""
     fields.setdefault("title", "Calls fail")
     fields.setdefault("message", "Calls to the EU fail. We are investigating.")
+    fields.setdefault("actor", "rita")
     return services.open_incident(
-        actor="rita",
         role="responder",
         priority=priority,
         components={world.voice: "major_outage"} if components is None else components,

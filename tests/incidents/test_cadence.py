@@ -16,6 +16,8 @@ from forewarn.incidents.cadence import (
     next_update_due,
     reminder_at,
     summarize,
+    time_left,
+    time_left_text,
 )
 from forewarn.incidents.priorities import Clock
 from forewarn.policies.presets import calendar_for
@@ -254,3 +256,24 @@ def test_gaps_cover_the_incident_once_and_lateness_never_exceeds_the_gap(start, 
     for g in found:
         assert g.late_by <= g.length
         assert g.is_met is (g.length <= timedelta(minutes=15))
+
+
+@pytest.mark.parametrize(
+    ("due_in", "text"),
+    [
+        (timedelta(minutes=12, seconds=30), "12 min left"),
+        (timedelta(minutes=65), "1 h 05 min left"),
+        (timedelta(0), "0 min left"),
+        (timedelta(minutes=-3), "overdue by 3 min"),
+        (timedelta(hours=-2, minutes=-1), "overdue by 2 h 01 min"),
+    ],
+)
+def test_time_left_counts_down_and_then_says_overdue(due_in, text):
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    left = time_left(now + due_in, now)
+    assert (left, time_left_text(left)) == (due_in, text)
+
+
+def test_no_time_left_without_an_update_due():
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    assert (time_left(None, now), time_left_text(None)) == (None, "no update due")

@@ -81,6 +81,20 @@ def reminder_at(due: datetime, lead: timedelta = DEFAULT_REMINDER_LEAD) -> datet
     return (due - lead).astimezone(UTC)
 
 
+def time_left(due: datetime | None, now: datetime) -> timedelta | None:
+    """How long until the update due at ``due`` (negative once it is overdue); None: none due."""
+    return None if due is None else due - now
+
+
+def time_left_text(left: timedelta | None) -> str:
+    """``left`` as the console shows it: "12 min left", "1 h 05 min left", "overdue by 3 min"."""
+    if left is None:
+        return "no update due"
+    minutes = int(abs(left).total_seconds() // 60)
+    span = f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+    return f"overdue by {span}" if left < _ZERO else f"{span} left"
+
+
 # The cadence report ----------------------------------------------------------------
 
 
