@@ -47,13 +47,18 @@ def _before(model, obj, fields) -> dict:
     return snapshot(saved, fields) if saved else {}
 
 
+def chat_webhook(value: str, field: str) -> str:
+    """A chat webhook URL as delivery accepts one; ValidationError naming ``field`` otherwise."""
+    if not value:
+        return value
+    try:
+        return webhook_url(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.message_dict["url"]}) from None
+
+
 def _hook(obj, field: str) -> None:
-    value = getattr(obj, field)
-    if value:
-        try:
-            setattr(obj, field, webhook_url(value))
-        except ValidationError as error:
-            raise ValidationError({field: error.message_dict["url"]}) from None
+    setattr(obj, field, chat_webhook(getattr(obj, field), field))
 
 
 @transaction.atomic
