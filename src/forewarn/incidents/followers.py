@@ -88,10 +88,11 @@ def follow(incident: Incident, email: str, *, time_zone: str = "", client_ip: st
     return Outcome.CONFIRMATION_SENT
 
 
-def confirm(token: str) -> IncidentSubscription:
-    """Activate the follower the token names; confirming twice changes nothing."""
+def _confirm_pk(token: str) -> str:
     try:
-        pk = signing.TimestampSigner(salt=f"{SALT}.confirm").unsign(token, max_age=CONFIRM_MAX_AGE)
+        return signing.TimestampSigner(salt=f"{SALT}.confirm").unsign(
+            token, max_age=CONFIRM_MAX_AGE
+        )
     except signing.SignatureExpired:
         raise InvalidLink(
             "This confirmation link has expired: links are valid for 7 days. Follow the "
@@ -101,6 +102,34 @@ def confirm(token: str) -> IncidentSubscription:
         raise InvalidLink(
             "This confirmation link is not valid; check it was copied whole."
         ) from None
+
+
+def _stop_pk(token: str) -> str:
+    try:
+        return signing.Signer(salt=f"{SALT}.stop").unsign(token)
+    except signing.BadSignature:
+        raise InvalidLink("This link is not valid; check it was copied whole.") from None
+
+
+def follower_to_confirm(token: str) -> IncidentSubscription:
+    """The follower a confirmation link names, changing nothing (the page asks first)."""
+    follower = IncidentSubscription.objects.filter(pk=_confirm_pk(token)).first()
+    if follower is None or follower.unsubscribed_at is not None:
+        raise InvalidLink("This link is no longer valid; follow the incident again.")
+    return follower
+
+
+def follower_to_stop(token: str) -> IncidentSubscription:
+    """The follower a stop link names, changing nothing (the page asks first)."""
+    follower = IncidentSubscription.objects.filter(pk=_stop_pk(token)).first()
+    if follower is None:
+        raise InvalidLink("This link is no longer valid: the incident is gone.")
+    return follower
+
+
+def confirm(token: str) -> IncidentSubscription:
+    """Activate the follower the token names; confirming twice changes nothing."""
+    pk = _confirm_pk(token)
     with transaction.atomic():
         follower = IncidentSubscription.objects.select_for_update().filter(pk=pk).first()
         if follower is None or follower.unsubscribed_at is not None:
@@ -114,10 +143,7 @@ def confirm(token: str) -> IncidentSubscription:
 
 def stop(token: str) -> IncidentSubscription:
     """Stop the updates to a follower; stopping twice changes nothing."""
-    try:
-        pk = signing.Signer(salt=f"{SALT}.stop").unsign(token)
-    except signing.BadSignature:
-        raise InvalidLink("This link is not valid; check it was copied whole.") from None
+    pk = _stop_pk(token)
     with transaction.atomic():
         follower = IncidentSubscription.objects.select_for_update().filter(pk=pk).first()
         if follower is None:
