@@ -169,6 +169,33 @@ def test_the_list_filters_by_state_priority_visibility_and_component(api, world)
     }
 
 
+def test_backfilling_a_past_incident_keeps_its_times(api, world):
+    response = api("rita").post(
+        f"{BASE}/backfill",
+        {
+            "title": "Calls failed",
+            "priority": "P2",
+            "components": [{"component": "voice", "status": "major_outage"}],
+            "updates": [
+                {"at": "2026-11-20T10:00:00+01:00", "status": "investigating", "message": "Down."},
+                {"at": "2026-11-20T10:45:00+01:00", "status": "resolved", "message": "Up."},
+            ],
+        },
+    )
+    assert response.status_code == 201, response.content
+    found = body(response)
+    assert (found["created_at"], found["resolved_at"], found["status"]) == (
+        "2026-11-20T09:00:00Z",
+        "2026-11-20T09:45:00Z",
+        "resolved",
+    )
+    assert [u["notify"] for u in found["updates"]] == [False, False]
+    refused = api("rita").post(f"{BASE}/backfill", {"title": "T", "priority": "P2", "updates": []})
+    assert body(refused)["detail"] == {
+        "updates": ["Give the updates as they were posted, oldest first."]
+    }
+
+
 # --- running it ---------------------------------------------------------------------------------
 
 
@@ -398,6 +425,15 @@ def _write(incident: Incident, template: IncidentTemplate, contact: EscalationCo
     i = f"{BASE}/{incident.pk}"
     return {
         "open": ("post", BASE, {"title": "X", "priority": "P2", "message": "Y"}),
+        "backfill": (
+            "post",
+            f"{BASE}/backfill",
+            {
+                "title": "X",
+                "priority": "P2",
+                "updates": [{"at": "2026-11-20T10:00:00Z", "status": "resolved", "message": "Y"}],
+            },
+        ),
         "acknowledge": ("post", f"{i}/acknowledge", None),
         "update": ("post", f"{i}/updates", {"message": "Still on it."}),
         "resolve": ("post", f"{i}/resolve", {"message": "Fixed."}),
@@ -434,6 +470,7 @@ def _write(incident: Incident, template: IncidentTemplate, contact: EscalationCo
 
 NEEDS = {
     "open": "responder",
+    "backfill": "responder",
     "acknowledge": "responder",
     "update": "responder",
     "resolve": "responder",
@@ -605,6 +642,7 @@ def test_the_openapi_document_lists_every_incident_operation(api, world):
         [
             "/incidents",
             "/incidents/priorities",
+            "/incidents/backfill",
             "/incidents/{incident_id}",
             "/incidents/{incident_id}/acknowledge",
             "/incidents/{incident_id}/updates",

@@ -35,6 +35,7 @@ from forewarn.catalog.models import (
 from forewarn.delivery import claims, operators, outbox, subscriptions, webhook_health
 from forewarn.delivery.claims import Outcome
 from forewarn.delivery.models import AttemptOutcome, Audience, Notice, Subscriber
+from forewarn.incidents import backfill as incident_backfill
 from forewarn.incidents import classification as incident_classification
 from forewarn.incidents import configuration as incident_configuration
 from forewarn.incidents import followers as incident_followers
@@ -1027,6 +1028,41 @@ def test_an_incident_opened_updated_resolved_and_reopened(incidents, recorded):
             {"from": "resolved", "to": "investigating"},
             reopened,
         ),
+    ]
+
+
+def test_a_past_incident_entered_afterwards_is_one_event_at_the_time_of_entry(incidents, recorded):
+    began = NOW - timedelta(days=3)
+    incident = incident_backfill.backfill_incident(
+        actor="alice",
+        role="admin",
+        title="Host failure",
+        priority="P2",
+        cause="third_party",
+        components={incidents.api: "major_outage"},
+        updates=[
+            incident_backfill.PastUpdate(began, "investigating", "Requests fail."),
+            incident_backfill.PastUpdate(began + timedelta(minutes=40), "resolved", "Fixed."),
+        ],
+    )
+    assert recorded() == [
+        Recorded(
+            Kind.INCIDENT_BACKFILLED,
+            "alice",
+            "",
+            subject(incident),
+            {
+                "priority": "P2",
+                "cause": "third_party",
+                "is_public": True,
+                "detected_at": "2026-11-27T14:00:00+00:00",
+                "updates": [
+                    {"at": "2026-11-27T14:00:00+00:00", "status": "investigating"},
+                    {"at": "2026-11-27T14:40:00+00:00", "status": "resolved"},
+                ],
+                "components": {"api": "major_outage"},
+            },
+        )
     ]
 
 

@@ -19,9 +19,11 @@ from forewarn.catalog.models import Component, Role
 from forewarn.catalog.services import components_by_slug
 
 from . import classification, exports, postmortems, services
+from .backfill import PastUpdate, backfill_incident
 from .models import AffectedComponent, Incident, IncidentTemplate
 from .priorities import DEFINITIONS
 from .schemas import (
+    BackfillIn,
     CadenceOut,
     CauseIn,
     ComponentStatusIn,
@@ -145,6 +147,27 @@ def list_incidents(request, filters: Query[IncidentQuery]):
     if filters.until:
         found = found.filter(detected_at__lt=filters.until)
     return found.distinct()
+
+
+# Fixed paths come before /incidents/{incident_id}, which would match them too.
+@router.post("/incidents/backfill", response={201: IncidentDetailOut})
+def backfill(request, payload: BackfillIn):
+    """Enter an incident that began before it was recorded here, with its past updates.
+
+    The updates keep their times and notify nobody; the record says it was entered afterwards.
+    """
+    incident = backfill_incident(
+        **actor_and_role(request),
+        title=payload.title,
+        priority=payload.priority,
+        updates=[PastUpdate(u.at, u.status, u.message) for u in payload.updates],
+        components=component_statuses(payload.components),
+        detected_at=payload.detected_at,
+        cause=payload.cause,
+        is_public=payload.is_public,
+        description=payload.description,
+    )
+    return Status(201, detailed(incident.pk))
 
 
 @router.get("/incidents/{incident_id}", response=IncidentDetailOut)

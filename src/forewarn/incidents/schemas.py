@@ -50,6 +50,23 @@ class OpenIn(Schema):
     )
 
 
+class PastUpdateIn(Schema):
+    at: datetime = Field(description="when it was posted, with an offset")
+    status: str = Field(description=STATUS_WORDS)
+    message: str
+
+
+class BackfillIn(Schema):
+    title: str
+    priority: str = Field(description=PRIORITY_WORDS)
+    updates: list[PastUpdateIn] = Field(description="as they were posted, oldest first")
+    components: list[ComponentStatusIn] | None = None
+    detected_at: datetime | None = Field(None, description="null: the first update's time")
+    cause: str = Field(Cause.OWN.value, description=" | ".join(Cause))
+    is_public: bool | None = None
+    description: str = ""
+
+
 class UpdateIn(Schema):
     message: str
     status: str | None = Field(None, description=f"{STATUS_WORDS}; null: unchanged")

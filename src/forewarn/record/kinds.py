@@ -117,6 +117,10 @@ class Kind(StrEnum):
         "incident.created",
         "An incident was opened: its priority, visibility, detection time and responders.",
     )
+    INCIDENT_BACKFILLED = (
+        "incident.backfilled",
+        "An incident that began earlier was entered afterwards with its past updates; none notified.",
+    )
     INCIDENT_ACKNOWLEDGED = (
         "incident.acknowledged",
         "Someone took an incident on; the minutes since detection are the time to acknowledge.",
