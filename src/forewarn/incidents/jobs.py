@@ -10,6 +10,7 @@ the error is re-raised, so one bad incident cannot stall the loop (healthchecks'
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from forewarn.scheduler import job
 
 from . import runner
 from .models import Incident
+from .timing import Policies
 
 BATCH = 200
 RETRY_AFTER = timedelta(minutes=1)
@@ -35,10 +37,20 @@ def escalate_due() -> int:
     return run_due("next_escalation_at", runner.escalate_due)
 
 
-def run_due(column: str, action: Callable[[Incident, datetime], object]) -> int:
-    """Claim the incidents whose ``column`` has come and run ``action`` on each; how many ran."""
+def run_due(column: str, action: Callable[[Incident, datetime, Policies], object]) -> int:
+    """Claim the incidents whose ``column`` has come and run ``action`` on each; how many ran.
+
+    The policies are read once for the round, not once per incident.
+    """
     now = timezone.now()
-    return sum(claim_and_run(pk, seen, column, action, now) for pk, seen in due_rows(column, now))
+    round_action = partial(_with_policies, action, Policies())
+    return sum(
+        claim_and_run(pk, seen, column, round_action, now) for pk, seen in due_rows(column, now)
+    )
+
+
+def _with_policies(action, policies: Policies, incident: Incident, now: datetime):
+    return action(incident, now, policies)
 
 
 def due_rows(column: str, now: datetime) -> list[tuple[int, datetime]]:

@@ -121,12 +121,19 @@ def _tell_customers(
         event_times=event_times,
         created_by=actor,
     )
-    told = set(Delivery.objects.filter(notice=notice).values_list("address", flat=True))
-    _record_queued(incident, notice, actor=actor, recipients=len(told))
+    deliveries = Delivery.objects.filter(notice=notice)
+    _record_queued(incident, notice, actor=actor, recipients=deliveries.count())
     sent = [notice]
-    following = IncidentSubscription.objects.filter(
-        incident=incident, confirmed_at__isnull=False, unsubscribed_at__isnull=True
-    ).order_by("pk")
+    following = list(
+        IncidentSubscription.objects.filter(
+            incident=incident, confirmed_at__isnull=False, unsubscribed_at__isnull=True
+        ).order_by("pk")
+    )
+    told = set(
+        deliveries.filter(address__in=[f.email.lower() for f in following]).values_list(
+            "address", flat=True
+        )
+    )
     for follower in following:
         if follower.email.lower() in told:
             continue  # a subscriber or contact already has it, in the same thread

@@ -18,12 +18,11 @@ from forewarn.record.kinds import Kind
 from . import notices
 from .cadence import reminder_at
 from .escalation import Tier, recipients, why
-from .models import Escalation, EscalationSettings, Incident
+from .models import Escalation, Incident
 from .timing import (
+    Policies,
     affected_count,
-    escalation_rules,
     pending,
-    policy_for,
     schedule_escalation,
     told_tiers,
     watched_deadline,
@@ -32,21 +31,22 @@ from .timing import (
 SYSTEM = "system"
 
 
-def watch_cadence(incident: Incident, now: datetime) -> None:
+def watch_cadence(incident: Incident, now: datetime, policies: Policies | None = None) -> None:
     """Remind the responders before the watched deadline; once it passes, count it missed.
 
     After a miss the watcher waits for the next deadline (one interval on) and reminds
     before it again, so an incident nobody updates is reminded of and escalated on
-    every interval, each deadline once.
+    every interval, each deadline once. ``policies`` is the round's (read once per round).
     """
-    policy = policy_for(incident.priority)
+    policies = policies or Policies()
+    policy = policies.priority(incident.priority)
     deadline = watched_deadline(incident, policy) if incident.is_open else None
     if deadline is None:
         _save_schedule(incident, next_reminder_at=None)
         return
     if now < deadline:
         if incident.reminded_for != deadline:
-            _remind(incident, deadline)
+            _remind(incident, deadline, policies.settings.responder_chat_webhook)
         _save_schedule(incident, next_reminder_at=deadline, reminded_for=deadline)
         return
     incident.overdue_count += 1
@@ -65,23 +65,23 @@ def watch_cadence(incident: Incident, now: datetime) -> None:
             "overdue_count": incident.overdue_count,
         },
     )
-    rules = escalation_rules()
-    schedule_escalation(incident, policy, rules, now)
+    state = _State(incident, policy, policies.settings.to_core())
+    schedule_escalation(incident, policy, state.rules, now, **state.known())
+    if incident.next_escalation_at is not None and incident.next_escalation_at <= now:
+        _escalate(state, now)
     following = watched_deadline(incident, policy)
     _save_schedule(
         incident,
         overdue_count=incident.overdue_count,
         missed_since_update=incident.missed_since_update,
         next_escalation_at=incident.next_escalation_at,
+        escalation_tier=incident.escalation_tier,
         next_reminder_at=max(now, reminder_at(following, policy.rule.reminder_lead)),
     )
-    if incident.next_escalation_at is not None and incident.next_escalation_at <= now:
-        escalate_due(incident, now)
 
 
-def _remind(incident: Incident, deadline: datetime) -> None:
+def _remind(incident: Incident, deadline: datetime, chat: str) -> None:
     addresses = notices.usable(_responder_addresses(incident))
-    chat = EscalationSettings.current().responder_chat_webhook
     hooks = [chat] if chat else []
     notice = notices.remind(incident, deadline, addresses=addresses, chat_webhooks=hooks)
     if notice is None:
@@ -118,46 +118,86 @@ def _responder_addresses(incident: Incident) -> list[str]:
     return found
 
 
-def escalate_due(incident: Incident, now: datetime) -> list[Tier]:
+class _State:
+    """What escalating one incident reads, read once: its policy, the rules, the tiers told
+    and how many components it holds out of operation."""
+
+    def __init__(self, incident: Incident, policy, rules):
+        self.incident, self.policy, self.rules = incident, policy, rules
+        self.told = told_tiers(incident)
+        self.affected = affected_count(incident)
+
+    def known(self) -> dict:
+        return {"told": self.told, "affected": self.affected}
+
+
+def escalate_due(incident: Incident, now: datetime, policies: Policies | None = None) -> list[Tier]:
     """Tell every tier the incident's state calls for and that has not been told."""
-    policy = policy_for(incident.priority)
-    rules = escalation_rules()
-    told = []
-    for tier in pending(incident, policy, rules):
-        reason = why(
-            tier,
-            overdue_count=incident.overdue_count,
-            affected_components=affected_count(incident),
-            rules=rules,
-        )
-        if escalate_to(incident, tier, actor=SYSTEM, reason=reason, now=now):
-            told.append(tier)
-    incident.next_escalation_at = None
-    schedule_escalation(incident, policy, rules, now)
-    _save_schedule(incident, next_escalation_at=incident.next_escalation_at)
+    policies = policies or Policies()
+    state = _State(incident, policies.priority(incident.priority), policies.settings.to_core())
+    told = _escalate(state, now)
+    _save_schedule(
+        incident,
+        next_escalation_at=incident.next_escalation_at,
+        escalation_tier=incident.escalation_tier,
+    )
     return told
 
 
-def escalate_to(incident: Incident, tier: Tier, *, actor: str, reason: str, now: datetime) -> bool:
-    """Tell ``tier`` about the incident, once: False when it was told already."""
-    try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(
-                incident=incident, tier=tier, at=now, actor=actor, reason=reason
-            )
-    except IntegrityError:
-        return False
+def _escalate(state: _State, now: datetime) -> list[Tier]:
+    """Tell the pending tiers and work out the next escalation time; the caller saves both."""
+    incident, told = state.incident, []
+    for tier in pending(incident, state.policy, state.rules, **state.known()):
+        reason = why(
+            tier,
+            overdue_count=incident.overdue_count,
+            affected_components=state.affected,
+            rules=state.rules,
+        )
+        if escalate_to(incident, tier, actor=SYSTEM, reason=reason, now=now, told=state.told):
+            state.told = [*state.told, tier.value]
+            told.append(tier)
+    incident.next_escalation_at = None
+    schedule_escalation(incident, state.policy, state.rules, now, **state.known())
+    return told
+
+
+def escalate_to(
+    incident: Incident,
+    tier: Tier,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime,
+    told: list[str] | None = None,
+) -> bool:
+    """Tell ``tier`` about the incident, once: False when it was told already.
+
+    Sets ``incident.escalation_tier`` to the highest tier told; the caller saves it. ``told``
+    (the tiers told before) saves reading them again when the caller has them.
+    """
     configured, hooks = notices.tier_contacts(tier)
     managers = notices.success_managers(incident) if tier is Tier.TIER_1 else []
     addresses = notices.usable(recipients(tier, {tier: configured}, managers))
+    try:
+        with transaction.atomic():  # the unique (incident, tier) is the "once"
+            Escalation.objects.create(
+                incident=incident,
+                tier=tier,
+                at=now,
+                actor=actor,
+                reason=reason,
+                recipients=addresses + hooks,
+            )
+    except IntegrityError:
+        return False
     notice = notices.tell_tier(
         incident, tier, reason=reason, addresses=addresses, chat_webhooks=hooks, actor=actor
     )
-    escalation.recipients = addresses + hooks
-    escalation.save(update_fields=["recipients"])
-    highest = max((Tier(t) for t in told_tiers(incident)), key=lambda t: t.rank)
-    incident.escalation_tier = highest.value
-    Incident.objects.filter(pk=incident.pk).update(escalation_tier=highest.value)
+    before = told_tiers(incident) if told is None else told
+    incident.escalation_tier = max(
+        (Tier(t) for t in [*before, tier.value]), key=lambda t: t.rank
+    ).value
     nobody = "" if notice else " Nobody is configured for this tier: no one was told."
     incident.record(
         Kind.INCIDENT_ESCALATED,
@@ -181,6 +221,6 @@ def _save_schedule(incident: Incident, **fields) -> None:
 
 
 def escalate_if_due(incident: Incident, now: datetime) -> None:
-    """P1 and P2 escalate immediately: in the transaction that made them due, not a tick later."""
+    """P1 and P2 escalate immediately: in the transaction that made them due, not a round later."""
     if incident.next_escalation_at is not None and incident.next_escalation_at <= now:
         escalate_due(incident, now)

@@ -335,6 +335,7 @@ def escalate(
     if told is not None:
         raise ValidationError({"tier": f"{tier.label} was told already, at {told.at.isoformat()}."})
     runner.escalate_to(incident, tier, actor=actor, reason=reason, now=timezone.now())
+    incident.save(update_fields=["escalation_tier", "updated_at"])
     return incident
 
 

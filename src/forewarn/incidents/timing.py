@@ -39,6 +39,28 @@ def escalation_rules() -> EscalationRules:
     return EscalationSettings.current().to_core()
 
 
+class Policies:
+    """The editable policies as one round of the jobs reads them: each looked up once.
+
+    A round is short and commits row by row; an admin's change applies from the next round.
+    """
+
+    def __init__(self) -> None:
+        self._priorities: dict[str, PriorityPolicy] = {}
+        self._settings: EscalationSettings | None = None
+
+    def priority(self, priority: str) -> PriorityPolicy:
+        if priority not in self._priorities:
+            self._priorities[priority] = policy_for(priority)
+        return self._priorities[priority]
+
+    @property
+    def settings(self) -> EscalationSettings:
+        if self._settings is None:
+            self._settings = EscalationSettings.current()
+        return self._settings
+
+
 def restart_cadence(incident: Incident, started_at: datetime, policy: PriorityPolicy) -> None:
     """Start the cadence clock at ``started_at`` (an update, a reclassification, a reopening)."""
     due = None
@@ -67,24 +89,40 @@ def told_tiers(incident: Incident) -> list[str]:
     return list(incident.escalations.values_list("tier", flat=True))
 
 
-def pending(incident: Incident, policy: PriorityPolicy, rules: EscalationRules) -> tuple[Tier, ...]:
-    """The tiers the incident's state calls for automatically and that have not been told."""
+def pending(
+    incident: Incident,
+    policy: PriorityPolicy,
+    rules: EscalationRules,
+    *,
+    told: list[str] | None = None,
+    affected: int | None = None,
+) -> tuple[Tier, ...]:
+    """The tiers the incident's state calls for automatically and that have not been told.
+
+    ``told`` and ``affected`` save reading them again when the caller has them.
+    """
     if not incident.is_open:
         return ()
     return pending_tiers(
         policy.timing,
-        notified=told_tiers(incident),
+        notified=told_tiers(incident) if told is None else told,
         overdue_count=incident.overdue_count,
-        affected_components=affected_count(incident),
+        affected_components=affected_count(incident) if affected is None else affected,
         rules=rules,
     )
 
 
 def schedule_escalation(
-    incident: Incident, policy: PriorityPolicy, rules: EscalationRules, triggered_at: datetime
+    incident: Incident,
+    policy: PriorityPolicy,
+    rules: EscalationRules,
+    triggered_at: datetime,
+    *,
+    told: list[str] | None = None,
+    affected: int | None = None,
 ) -> None:
     """Set ``next_escalation_at`` for what the state now calls for (kept if already sooner)."""
-    if not pending(incident, policy, rules):
+    if not pending(incident, policy, rules, told=told, affected=affected):
         incident.next_escalation_at = None
         return
     at = escalation_at(policy.timing, triggered_at, policy.calendar)
