@@ -45,6 +45,7 @@ def test_the_demo_has_an_open_public_p2_with_several_updates(loaded, client):
 def test_the_demo_has_resolved_incidents_over_90_days_and_an_internal_p4(loaded):
     resolved = Incident.objects.filter(resolved_at__isnull=False).order_by("detected_at")
     assert [(i.title, i.cause, i.detected_at.isoformat()) for i in resolved] == [
+        ("Chatbot answers slowly", "own", "2026-09-10T13:00:00+00:00"),
         ("Slow search in Ticketing", "own", "2026-10-10T16:00:00+00:00"),
         ("Calls failing in the EU", "third_party", "2026-10-25T02:00:00+00:00"),
         ("Campaign sends delayed for one account", "client_caused", "2026-11-15T09:00:00+00:00"),

@@ -22,6 +22,19 @@ WHO = {"actor": "demo", "role": "admin"}
 # message)]): the resolved ones, oldest first.
 PAST = [
     (
+        "Chatbot answers slowly",
+        "P3",
+        "own",
+        {"nlu-engine": "degraded_performance"},
+        75,
+        13 * 60,
+        [
+            (0, "investigating", "Chatbots take several seconds to answer. We are investigating."),
+            (40, "identified", "An intent model deployed this morning is too large; rolling back."),
+            (90, "resolved", "The previous model is back and answers are fast again."),
+        ],
+    ),
+    (
         "Slow search in Ticketing",
         "P3",
         "own",

@@ -65,7 +65,7 @@ def watch_cadence(incident: Incident, now: datetime, policies: Policies | None =
             "overdue_count": incident.overdue_count,
         },
     )
-    state = _State(incident, policy, policies.settings.to_core())
+    state = _State(incident, policy, policies)
     schedule_escalation(incident, policy, state.rules, now, **state.known())
     if incident.next_escalation_at is not None and incident.next_escalation_at <= now:
         _escalate(state, now)
@@ -119,11 +119,12 @@ def _responder_addresses(incident: Incident) -> list[str]:
 
 
 class _State:
-    """What escalating one incident reads, read once: its policy, the rules, the tiers told
-    and how many components it holds out of operation."""
+    """What escalating one (locked) incident reads, read once: its policy, the rules, the tiers
+    told, how many components it holds out of operation, and the round's policies."""
 
-    def __init__(self, incident: Incident, policy, rules):
-        self.incident, self.policy, self.rules = incident, policy, rules
+    def __init__(self, incident: Incident, policy, policies: Policies):
+        self.incident, self.policy, self.policies = incident, policy, policies
+        self.rules = policies.settings.to_core()
         self.told = told_tiers(incident)
         self.affected = affected_count(incident)
 
@@ -134,7 +135,7 @@ class _State:
 def escalate_due(incident: Incident, now: datetime, policies: Policies | None = None) -> list[Tier]:
     """Tell every tier the incident's state calls for and that has not been told."""
     policies = policies or Policies()
-    state = _State(incident, policies.priority(incident.priority), policies.settings.to_core())
+    state = _State(incident, policies.priority(incident.priority), policies)
     told = _escalate(state, now)
     _save_schedule(
         incident,
@@ -154,7 +155,15 @@ def _escalate(state: _State, now: datetime) -> list[Tier]:
             affected_components=state.affected,
             rules=state.rules,
         )
-        if escalate_to(incident, tier, actor=SYSTEM, reason=reason, now=now, told=state.told):
+        if escalate_to(
+            incident,
+            tier,
+            actor=SYSTEM,
+            reason=reason,
+            now=now,
+            told=state.told,
+            contacts=state.policies.tier_contacts(tier),
+        ):
             state.told = [*state.told, tier.value]
             told.append(tier)
     incident.next_escalation_at = None
@@ -170,27 +179,36 @@ def escalate_to(
     reason: str,
     now: datetime,
     told: list[str] | None = None,
+    contacts: tuple[list[str], list[str]] | None = None,
 ) -> bool:
     """Tell ``tier`` about the incident, once: False when it was told already.
 
     Sets ``incident.escalation_tier`` to the highest tier told; the caller saves it. ``told``
-    (the tiers told before) saves reading them again when the caller has them.
+    is the tiers told before, read by a caller that holds the incident's row lock (so no one
+    else can tell a tier meanwhile); without it, the unique (incident, tier) is the guard.
+    ``contacts`` are the tier's configured ones, when the caller has them.
     """
-    configured, hooks = notices.tier_contacts(tier)
+    if told is not None and tier.value in told:
+        return False
+    configured, hooks = contacts or notices.tier_contacts(tier)
     managers = notices.success_managers(incident) if tier is Tier.TIER_1 else []
     addresses = notices.usable(recipients(tier, {tier: configured}, managers))
-    try:
-        with transaction.atomic():  # the unique (incident, tier) is the "once"
-            Escalation.objects.create(
-                incident=incident,
-                tier=tier,
-                at=now,
-                actor=actor,
-                reason=reason,
-                recipients=addresses + hooks,
-            )
-    except IntegrityError:
-        return False
+    escalation = Escalation(
+        incident=incident,
+        tier=tier,
+        at=now,
+        actor=actor,
+        reason=reason,
+        recipients=addresses + hooks,
+    )
+    if told is not None:
+        escalation.save()
+    else:
+        try:
+            with transaction.atomic():  # the unique (incident, tier) is the "once"
+                escalation.save()
+        except IntegrityError:
+            return False
     notice = notices.tell_tier(
         incident, tier, reason=reason, addresses=addresses, chat_webhooks=hooks, actor=actor
     )

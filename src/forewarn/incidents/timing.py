@@ -15,6 +15,7 @@ from forewarn.catalog.models import ComponentStatus
 from .cadence import CadenceRule, deadline_after_misses, next_update_due, reminder_at
 from .escalation import EscalationRules, Tier, escalation_at, pending_tiers
 from .models import CadencePolicy, EscalationSettings, Incident
+from .notices import tier_contacts
 from .priorities import EscalationTiming
 
 
@@ -48,6 +49,7 @@ class Policies:
     def __init__(self) -> None:
         self._priorities: dict[str, PriorityPolicy] = {}
         self._settings: EscalationSettings | None = None
+        self._contacts: dict[Tier, tuple[list[str], list[str]]] = {}
 
     def priority(self, priority: str) -> PriorityPolicy:
         if priority not in self._priorities:
@@ -59,6 +61,12 @@ class Policies:
         if self._settings is None:
             self._settings = EscalationSettings.current()
         return self._settings
+
+    def tier_contacts(self, tier: Tier) -> tuple[list[str], list[str]]:
+        """The tier's configured addresses and chat webhooks (``notices.tier_contacts``)."""
+        if tier not in self._contacts:
+            self._contacts[tier] = tier_contacts(tier)
+        return self._contacts[tier]
 
 
 def restart_cadence(incident: Incident, started_at: datetime, policy: PriorityPolicy) -> None:
