@@ -14,12 +14,13 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from forewarn.api.models import ApiToken
 from forewarn.catalog.models import AuthorizedContact, Component, Organization
 from forewarn.catalog.services import save_component, save_contact, save_organization
 from forewarn.delivery.models import Channel, Subscriber
 from forewarn.incidents import configuration, services
 from forewarn.record.models import Event
-from tests.conftest import make_staff
+from tests.conftest import ApiClient, make_staff
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tue 10:00 Europe/Amsterdam
 
@@ -124,3 +125,19 @@ def refused(field: str, text: str):
     messages = caught.value.message_dict
     assert field in messages, messages
     assert text in " ".join(messages[field]), messages
+
+
+@pytest.fixture
+def api(world):
+    """``api("rita")`` speaks the API as that user; ``api(None)`` sends no token."""
+
+    users = {"rita": world.responder, "cody": world.communicator, "vic": world.viewer}
+
+    def as_user(username: str | None) -> ApiClient:
+        if username is None:
+            return ApiClient(None)
+        if username not in users:
+            users[username] = make_staff(username, "admin")
+        return ApiClient(ApiToken.issue(users[username])[1])
+
+    return as_user
