@@ -39,6 +39,9 @@ class ApiClient:
     def patch(self, path, body):
         return self._call("patch", path, body)
 
+    def put(self, path, body):
+        return self._call("put", path, body)
+
     def delete(self, path):
         return self._call("delete", path)
 

@@ -26,6 +26,10 @@ KNOWN_PURE = {
     *(f"forewarn.availability.{m}" for m in ("engine", "figures", "intervals", "specs", "reasons")),
     *("forewarn.catalog.statuses", "forewarn.catalog.peak_hours", "forewarn.record.kinds"),
     *("forewarn.markup", "forewarn.csvexport"),
+    *(
+        f"forewarn.incidents.{m}"
+        for m in ("priorities", "lifecycle", "causes", "cadence", "escalation", "access", "report")
+    ),
 }
 
 

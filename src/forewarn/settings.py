@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "forewarn.policies",
     "forewarn.delivery",
     "forewarn.availability",
+    "forewarn.incidents",
     "forewarn.statuspage",
     "forewarn.api",
     "forewarn.ops",

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from anymail.exceptions import AnymailAPIError
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -82,6 +83,37 @@ def test_chat_webhook_gets_slack_compatible_text(receivers):
     assert text.startswith("*Major outage: Voice*\nCalls fail. We are on it.\n")
     assert "Started: Mon 21 Dec 2026 10:00 CET" in text
     assert delivery().status == DeliveryStatus.SENT
+
+
+def test_direct_notice_posts_to_its_chat_webhook_and_mails_its_address(receivers, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    receiver = receivers()
+    hook = f"{receiver.url}/services/T0/B0/responders"
+    n = queue(
+        key="incident:1:reminder:1",
+        audience=Audience.DIRECT,
+        direct_addresses=["Oncall@Example.com"],
+        direct_chat_webhooks=[hook, hook],
+    )
+    assert n.direct_addresses == ["oncall@example.com", hook]
+    assert sorted(Delivery.objects.values_list("channel", "address")) == [
+        (Channel.CHAT, hook),
+        (Channel.EMAIL, "oncall@example.com"),
+    ]
+    sender.send_due()
+    (request,) = receiver.requests
+    assert request["path"] == "/services/T0/B0/responders"
+    assert json.loads(request["body"])["text"].startswith("*Major outage: Voice*\n")
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_direct_chat_webhook_must_be_an_http_url():
+    with pytest.raises(ValidationError) as refused:
+        queue(audience=Audience.DIRECT, direct_chat_webhooks=["ftp://x.example/hook"])
+    assert refused.value.message_dict == {
+        "direct_chat_webhooks": ["'ftp://x.example/hook' is not an http(s) URL."]
+    }
+    assert not Notice.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,15 @@ from forewarn.catalog.models import (
 from forewarn.delivery import claims, operators, outbox, subscriptions, webhook_health
 from forewarn.delivery.claims import Outcome
 from forewarn.delivery.models import AttemptOutcome, Audience, Notice, Subscriber
+from forewarn.incidents import backfill as incident_backfill
+from forewarn.incidents import classification as incident_classification
+from forewarn.incidents import configuration as incident_configuration
+from forewarn.incidents import followers as incident_followers
+from forewarn.incidents import jobs as incident_jobs
+from forewarn.incidents import postmortems as incident_postmortems
+from forewarn.incidents import services as incident_services
+from forewarn.incidents.models import CadencePolicy as IncidentCadencePolicy
+from forewarn.incidents.models import EscalationContact, EscalationSettings, IncidentTemplate
 from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.services import delete_work_type, save_policy, save_work_type
 from forewarn.record.kinds import Kind
@@ -842,6 +851,672 @@ def test_second_factor_requirements_enrolment_and_reset_are_recorded(recorded):
         Recorded(Kind.STAFF_SECOND_FACTOR_ENROLLED, "ada", "", user_subject, details),
         Recorded(Kind.STAFF_SECOND_FACTOR_RESET, "root", "", user_subject, details),
         Recorded(Kind.STAFF_SECOND_FACTOR_NOT_REQUIRED, "root", "", user_subject, details),
+    ]
+
+
+# --- incidents ----------------------------------------------------------------------------------
+
+
+class IncidentWorld(NamedTuple):
+    api: Component
+    sms: Component
+    hosting: Component  # an upstream provider
+    rita: object  # a responder with an address for reminders
+
+
+@pytest.fixture
+def incidents(recorded) -> IncidentWorld:
+    """Two components (a confirmed subscriber follows the API), an upstream, a responder."""
+    api = catalog.save_component(Component(slug="api", name="API"), actor="alice")
+    sms = catalog.save_component(Component(slug="sms", name="SMS"), actor="alice")
+    hosting = catalog.save_component(
+        Component(slug="hosting", name="Hosting", is_third_party=True), actor="alice"
+    )
+    fan = Subscriber.objects.create(channel="email", address="fan@example.com", confirmed_at=NOW)
+    fan.components.set([api])
+    rita = make_staff("rita", Role.RESPONDER)
+    incident_configuration.load_seed_policies()  # a transactional test may have emptied them
+    recorded()
+    return IncidentWorld(api, sms, hosting, rita)
+
+
+def open_incident(**fields):
+    defaults = {
+        "actor": "rita",
+        "role": "responder",
+        "title": "API errors",
+        "priority": "P2",
+        "message": "Requests fail. We are investigating.",
+    }
+    return incident_services.open_incident(**(defaults | fields))
+
+
+def update_ids(incident) -> list[int]:
+    return list(incident.updates.order_by("posted_at", "pk").values_list("pk", flat=True))
+
+
+def change(component: Component, old: str, new: str) -> dict:
+    return {"component": component.slug, "name": component.name, "from": old, "to": new}
+
+
+TIER_1_TIMING = "the priority's escalation timing (seed 001 §6)"
+
+
+def test_an_incident_opened_updated_resolved_and_reopened(incidents, recorded):
+    api = incidents.api
+    incident = open_incident(components={api: "major_outage"}, reporter="ann@acme.example")
+    ref, it, ann = f"incident:{incident.pk}", subject(incident), "ann@acme.example"
+    (opening,) = update_ids(incident)
+    notice = Notice.objects.get(key=f"{ref}:update:{opening}")
+    assert recorded() == [
+        Recorded(
+            Kind.INCIDENT_CREATED,
+            "rita",
+            ann,
+            it,
+            {
+                "priority": "P2",
+                "is_public": True,
+                "visibility_overridden": False,
+                "detected_at": "2026-11-30T14:00:00+00:00",
+                "template": None,
+                "responders": [],
+            },
+        ),
+        Recorded(
+            Kind.INCIDENT_ACKNOWLEDGED,
+            "rita",
+            ann,
+            it,
+            {"acknowledged_at": "2026-11-30T14:00:00+00:00", "minutes_after_detection": 0.0},
+        ),
+        Recorded(
+            Kind.COMPONENT_STATUS_CHANGED,
+            "rita",
+            "",
+            subject(api),
+            {"from": "operational", "to": "major_outage", "cause": "API errors", "cause_ref": ref},
+        ),
+        Recorded(
+            Kind.INCIDENT_UPDATE_POSTED,
+            "rita",
+            ann,
+            it,
+            {
+                "update_id": opening,
+                "status": "investigating",
+                "notify": True,
+                "components": [change(api, "operational", "major_outage")],
+                "is_public": True,
+            },
+        ),
+        Recorded(
+            Kind.INCIDENT_NOTICE_QUEUED,
+            "rita",
+            ann,
+            it,
+            {
+                "key": f"{ref}:update:{opening}",
+                "notice_id": notice.pk,
+                "kind": "incident.update",
+                "audience": "everyone",
+                "recipients": 1,
+            },
+        ),
+        # P2 escalates immediately (seed 001 §6); nobody is configured for Tier 1 here.
+        Recorded(
+            Kind.INCIDENT_ESCALATED,
+            "system",
+            ann,
+            it,
+            {"tier": "tier_1", "reason": TIER_1_TIMING, "to": [], "chat_webhooks": 0, "key": None},
+        ),
+    ]
+
+    later = NOW + timedelta(minutes=10)
+    with time_machine.travel(later, tick=False):
+        incident_services.post_update(
+            incident,
+            actor="rita",
+            role="responder",
+            message="A bad deploy.",
+            status="identified",
+            notify=False,
+        )
+    assert recorded() == [
+        Recorded(
+            Kind.INCIDENT_UPDATE_POSTED,
+            "rita",
+            ann,
+            it,
+            {
+                "update_id": update_ids(incident)[-1],
+                "status": "identified",
+                "notify": False,
+                "components": [],
+                "is_public": True,
+            },
+            later,
+        ),
+        Recorded(
+            Kind.INCIDENT_STATUS_CHANGED,
+            "rita",
+            ann,
+            it,
+            {"from": "investigating", "to": "identified"},
+            later,
+        ),
+    ]
+
+    resolved = NOW + timedelta(minutes=20)
+    with time_machine.travel(resolved, tick=False):
+        incident_services.resolve(
+            incident, actor="rita", role="responder", message="Rolled back.", notify=False
+        )
+    assert recorded() == [
+        Recorded(
+            Kind.COMPONENT_STATUS_CHANGED,
+            "rita",
+            "",
+            subject(api),
+            {
+                "from": "major_outage",
+                "to": "operational",
+                "cause": "resolved: API errors",
+                "cause_ref": ref,
+            },
+            resolved,
+        ),
+        Recorded(
+            Kind.INCIDENT_UPDATE_POSTED,
+            "rita",
+            ann,
+            it,
+            {
+                "update_id": update_ids(incident)[-1],
+                "status": "resolved",
+                "notify": False,
+                "components": [change(api, "major_outage", "operational")],
+                "is_public": True,
+            },
+            resolved,
+        ),
+        Recorded(
+            Kind.INCIDENT_STATUS_CHANGED,
+            "rita",
+            ann,
+            it,
+            {"from": "identified", "to": "resolved"},
+            resolved,
+        ),
+        Recorded(
+            Kind.INCIDENT_RESOLVED,
+            "rita",
+            ann,
+            it,
+            {"resolved_at": "2026-11-30T14:20:00+00:00", "minutes_open": 20.0},
+            resolved,
+        ),
+    ]
+
+    reopened = NOW + timedelta(minutes=30)
+    with time_machine.travel(reopened, tick=False):
+        incident_services.reopen(
+            incident, actor="rita", role="responder", message="Errors again.", notify=False
+        )
+    assert recorded() == [
+        Recorded(
+            Kind.INCIDENT_REOPENED,
+            "rita",
+            ann,
+            it,
+            {"resolved_at": "2026-11-30T14:20:00+00:00", "status": "investigating"},
+            reopened,
+        ),
+        Recorded(
+            Kind.INCIDENT_UPDATE_POSTED,
+            "rita",
+            ann,
+            it,
+            {
+                "update_id": update_ids(incident)[-1],
+                "status": "investigating",
+                "notify": False,
+                "components": [],
+                "is_public": True,
+            },
+            reopened,
+        ),
+        Recorded(
+            Kind.INCIDENT_STATUS_CHANGED,
+            "rita",
+            ann,
+            it,
+            {"from": "resolved", "to": "investigating"},
+            reopened,
+        ),
+    ]
+
+
+def test_a_past_incident_entered_afterwards_is_one_event_at_the_time_of_entry(incidents, recorded):
+    began = NOW - timedelta(days=3)
+    incident = incident_backfill.backfill_incident(
+        actor="alice",
+        role="admin",
+        title="Host failure",
+        priority="P2",
+        cause="third_party",
+        components={incidents.api: "major_outage"},
+        updates=[
+            incident_backfill.PastUpdate(began, "investigating", "Requests fail."),
+            incident_backfill.PastUpdate(began + timedelta(minutes=40), "resolved", "Fixed."),
+        ],
+    )
+    assert recorded() == [
+        Recorded(
+            Kind.INCIDENT_BACKFILLED,
+            "alice",
+            "",
+            subject(incident),
+            {
+                "priority": "P2",
+                "cause": "third_party",
+                "is_public": True,
+                "detected_at": "2026-11-27T14:00:00+00:00",
+                "updates": [
+                    {"at": "2026-11-27T14:00:00+00:00", "status": "investigating"},
+                    {"at": "2026-11-27T14:40:00+00:00", "status": "resolved"},
+                ],
+                "components": {"api": "major_outage"},
+            },
+        )
+    ]
+
+
+def test_a_hooks_incident_acknowledged_staffed_escalated_and_classified(incidents, recorded):
+    api, hosting = incidents.api, incidents.hosting
+    incident = open_incident(
+        actor="hook:alertmanager",
+        priority="P3",
+        components={api: "partial_outage"},
+        acknowledged=False,
+    )
+    it = subject(incident)
+    recorded()  # as in the test above, without the acknowledgement
+    incident_services.acknowledge(incident, actor="rita", role="responder")
+    incident_services.assign_responders(incident, [incidents.rita], actor="rita", role="responder")
+    incident_services.escalate(
+        incident, "tier_2", reason="Needs the database team", actor="rita", role="responder"
+    )
+    incident_classification.reclassify(
+        incident, "P4", reason="One customer only", actor="rita", role="responder"
+    )
+    incident_classification.make_public(
+        incident, actor="cody", role="communicator", reason="Customers ask"
+    )
+    incident_classification.set_cause(
+        incident,
+        "third_party",
+        upstream=hosting,
+        note="Host failed",
+        actor="cody",
+        role="communicator",
+    )
+    assert recorded() == [
+        Recorded(
+            Kind.INCIDENT_ACKNOWLEDGED,
+            "rita",
+            "",
+            it,
+            {"acknowledged_at": "2026-11-30T14:00:00+00:00", "minutes_after_detection": 0.0},
+        ),
+        Recorded(
+            Kind.INCIDENT_RESPONDERS_CHANGED, "rita", "", it, {"added": ["rita"], "removed": []}
+        ),
+        Recorded(
+            Kind.INCIDENT_ESCALATED,
+            "rita",
+            "",
+            it,
+            {
+                "tier": "tier_2",
+                "reason": "Needs the database team",
+                "to": [],
+                "chat_webhooks": 0,
+                "key": None,
+            },
+        ),
+        Recorded(
+            Kind.INCIDENT_RECLASSIFIED,
+            "rita",
+            "",
+            it,
+            {
+                "from": "P3",
+                "to": "P4",
+                "reason": "One customer only",
+                "is_public": False,
+                "update_interval_minutes": None,
+                "clock": "elapsed",
+                "next_update_due_at": None,
+            },
+        ),
+        Recorded(
+            Kind.INCIDENT_MADE_INTERNAL,
+            "rita",
+            "",
+            it,
+            {"reason": "One customer only", "overridden": False},
+        ),
+        Recorded(
+            Kind.INCIDENT_MADE_PUBLIC,
+            "cody",
+            "",
+            it,
+            {"reason": "Customers ask", "overridden": True},
+        ),
+        Recorded(
+            Kind.INCIDENT_CAUSE_SET,
+            "cody",
+            "",
+            it,
+            {"from": "own", "to": "third_party", "upstream": "hosting", "note": "Host failed"},
+        ),
+        # The upstream joins the affected components in the worst status the incident holds.
+        Recorded(
+            Kind.COMPONENT_STATUS_CHANGED,
+            "cody",
+            "",
+            subject(hosting),
+            {
+                "from": "operational",
+                "to": "partial_outage",
+                "cause": "API errors",
+                "cause_ref": f"incident:{incident.pk}",
+            },
+        ),
+        Recorded(
+            Kind.INCIDENT_COMPONENT_ADDED,
+            "cody",
+            "",
+            it,
+            {
+                "component": "hosting",
+                "status": "partial_outage",
+                "changes": [change(hosting, "operational", "partial_outage")],
+            },
+        ),
+    ]
+
+
+def test_the_cadence_watcher_reminds_then_counts_the_missed_update_and_escalates(
+    incidents, recorded
+):
+    incident = open_incident(priority="P1", components={incidents.sms: "degraded_performance"})
+    incident_services.assign_responders(incident, [incidents.rita], actor="rita", role="responder")
+    it, ref = subject(incident), f"incident:{incident.pk}"
+    recorded()
+    reminded, missed = NOW + timedelta(minutes=10), NOW + timedelta(minutes=15)
+    with time_machine.travel(reminded, tick=False):
+        incident_jobs.watch_cadence()
+        incident_jobs.watch_cadence()  # the same deadline is reminded once
+    with time_machine.travel(missed, tick=False):
+        incident_jobs.watch_cadence()
+    assert recorded() == [
+        Recorded(
+            Kind.INCIDENT_REMINDER_SENT,
+            "system",
+            "",
+            it,
+            {
+                "deadline": "2026-11-30T14:15:00+00:00",
+                "to": ["rita@forewarn.example"],
+                "chat": False,
+                "key": f"{ref}:reminder:2026-11-30T14:15:00+00:00",
+            },
+            reminded,
+        ),
+        Recorded(
+            Kind.INCIDENT_UPDATE_OVERDUE,
+            "system",
+            "",
+            it,
+            {
+                "deadline": "2026-11-30T14:15:00+00:00",
+                "due_at": "2026-11-30T14:15:00+00:00",
+                "missed_since_update": 1,
+                "overdue_count": 1,
+            },
+            missed,
+        ),
+        Recorded(
+            Kind.INCIDENT_ESCALATED,
+            "system",
+            "",
+            it,
+            {
+                "tier": "tier_2",
+                "reason": "an update is overdue (1 missed)",
+                "to": [],
+                "chat_webhooks": 0,
+                "key": None,
+            },
+            missed,
+        ),
+    ]
+
+
+def test_a_postmortem_written_rewritten_and_published_with_a_notice(incidents, recorded):
+    incident = open_incident(components={incidents.api: "major_outage"})
+    incident_services.resolve(incident, actor="rita", role="responder", message="Fixed.")
+    it, ref = subject(incident), f"incident:{incident.pk}"
+    recorded()
+    incident_postmortems.save_postmortem(incident, "A bad deploy.", actor="rita", role="responder")
+    incident_postmortems.save_postmortem(
+        incident, "A bad deploy; we test deploys now.", actor="rita", role="responder"
+    )
+    incident_postmortems.publish_postmortem(
+        incident, actor="cody", role="communicator", notify=True
+    )
+    assert recorded() == [
+        Recorded(
+            Kind.INCIDENT_POSTMORTEM_SAVED, "rita", "", it, {"published": False, "length": 13}
+        ),
+        Recorded(
+            Kind.INCIDENT_POSTMORTEM_SAVED, "rita", "", it, {"published": False, "length": 34}
+        ),
+        Recorded(
+            Kind.INCIDENT_POSTMORTEM_PUBLISHED,
+            "cody",
+            "",
+            it,
+            {"notify": True, "published_at": "2026-11-30T14:00:00+00:00"},
+        ),
+        Recorded(
+            Kind.INCIDENT_NOTICE_QUEUED,
+            "cody",
+            "",
+            it,
+            {
+                "key": f"{ref}:postmortem",
+                "notice_id": Notice.objects.get(key=f"{ref}:postmortem").pk,
+                "kind": "incident.postmortem",
+                "audience": "everyone",
+                "recipients": 1,
+            },
+        ),
+    ]
+
+
+def test_a_visitor_follows_one_incident_confirms_and_stops(incidents, recorded):
+    incident = open_incident()
+    recorded()
+    incident_followers.follow(incident, "visitor@example.com")
+    follower = incident.followers.get()
+    incident_followers.confirm(link_token(incident_followers.confirm_url(follower)))
+    incident_followers.confirm(link_token(incident_followers.confirm_url(follower)))
+    incident_followers.stop(link_token(incident_followers.stop_url(follower)))
+    incident_followers.stop(link_token(incident_followers.stop_url(follower)))
+    it, who, details = subject(incident), "visitor@example.com", {"follower_id": follower.pk}
+    assert recorded() == [
+        Recorded(Kind.INCIDENT_FOLLOW_REQUESTED, "public", who, it, details),
+        Recorded(Kind.INCIDENT_FOLLOW_CONFIRMED, "public", who, it, details),
+        Recorded(Kind.INCIDENT_FOLLOW_STOPPED, "public", who, it, details),
+    ]
+
+
+def link_token(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_incident_configuration_recorded_with_what_changed(incidents, recorded):
+    IncidentCadencePolicy.objects.filter(priority="P5").delete()
+    incident_configuration.load_seed_policies(actor="alice")
+    p5 = IncidentCadencePolicy.objects.get(priority="P5")
+    p3 = IncidentCadencePolicy.objects.get(priority="P3")
+    p3.clock, p3.interval_minutes = "business", 60
+    incident_configuration.save_cadence_policy(p3, actor="alice", role="admin")
+    incident_configuration.save_cadence_policy(p3, actor="alice", role="admin")
+    rules = EscalationSettings.current()
+    rules.executive_above_components = 5
+    incident_configuration.save_escalation_settings(rules, actor="alice", role="admin")
+    assert recorded() == [
+        Recorded(
+            Kind.CADENCE_POLICY_CREATED,
+            "alice",
+            "",
+            subject(p5),
+            {
+                "values": {
+                    "priority": "P5",
+                    "interval_minutes": None,
+                    "clock": "elapsed",
+                    "calendar": None,
+                    "escalation": "planned",
+                    "is_public_by_default": False,
+                    "reminder_minutes": 5,
+                }
+            },
+        ),
+        Recorded(
+            Kind.CADENCE_POLICY_CHANGED,
+            "alice",
+            "",
+            subject(p3),
+            {
+                "changes": {
+                    "interval_minutes": {"from": 120, "to": 60},
+                    "clock": {"from": "elapsed", "to": "business"},
+                }
+            },
+        ),
+        Recorded(
+            Kind.ESCALATION_SETTINGS_CHANGED,
+            "alice",
+            "",
+            subject(rules),
+            {
+                "changes": {
+                    "tier_2_after_overdue": {"from": None, "to": 1},
+                    "executive_after_overdue": {"from": None, "to": 2},
+                    "executive_above_components": {"from": None, "to": 5},
+                    "responder_chat_webhook": {"from": None, "to": ""},
+                }
+            },
+        ),
+    ]
+
+
+def test_escalation_contacts_and_templates_created_changed_and_deleted(incidents, recorded):
+    cto = incident_configuration.save_escalation_contact(
+        EscalationContact(tier="executive", email="cto@provider.example"),
+        actor="alice",
+        role="admin",
+    )
+    cto.note = "CTO"
+    incident_configuration.save_escalation_contact(cto, actor="alice", role="admin")
+    contact = subject(cto)
+    incident_configuration.delete_escalation_contact(cto, actor="alice", role="admin")
+    template = incident_configuration.save_template(
+        IncidentTemplate(
+            name="API down", title="API errors", body="We are investigating.", priority="P2"
+        ),
+        components=[incidents.api],
+        actor="alice",
+        role="admin",
+    )
+    template.priority = "P1"
+    incident_configuration.save_template(template, actor="alice", role="admin")
+    was = subject(template)
+    incident_configuration.delete_template(template, actor="alice", role="admin")
+    assert recorded() == [
+        Recorded(
+            Kind.ESCALATION_CONTACT_CREATED,
+            "alice",
+            "",
+            contact,
+            _created(tier="executive", email="cto@provider.example", chat_webhook_url="", note=""),
+        ),
+        Recorded(
+            Kind.ESCALATION_CONTACT_CHANGED,
+            "alice",
+            "",
+            contact,
+            {"changes": {"note": {"from": "", "to": "CTO"}}},
+        ),
+        Recorded(
+            Kind.ESCALATION_CONTACT_DELETED,
+            "alice",
+            "",
+            contact,
+            {
+                "was": {
+                    "tier": "executive",
+                    "user": None,
+                    "email": "cto@provider.example",
+                    "chat_webhook_url": "",
+                    "note": "CTO",
+                }
+            },
+        ),
+        Recorded(
+            Kind.INCIDENT_TEMPLATE_CREATED,
+            "alice",
+            "",
+            was,
+            {
+                "changes": _created(
+                    name="API down",
+                    title="API errors",
+                    body="We are investigating.",
+                    priority="P2",
+                    component_status="major_outage",
+                )["changes"]
+                | {"components": {"from": [], "to": ["api"]}}
+            },
+        ),
+        Recorded(
+            Kind.INCIDENT_TEMPLATE_CHANGED,
+            "alice",
+            "",
+            was,
+            {"changes": {"priority": {"from": "P2", "to": "P1"}}},
+        ),
+        Recorded(
+            Kind.INCIDENT_TEMPLATE_DELETED,
+            "alice",
+            "",
+            was,
+            {
+                "was": {
+                    "name": "API down",
+                    "title": "API errors",
+                    "body": "We are investigating.",
+                    "priority": "P1",
+                    "component_status": "major_outage",
+                }
+            },
+        ),
     ]
 
 

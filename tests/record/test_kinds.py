@@ -43,6 +43,11 @@ def test_subjects_are_listed_once_in_registry_order():
         "subscriber",
         "notice",
         "staff",
+        "incident",
+        "cadence_policy",
+        "escalation_settings",
+        "escalation_contact",
+        "incident_template",
     ]
 
 

@@ -3,7 +3,7 @@
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from forewarn.catalog.models import has_role
+from forewarn.catalog.models import has_role, role_of
 
 from .models import ApiToken
 
@@ -23,13 +23,21 @@ class StaffSessionAuth(SessionAuth):
 AUTH = [TokenAuth(), StaffSessionAuth()]
 
 
+def caller(request):
+    """The authenticated user, by token or by the console's session."""
+    return request.auth if not isinstance(request.auth, bool) else request.user
+
+
 def require(request, role: str) -> None:
     """Refuse with 403 unless the caller's role is at least ``role``."""
-    user = request.auth if not isinstance(request.auth, bool) else request.user
-    if not has_role(user, role):
+    if not has_role(caller(request), role):
         raise HttpError(403, f"This needs the '{role}' role or above.")
 
 
 def actor(request) -> str:
-    user = request.auth if not isinstance(request.auth, bool) else request.user
-    return user.get_username()
+    return caller(request).get_username()
+
+
+def role(request) -> str | None:
+    """The caller's staff role, for services that check it themselves (and raise 403)."""
+    return role_of(caller(request))

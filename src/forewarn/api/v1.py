@@ -1,12 +1,13 @@
 """Forewarn's own JSON API: one NinjaAPI, one router per domain, OpenAPI at /api/v1/openapi.json.
 
 Only deliberate domain errors become 4xx answers: Django's ``ValidationError``, the policy
-engine's ``PolicyError`` and a calendar's ``DefinitionError`` (422), a conflict with a unique
-key (409), what does not exist (404). Anything else is a bug or an outage: it propagates, is
+engine's ``PolicyError`` and a calendar's ``DefinitionError`` (422), a service's refusal of the
+caller's role, ``PermissionDenied`` (403), a conflict with a unique key (409), what does not
+exist (404). Anything else is a bug or an outage: it propagates, is
 logged, and the caller gets a 500 with a request id (``forewarn.ops.request_id``).
 """
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -19,6 +20,8 @@ from forewarn.calendars.definitions import DefinitionError
 from forewarn.catalog.api import router as catalog_router
 from forewarn.catalog.api_contracts import router as contracts_router
 from forewarn.delivery.api import router as delivery_router
+from forewarn.incidents.api import router as incidents_router
+from forewarn.incidents.api_settings import router as incident_settings_router
 from forewarn.policies.api import router as policies_router
 from forewarn.policies.rules import PolicyError
 from forewarn.record.api import router as record_router
@@ -79,6 +82,13 @@ def on_definition_error(request, exc):
     return api.create_response(request, {"message": str(exc), "detail": detail}, status=422)
 
 
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(
+        request, {"message": str(exc) or "Your role does not allow this."}, status=403
+    )
+
+
 @api.exception_handler(IntegrityError)
 def on_conflict(request, exc):
     return api.create_response(
@@ -119,3 +129,5 @@ api.add_router("/", policies_router)
 api.add_router("/", delivery_router)
 api.add_router("/", availability_router)
 api.add_router("/", record_router)
+api.add_router("/", incident_settings_router)
+api.add_router("/", incidents_router)

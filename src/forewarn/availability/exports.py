@@ -16,8 +16,9 @@ from .reports import Report, minutes_text, pct_text, target_text
 FORMULA = "(total − excluded − unavailable) / (total − excluded) × 100 %"
 IDENTIFICATION = (
     "An outage is a stretch of partial or major outage in the component's status history; it "
-    "is identified when that status was recorded (the start of the stretch) and restored when "
-    "the component left partial and major outage."
+    "is identified when the incident behind it was identified, or else when that status was "
+    "recorded (the start of the stretch), and restored when the component left partial and "
+    "major outage."
 )
 
 

@@ -282,7 +282,9 @@ def _third_party(third, contract, period, inputs, now) -> list[ThirdParty]:
             for o in services.outages(inputs, c.pk)
             if o.start < requested.end and (o.end is None or o.end > requested.start)
         ]
-        restores = engine.restore_checks([inputs.specs[c.pk]], outages, now=now)
+        restores = engine.restore_checks(
+            [inputs.specs[c.pk]], services.identified(outages), now=now
+        )
         found.append(ThirdParty(c, zone, periods, restores))
     return found
 

@@ -6,8 +6,12 @@ status history overlapping the period, and each exclusion provider's rows.
 
 Exclusions come from *providers*: functions ``(components, period) -> list[engine.Exclusion]``
 registered with ``@exclusion_provider``. The first one reads the operators' ``Exclusion`` rows;
-planned work and incidents will register theirs (each ``ref`` says where an exclusion comes
+planned work and incidents register theirs (each ``ref`` says where an exclusion comes
 from, like ``cause_ref``: ``exclusion:12``, ``planned:4``, ``incident:9``).
+
+An outage counts its time to restore from its identification: the start of the stretch,
+unless an *identifier* registered with ``@outage_identifier`` knows better (incidents give
+the time their incident was identified, seed 004).
 """
 
 from __future__ import annotations
@@ -65,6 +69,25 @@ def recorded_exclusions(
             continue  # names only components outside this report (an empty tuple means "all")
         applies_to = tuple(sorted(ids & wanted)) if ids else None
         found.append(engine.Exclusion(starts_at, ends_at, reason, applies_to, f"exclusion:{pk}"))
+    return found
+
+
+OutageIdentifier = Callable[[Sequence[engine.Outage]], list[engine.Outage]]
+IDENTIFIERS: list[OutageIdentifier] = []
+
+
+def outage_identifier(identifier: OutageIdentifier) -> OutageIdentifier:
+    """Register a function that gives outages their ``identified_at`` (and ``ref``) where it knows."""
+    if identifier not in IDENTIFIERS:
+        IDENTIFIERS.append(identifier)
+    return identifier
+
+
+def identified(found: Sequence[engine.Outage]) -> list[engine.Outage]:
+    """``found`` as every registered identifier sees them, in registration order."""
+    found = list(found)
+    for identifier in IDENTIFIERS:
+        found = identifier(found)
     return found
 
 
@@ -209,8 +232,9 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
 def outages(inputs: EngineInputs, component_id: int) -> list[engine.Outage]:
     """Stretches in partial or major outage, touching intervals joined (for restore checks).
 
-    Identification is the start of the stretch: the status change is what records that the
-    problem was identified. Restored is when the component left partial and major outage.
+    Identification is the start of the stretch (the status change records that the problem
+    was identified) until ``identified`` says otherwise. Restored is when the component left
+    partial and major outage.
     """
     s = inputs.statuses
     where = np.flatnonzero(s.ids == component_id)

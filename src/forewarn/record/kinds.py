@@ -135,6 +135,123 @@ class Kind(StrEnum):
         "An admin removed a staff member's authenticator; they set up a new one at next sign-in.",
     )
 
+    # incidents
+    INCIDENT_CREATED = (
+        "incident.created",
+        "An incident was opened: its priority, visibility, detection time and responders.",
+    )
+    INCIDENT_BACKFILLED = (
+        "incident.backfilled",
+        "An incident that began earlier was entered afterwards with its past updates; none notified.",
+    )
+    INCIDENT_ACKNOWLEDGED = (
+        "incident.acknowledged",
+        "Someone took an incident on; the minutes since detection are the time to acknowledge.",
+    )
+    INCIDENT_UPDATE_POSTED = (
+        "incident.update_posted",
+        "An update was posted on an incident: its status, component changes and whether it notified.",
+    )
+    INCIDENT_STATUS_CHANGED = (
+        "incident.status_changed",
+        "An incident moved between investigating, identified, monitoring and resolved.",
+    )
+    INCIDENT_RECLASSIFIED = (
+        "incident.reclassified",
+        "An incident's priority changed, with the reason; its visibility and cadence follow.",
+    )
+    INCIDENT_MADE_PUBLIC = (
+        "incident.made_public",
+        "An incident was put on the status page, by reclassification or by hand, with the reason.",
+    )
+    INCIDENT_MADE_INTERNAL = (
+        "incident.made_internal",
+        "An incident was taken off the status page, by reclassification or by hand, with the reason.",
+    )
+    INCIDENT_CAUSE_SET = (
+        "incident.cause_set",
+        "An incident's cause for the SLA was classified, with the upstream component if named.",
+    )
+    INCIDENT_COMPONENT_ADDED = (
+        "incident.component_added",
+        "The upstream component named as the cause joined the components an incident affects.",
+    )
+    INCIDENT_RESPONDERS_CHANGED = (
+        "incident.responders_changed",
+        "The staff responding to an incident changed: who was added and who removed.",
+    )
+    INCIDENT_NOTICE_QUEUED = (
+        "incident.notice_queued",
+        "A notice about an incident was queued for customers or followers, and to how many.",
+    )
+    INCIDENT_REMINDER_SENT = (
+        "incident.reminder_sent",
+        "The responders were reminded that an incident's next update is due, and at what time.",
+    )
+    INCIDENT_UPDATE_OVERDUE = (
+        "incident.update_overdue",
+        "An incident's update deadline passed without an update; how many have been missed.",
+    )
+    INCIDENT_ESCALATED = (
+        "incident.escalated",
+        "An incident was escalated to a tier (by hand or on its timing), why, and who was told.",
+    )
+    INCIDENT_RESOLVED = (
+        "incident.resolved",
+        "An incident was resolved, and how many minutes after detection.",
+    )
+    INCIDENT_REOPENED = (
+        "incident.reopened",
+        "A resolved incident was reopened, with the status it took.",
+    )
+    INCIDENT_POSTMORTEM_SAVED = (
+        "incident.postmortem_saved",
+        "An incident's postmortem was written or rewritten.",
+    )
+    INCIDENT_POSTMORTEM_PUBLISHED = (
+        "incident.postmortem_published",
+        "An incident's postmortem was published on the status page, notifying subscribers or not.",
+    )
+    INCIDENT_FOLLOW_REQUESTED = (
+        "incident.follow_requested",
+        "A visitor asked to follow one incident; a confirmation link was sent to the address.",
+    )
+    INCIDENT_FOLLOW_CONFIRMED = (
+        "incident.follow_confirmed",
+        "A visitor confirmed following one incident with the link sent (double opt-in).",
+    )
+    INCIDENT_FOLLOW_STOPPED = (
+        "incident.follow_stopped",
+        "A follower of one incident stopped its updates with their link.",
+    )
+    CADENCE_POLICY_CREATED = (
+        "cadence_policy.created",
+        "A priority's cadence policy was created with seed 001's values.",
+    )
+    CADENCE_POLICY_CHANGED = (
+        "cadence_policy.changed",
+        "A priority's update interval, clock, calendar, escalation timing or visibility changed.",
+    )
+    ESCALATION_SETTINGS_CHANGED = (
+        "escalation_settings.changed",
+        "When incidents escalate to Tier 2 and executives, or the responders' chat webhook, changed.",
+    )
+    ESCALATION_CONTACT_CREATED = (
+        "escalation_contact.created",
+        "Someone was added to an escalation tier: a staff user, an address or a chat webhook.",
+    )
+    ESCALATION_CONTACT_CHANGED = "escalation_contact.changed", "An escalation contact changed."
+    ESCALATION_CONTACT_DELETED = (
+        "escalation_contact.deleted",
+        "An escalation contact was removed; details keep what it was.",
+    )
+    INCIDENT_TEMPLATE_CREATED = "incident_template.created", "An incident template was added."
+    INCIDENT_TEMPLATE_CHANGED = "incident_template.changed", "An incident template changed."
+    INCIDENT_TEMPLATE_DELETED = (
+        "incident_template.deleted",
+        "An incident template was removed; details keep what it was.",
+    )
+
     @property
     def subject(self) -> str:
         """The word before the dot: what the event is about."""

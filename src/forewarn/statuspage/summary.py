@@ -8,6 +8,8 @@ from django.db.models import Prefetch
 from forewarn.catalog.models import Component, ComponentGroup, Visibility
 from forewarn.catalog.statuses import Status, worst
 
+PAGE_ID = "forewarn"  # Statuspage's page id, in every payload that names the page
+
 
 @dataclass(frozen=True)
 class PageStatus:
@@ -50,7 +52,7 @@ def public_groups_and_components():
 
 def page_payload(updated_at) -> dict:
     return {
-        "id": "forewarn",
+        "id": PAGE_ID,
         "name": settings.PAGE_NAME,
         "url": settings.SITE_URL,
         "time_zone": settings.PROVIDER_TIME_ZONE,
@@ -74,7 +76,7 @@ def component_payload(component: Component, group: ComponentGroup | None) -> dic
         "showcase": True,
         "start_date": component.created_at.date().isoformat() if component.created_at else None,
         "group_id": group.public_id if group else None,
-        "page_id": "forewarn",
+        "page_id": PAGE_ID,
         "group": False,
         "only_show_if_degraded": False,
     }
@@ -92,7 +94,7 @@ def group_payload(group: ComponentGroup, members: list[Component]) -> dict:
         "showcase": False,
         "start_date": None,
         "group_id": None,
-        "page_id": "forewarn",
+        "page_id": PAGE_ID,
         "group": True,
         "only_show_if_degraded": False,
         "components": [c.public_id for c in members],
@@ -112,3 +114,26 @@ def components_payload() -> list[dict]:
 
 def status_of(components: list[dict]) -> PageStatus:
     return page_status([c["status"] for c in components if not c["group"]])
+
+
+# An open incident's impact raises the indicator as Statuspage does ("a combination of component
+# statuses and unresolved incident impacts"); maintenance ranks below any incident.
+INDICATORS = ("none", "maintenance", "minor", "major", "critical")
+INCIDENT_STATUS = {
+    "minor": PageStatus("minor", "Minor Service Outage"),
+    "major": PageStatus("major", "Partial System Outage"),
+    "critical": PageStatus("critical", "Major System Outage"),
+}
+
+
+def with_incidents(status: PageStatus, impacts: list[str]) -> PageStatus:
+    """``status`` raised to the worst impact of the open public incidents, if that is worse."""
+    worst = max(impacts, key=INDICATORS.index, default="none")
+    if worst in INCIDENT_STATUS and INDICATORS.index(worst) > INDICATORS.index(status.indicator):
+        return INCIDENT_STATUS[worst]
+    return status
+
+
+def component_json(component: Component) -> dict:
+    """A component as an incident's ``components`` lists it (its group's id included)."""
+    return component_payload(component, component.group)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import incident_pages, views
 
 app_name = "statuspage"
 
@@ -10,7 +10,14 @@ urlpatterns = [
     path("api/v2/status.json", views.v2_status, name="v2-status"),
     path("api/v2/components.json", views.v2_components, name="v2-components"),
     path("api/v2/incidents.json", views.v2_incidents, name="v2-incidents"),
-    path("api/v2/incidents/unresolved.json", views.v2_incidents, name="v2-incidents-unresolved"),
+    path(
+        "api/v2/incidents/unresolved.json",
+        views.v2_incidents_unresolved,
+        name="v2-incidents-unresolved",
+    ),
+    path("incidents/<str:public_id>/", incident_pages.incident, name="incident"),
+    path("history/", incident_pages.history, name="history"),
+    path("history.atom", incident_pages.feed, name="history-feed"),
     path(
         "api/v2/scheduled-maintenances.json",
         views.v2_scheduled_maintenances,

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from forewarn.availability.bars import uptime_bars
 from forewarn.catalog.statuses import LABELS, worst
+from forewarn.incidents import public as incidents
 
 from . import summary
 from .caching import public_cached
@@ -21,8 +22,10 @@ def index(request):
     for component in components:
         component.uptime = uptime.get(component.pk)
     _, changed_at = current_version()
+    active = incidents.unresolved()
     context = {
-        "status": summary.page_status(statuses),
+        "status": summary.with_incidents(summary.page_status(statuses), [i.impact for i in active]),
+        "incidents": active,
         "groups": [_group_row(g) for g in groups],
         "ungrouped": ungrouped,
         "updated_at": changed_at,
@@ -45,13 +48,26 @@ def _base() -> dict:
     return {"page": summary.page_payload(changed_at)}
 
 
+def _incidents_json(found) -> list[dict]:
+    return [
+        incidents.incident_json(i, page_id=summary.PAGE_ID, component_json=summary.component_json)
+        for i in found
+    ]
+
+
+def _status(components: list[dict], active: list) -> summary.PageStatus:
+    """The overall indicator: the components' statuses, raised by open incidents' impact."""
+    return summary.with_incidents(summary.status_of(components), [i.impact for i in active])
+
+
 @public_cached(cors=True)
 def v2_summary(request):
     components = summary.components_payload()
-    status = summary.status_of(components)
+    active = incidents.unresolved()
+    status = _status(components, active)
     body = _base() | {
         "components": components,
-        "incidents": [],
+        "incidents": _incidents_json(active),
         "scheduled_maintenances": [],
         "status": {"indicator": status.indicator, "description": status.description},
     }
@@ -60,7 +76,7 @@ def v2_summary(request):
 
 @public_cached(cors=True)
 def v2_status(request):
-    status = summary.status_of(summary.components_payload())
+    status = _status(summary.components_payload(), incidents.unresolved())
     return _v2(
         _base() | {"status": {"indicator": status.indicator, "description": status.description}}
     )
@@ -73,7 +89,14 @@ def v2_components(request):
 
 @public_cached(cors=True)
 def v2_incidents(request):
-    return _v2(_base() | {"incidents": []})
+    """The 50 most recent public incidents, open and resolved."""
+    return _v2(_base() | {"incidents": _incidents_json(incidents.recent())})
+
+
+@public_cached(cors=True)
+def v2_incidents_unresolved(request):
+    """Public incidents in investigating, identified or monitoring."""
+    return _v2(_base() | {"incidents": _incidents_json(incidents.unresolved())})
 
 
 @public_cached(cors=True)
