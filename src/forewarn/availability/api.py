@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from forewarn.api.auth import actor, require
+from forewarn.api.auth import actor, needs
 from forewarn.api.validation import refuse_nulls
 from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
@@ -26,10 +26,9 @@ class ReportQuery(Schema):
     organization: str | None = Field(None, description="slug: the components it uses")
 
 
-@router.get("/availability")
+@router.get("/availability", auth=needs(Role.VIEWER))
 def availability(request, filters: Query[ReportQuery]):
     """Figures per category, component and third party, with exclusions and unavailable intervals."""
-    require(request, Role.VIEWER)
     params = filters.dict()
     period = requested_period(params)
     narrowed = reports.scope(params)
@@ -95,9 +94,8 @@ def _exclusions():
     return Exclusion.objects.prefetch_related("components")
 
 
-@router.get("/availability/exclusions", response=list[ExclusionOut])
+@router.get("/availability/exclusions", response=list[ExclusionOut], auth=needs(Role.VIEWER))
 def list_exclusions(request, filters: Query[ExclusionFilter]):
-    require(request, Role.VIEWER)
     rows = _exclusions()
     if filters.period or filters.start or filters.end:
         bounds = requested_period(filters.dict()).bounds("UTC")
@@ -107,25 +105,28 @@ def list_exclusions(request, filters: Query[ExclusionFilter]):
     return rows
 
 
-@router.get("/availability/exclusions/{exclusion_id}", response=ExclusionOut)
+@router.get(
+    "/availability/exclusions/{exclusion_id}", response=ExclusionOut, auth=needs(Role.VIEWER)
+)
 def get_exclusion(request, exclusion_id: int):
-    require(request, Role.VIEWER)
     return get_object_or_404(_exclusions(), pk=exclusion_id)
 
 
-@router.post("/availability/exclusions", response={201: ExclusionOut})
+@router.post(
+    "/availability/exclusions", response={201: ExclusionOut}, auth=needs(Role.COMMUNICATOR)
+)
 def create_exclusion(request, payload: ExclusionIn):
     """Record time not counted against the SLA; the creation is written to the record."""
-    require(request, Role.COMMUNICATOR)
     data = payload.dict()
     components = components_by_slug(data.pop("components"))
     exclusion = services.save_exclusion(Exclusion(**data), components, actor=actor(request))
     return Status(201, _exclusions().get(pk=exclusion.pk))
 
 
-@router.patch("/availability/exclusions/{exclusion_id}", response=ExclusionOut)
+@router.patch(
+    "/availability/exclusions/{exclusion_id}", response=ExclusionOut, auth=needs(Role.COMMUNICATOR)
+)
 def update_exclusion(request, exclusion_id: int, payload: ExclusionPatch):
-    require(request, Role.COMMUNICATOR)
     exclusion = get_object_or_404(Exclusion, pk=exclusion_id)
     data = refuse_nulls(payload.dict(exclude_unset=True))
     slugs = data.pop("components", None)
@@ -136,8 +137,9 @@ def update_exclusion(request, exclusion_id: int, payload: ExclusionPatch):
     return _exclusions().get(pk=exclusion.pk)
 
 
-@router.delete("/availability/exclusions/{exclusion_id}", response={204: None})
+@router.delete(
+    "/availability/exclusions/{exclusion_id}", response={204: None}, auth=needs(Role.COMMUNICATOR)
+)
 def delete_exclusion(request, exclusion_id: int):
-    require(request, Role.COMMUNICATOR)
     services.delete_exclusion(get_object_or_404(Exclusion, pk=exclusion_id), actor=actor(request))
     return Status(204, None)

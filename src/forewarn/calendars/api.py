@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from forewarn.api.auth import actor, require
+from forewarn.api.auth import actor, needs
 from forewarn.api.validation import refuse_nulls
 from forewarn.catalog.models import Role
 
@@ -150,29 +150,25 @@ class CalendarOut(Schema):
     updated_at: dt.datetime
 
 
-@router.get("/calendars", response=list[CalendarOut])
+@router.get("/calendars", response=list[CalendarOut], auth=needs(Role.VIEWER))
 def list_calendars(request):
-    require(request, Role.VIEWER)
     return Calendar.objects.all()
 
 
-@router.post("/calendars", response={201: CalendarOut})
+@router.post("/calendars", response={201: CalendarOut}, auth=needs(Role.ADMIN))
 def create_calendar(request, payload: CalendarIn):
     """Create a calendar (admin); every field is checked and a message names what to fix."""
-    require(request, Role.ADMIN)
     calendar = Calendar(**payload.dict())
     return Status(201, services.save_calendar(calendar, actor=actor(request)))
 
 
-@router.get("/calendars/{slug}", response=CalendarOut)
+@router.get("/calendars/{slug}", response=CalendarOut, auth=needs(Role.VIEWER))
 def get_calendar(request, slug: str):
-    require(request, Role.VIEWER)
     return calendar_or_404(slug)
 
 
-@router.patch("/calendars/{slug}", response=CalendarOut)
+@router.patch("/calendars/{slug}", response=CalendarOut, auth=needs(Role.ADMIN))
 def update_calendar(request, slug: str, payload: CalendarPatch):
-    require(request, Role.ADMIN)
     calendar = calendar_or_404(slug)
     for field, value in refuse_nulls(payload.dict(exclude_unset=True)).items():
         setattr(calendar, field, value)
@@ -208,12 +204,11 @@ class BetweenOut(Schema):
     business_seconds: int = Field(description="opening time from start to end, whole seconds")
 
 
-@router.get("/calendars/{slug}/add", response={200: AddOut, 422: ErrorOut})
+@router.get("/calendars/{slug}/add", response={200: AddOut, 422: ErrorOut}, auth=needs(Role.VIEWER))
 def add(request, slug: str, query: Query[AddQuery]):
     """Add business time to `start`: exactly one of `business_hours` (opening time) or
     `business_days` (the same wall-clock time on the N-th business date after start's local
     date). Negative amounts subtract. The result is in the calendar's zone."""
-    require(request, Role.VIEWER)
     calendar = calendar_or_422(slug)
     if (query.business_hours is None) == (query.business_days is None):
         given = "neither" if query.business_hours is None else "both"
@@ -234,10 +229,11 @@ def add(request, slug: str, query: Query[AddQuery]):
     return {"result": result.astimezone(ZoneInfo(calendar.time_zone)).isoformat()}
 
 
-@router.get("/calendars/{slug}/between", response={200: BetweenOut, 422: ErrorOut})
+@router.get(
+    "/calendars/{slug}/between", response={200: BetweenOut, 422: ErrorOut}, auth=needs(Role.VIEWER)
+)
 def between(request, slug: str, query: Query[BetweenQuery]):
     """The opening time from `start` to `end` (not before `start`), in whole seconds."""
-    require(request, Role.VIEWER)
     calendar = calendar_or_422(slug)
     if query.end < query.start:
         raise ValidationError(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import actor, require
+from forewarn.api.auth import actor, needs
 from forewarn.api.validation import refuse_nulls
 
 from . import services
@@ -60,28 +60,24 @@ class GroupOut(Schema):
     visibility: str
 
 
-@router.get("/component-groups", response=list[GroupOut])
+@router.get("/component-groups", response=list[GroupOut], auth=needs(Role.VIEWER))
 def list_groups(request):
-    require(request, Role.VIEWER)
     return ComponentGroup.objects.all()
 
 
-@router.get("/component-groups/{group_id}", response=GroupOut)
+@router.get("/component-groups/{group_id}", response=GroupOut, auth=needs(Role.VIEWER))
 def get_group(request, group_id: str):
-    require(request, Role.VIEWER)
     return get_object_or_404(ComponentGroup, public_id=group_id)
 
 
-@router.post("/component-groups", response={201: GroupOut})
+@router.post("/component-groups", response={201: GroupOut}, auth=needs(Role.ADMIN))
 def create_group(request, payload: GroupIn):
-    require(request, Role.ADMIN)
     group = _assign(ComponentGroup(), payload.dict())
     return Status(201, services.save_group(group, actor=actor(request)))
 
 
-@router.patch("/component-groups/{group_id}", response=GroupOut)
+@router.patch("/component-groups/{group_id}", response=GroupOut, auth=needs(Role.ADMIN))
 def update_group(request, group_id: str, payload: GroupPatch):
-    require(request, Role.ADMIN)
     group = get_object_or_404(ComponentGroup, public_id=group_id)
     data = refuse_nulls(
         payload.dict(exclude_unset=True), ("name", "description", "position", "visibility")
@@ -190,32 +186,28 @@ def _components():
     )
 
 
-@router.get("/components", response=list[ComponentOut])
+@router.get("/components", response=list[ComponentOut], auth=needs(Role.VIEWER))
 def list_components(request):
-    require(request, Role.VIEWER)
     return _components()
 
 
-@router.get("/components/{slug}", response=ComponentOut)
+@router.get("/components/{slug}", response=ComponentOut, auth=needs(Role.VIEWER))
 def get_component(request, slug: str):
-    require(request, Role.VIEWER)
     return get_object_or_404(_components(), slug=slug)
 
 
-@router.post("/components", response={201: ComponentOut})
+@router.post("/components", response={201: ComponentOut}, auth=needs(Role.ADMIN))
 def create_component(request, payload: ComponentIn):
     """Create a component; its history starts in its status, and the page shows it at once."""
-    require(request, Role.ADMIN)
     component = Component()
     members = _component_fields(component, payload.dict())
     services.save_component(component, members=members, actor=actor(request))
     return Status(201, _components().get(pk=component.pk))
 
 
-@router.patch("/components/{slug}", response=ComponentOut)
+@router.patch("/components/{slug}", response=ComponentOut, auth=needs(Role.ADMIN))
 def update_component(request, slug: str, payload: ComponentPatch):
     """Change a component's fields (its status has its own endpoint, which keeps the history)."""
-    require(request, Role.ADMIN)
     component = get_object_or_404(Component, slug=slug)
     data = refuse_nulls(
         payload.dict(exclude_unset=True),
@@ -226,10 +218,9 @@ def update_component(request, slug: str, payload: ComponentPatch):
     return _components().get(pk=component.pk)
 
 
-@router.post("/components/{slug}/status", response=ComponentOut)
+@router.post("/components/{slug}/status", response=ComponentOut, auth=needs(Role.RESPONDER))
 def change_status(request, slug: str, payload: StatusIn):
     """Change a component's current status; the history and the record follow."""
-    require(request, Role.RESPONDER)
     component = get_object_or_404(Component, slug=slug)
     services.set_status(
         component, payload.status, cause=payload.cause, actor=actor(request), at=payload.at
@@ -237,9 +228,8 @@ def change_status(request, slug: str, payload: StatusIn):
     return _components().get(pk=component.pk)
 
 
-@router.get("/components/{slug}/history", response=list[IntervalOut])
+@router.get("/components/{slug}/history", response=list[IntervalOut], auth=needs(Role.VIEWER))
 def component_history(request, slug: str):
-    require(request, Role.VIEWER)
     component = get_object_or_404(Component, slug=slug)
     return component.status_history.order_by("started_at")
 

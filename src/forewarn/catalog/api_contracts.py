@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from forewarn.api.auth import actor, require
+from forewarn.api.auth import actor, needs
 from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.api import calendar_or_422
 
@@ -60,28 +60,24 @@ class CategoryOut(Schema):
     partial_outage_weight: Decimal
 
 
-@router.get("/categories", response=list[CategoryOut])
+@router.get("/categories", response=list[CategoryOut], auth=needs(Role.VIEWER))
 def list_categories(request):
-    require(request, Role.VIEWER)
     return ProductCategory.objects.all()
 
 
-@router.get("/categories/{slug}", response=CategoryOut)
+@router.get("/categories/{slug}", response=CategoryOut, auth=needs(Role.VIEWER))
 def get_category(request, slug: str):
-    require(request, Role.VIEWER)
     return get_object_or_404(ProductCategory, slug=slug)
 
 
-@router.post("/categories", response={201: CategoryOut})
+@router.post("/categories", response={201: CategoryOut}, auth=needs(Role.ADMIN))
 def create_category(request, payload: CategoryIn):
-    require(request, Role.ADMIN)
     category = _assign(ProductCategory(), payload.dict())
     return Status(201, services.save_category(category, actor=actor(request)))
 
 
-@router.patch("/categories/{slug}", response=CategoryOut)
+@router.patch("/categories/{slug}", response=CategoryOut, auth=needs(Role.ADMIN))
 def update_category(request, slug: str, payload: CategoryPatch):
-    require(request, Role.ADMIN)
     data = refuse_nulls(
         payload.dict(exclude_unset=True),
         ("name", "target_pct", "period", "time_zone", "partial_outage_weight"),
@@ -149,28 +145,24 @@ class RegionOut(Schema):
     calendar: str | None = Field(None, alias="calendar.slug")
 
 
-@router.get("/regions", response=list[RegionOut])
+@router.get("/regions", response=list[RegionOut], auth=needs(Role.VIEWER))
 def list_regions(request):
-    require(request, Role.VIEWER)
     return Region.objects.select_related("calendar")
 
 
-@router.get("/regions/{slug}", response=RegionOut)
+@router.get("/regions/{slug}", response=RegionOut, auth=needs(Role.VIEWER))
 def get_region(request, slug: str):
-    require(request, Role.VIEWER)
     return get_object_or_404(Region.objects.select_related("calendar"), slug=slug)
 
 
-@router.post("/regions", response={201: RegionOut})
+@router.post("/regions", response={201: RegionOut}, auth=needs(Role.ADMIN))
 def create_region(request, payload: RegionIn):
-    require(request, Role.ADMIN)
     region = _region_fields(Region(), payload.dict())
     return Status(201, services.save_region(region, actor=actor(request)))
 
 
-@router.patch("/regions/{slug}", response=RegionOut)
+@router.patch("/regions/{slug}", response=RegionOut, auth=needs(Role.ADMIN))
 def update_region(request, slug: str, payload: RegionPatch):
-    require(request, Role.ADMIN)
     region = get_object_or_404(Region, slug=slug)
     data = refuse_nulls(payload.dict(exclude_unset=True), ("name", "time_zone", "peak_hours"))
     return services.save_region(_region_fields(region, data), actor=actor(request))
@@ -260,30 +252,26 @@ def _organizations():
     return Organization.objects.select_related("region").prefetch_related("components")
 
 
-@router.get("/organizations", response=list[OrganizationOut])
+@router.get("/organizations", response=list[OrganizationOut], auth=needs(Role.VIEWER))
 def list_organizations(request):
-    require(request, Role.VIEWER)
     return _organizations()
 
 
-@router.get("/organizations/{slug}", response=OrganizationOut)
+@router.get("/organizations/{slug}", response=OrganizationOut, auth=needs(Role.VIEWER))
 def get_organization(request, slug: str):
-    require(request, Role.VIEWER)
     return get_object_or_404(_organizations(), slug=slug)
 
 
-@router.post("/organizations", response={201: OrganizationOut})
+@router.post("/organizations", response={201: OrganizationOut}, auth=needs(Role.ADMIN))
 def create_organization(request, payload: OrganizationIn):
-    require(request, Role.ADMIN)
     org = Organization()
     components = _organization_fields(org, payload.dict())
     services.save_organization(org, components=components, actor=actor(request))
     return Status(201, _organizations().get(pk=org.pk))
 
 
-@router.patch("/organizations/{slug}", response=OrganizationOut)
+@router.patch("/organizations/{slug}", response=OrganizationOut, auth=needs(Role.ADMIN))
 def update_organization(request, slug: str, payload: OrganizationPatch):
-    require(request, Role.ADMIN)
     org = get_object_or_404(Organization, slug=slug)
     data = refuse_nulls(
         payload.dict(exclude_unset=True), ("name", "plan", "licences", "components")
@@ -293,32 +281,28 @@ def update_organization(request, slug: str, payload: OrganizationPatch):
     return _organizations().get(pk=org.pk)
 
 
-@router.get("/organizations/{slug}/contacts", response=list[ContactOut])
+@router.get("/organizations/{slug}/contacts", response=list[ContactOut], auth=needs(Role.VIEWER))
 def list_contacts(request, slug: str):
-    require(request, Role.VIEWER)
     org = get_object_or_404(Organization, slug=slug)
     return org.contacts.select_related("organization")
 
 
-@router.post("/organizations/{slug}/contacts", response={201: ContactOut})
+@router.post("/organizations/{slug}/contacts", response={201: ContactOut}, auth=needs(Role.ADMIN))
 def create_contact(request, slug: str, payload: ContactIn):
-    require(request, Role.ADMIN)
     org = get_object_or_404(Organization, slug=slug)
     contact = _assign(AuthorizedContact(organization=org), payload.dict())
     return Status(201, services.save_contact(contact, actor=actor(request)))
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut)
+@router.get("/contacts/{contact_id}", response=ContactOut, auth=needs(Role.VIEWER))
 def get_contact(request, contact_id: int):
-    require(request, Role.VIEWER)
     return get_object_or_404(
         AuthorizedContact.objects.select_related("organization"), pk=contact_id
     )
 
 
-@router.patch("/contacts/{contact_id}", response=ContactOut)
+@router.patch("/contacts/{contact_id}", response=ContactOut, auth=needs(Role.ADMIN))
 def update_contact(request, contact_id: int, payload: ContactPatch):
-    require(request, Role.ADMIN)
     contact = get_object_or_404(
         AuthorizedContact.objects.select_related("organization"), pk=contact_id
     )
@@ -326,10 +310,9 @@ def update_contact(request, contact_id: int, payload: ContactPatch):
     return services.save_contact(_assign(contact, data), actor=actor(request))
 
 
-@router.delete("/contacts/{contact_id}", response={204: None})
+@router.delete("/contacts/{contact_id}", response={204: None}, auth=needs(Role.ADMIN))
 def delete_contact(request, contact_id: int):
     """Remove an authorized contact; the record keeps who it was."""
-    require(request, Role.ADMIN)
     contact = get_object_or_404(AuthorizedContact, pk=contact_id)
     services.delete_contact(contact, actor=actor(request))
     return Status(204, None)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from forewarn.api.auth import actor, require
+from forewarn.api.auth import actor, needs
 from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
 from forewarn.csvexport import csv_text
@@ -84,13 +84,12 @@ def _subscribers():
     return Subscriber.objects.prefetch_related("components")
 
 
-@router.get("/subscribers", response=list[SubscriberOut])
+@router.get("/subscribers", response=list[SubscriberOut], auth=needs(Role.ADMIN))
 @paginate(LimitOffsetPagination)
 def list_subscribers(
     request, channel: str | None = None, state: str | None = None, address: str | None = None
 ):
     """Subscribers, filtered by channel, state (pending, active, unsubscribed, disabled) and address."""
-    require(request, Role.ADMIN)
     found = _subscribers()
     if channel:
         if channel not in Channel.values:
@@ -105,10 +104,11 @@ def list_subscribers(
     return found
 
 
-@router.post("/subscribers", response={200: SubscriberOut, 201: SubscriberOut})
+@router.post(
+    "/subscribers", response={200: SubscriberOut, 201: SubscriberOut}, auth=needs(Role.ADMIN)
+)
 def add_subscriber(request, payload: SubscriberIn):
     """Add an email subscriber: double opt-in, unless ``confirmed`` with a ``reason`` (recorded)."""
-    require(request, Role.ADMIN)
     subscriber, created = operators.add_email_subscriber(
         payload.email,
         components=components_by_slug(payload.components),
@@ -120,39 +120,36 @@ def add_subscriber(request, payload: SubscriberIn):
     return Status(201 if created else 200, _subscribers().get(pk=subscriber.pk))
 
 
-@router.get("/subscribers/{subscriber_id}", response=SubscriberOut)
+@router.get("/subscribers/{subscriber_id}", response=SubscriberOut, auth=needs(Role.ADMIN))
 def get_subscriber(request, subscriber_id: int):
-    require(request, Role.ADMIN)
     return get_object_or_404(_subscribers(), pk=subscriber_id)
 
 
-@router.post("/subscribers/{subscriber_id}/unsubscribe", response=SubscriberOut)
+@router.post(
+    "/subscribers/{subscriber_id}/unsubscribe", response=SubscriberOut, auth=needs(Role.ADMIN)
+)
 def unsubscribe_subscriber(request, subscriber_id: int):
-    require(request, Role.ADMIN)
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
     subscriptions.unsubscribe(subscriber, via="operator", actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.post("/subscribers/{subscriber_id}/disable", response=SubscriberOut)
+@router.post("/subscribers/{subscriber_id}/disable", response=SubscriberOut, auth=needs(Role.ADMIN))
 def disable_subscriber(request, subscriber_id: int, payload: DisableIn):
-    require(request, Role.ADMIN)
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
     operators.disable(subscriber, reason=payload.reason, actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.post("/subscribers/{subscriber_id}/enable", response=SubscriberOut)
+@router.post("/subscribers/{subscriber_id}/enable", response=SubscriberOut, auth=needs(Role.ADMIN))
 def enable_subscriber(request, subscriber_id: int):
-    require(request, Role.ADMIN)
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
     operators.enable(subscriber, actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.delete("/subscribers/{subscriber_id}", response={204: None})
+@router.delete("/subscribers/{subscriber_id}", response={204: None}, auth=needs(Role.ADMIN))
 def delete_subscriber(request, subscriber_id: int):
-    require(request, Role.ADMIN)
     operators.delete(get_object_or_404(Subscriber, pk=subscriber_id), actor=actor(request))
     return Status(204, None)
 
@@ -166,10 +163,9 @@ def _hook(subscriber_id: int) -> Subscriber:
     return get_object_or_404(Subscriber, pk=subscriber_id, channel__in=_HOOKS)
 
 
-@router.post("/webhook-subscribers", response={201: WebhookCreatedOut})
+@router.post("/webhook-subscribers", response={201: WebhookCreatedOut}, auth=needs(Role.ADMIN))
 def add_webhook(request, payload: WebhookIn):
     """Add a webhook (signed per Standard Webhooks) or chat webhook; the secret is returned once."""
-    require(request, Role.ADMIN)
     subscriber = operators.add_webhook_subscriber(
         payload.url,
         owner_email=payload.owner_email,
@@ -180,30 +176,30 @@ def add_webhook(request, payload: WebhookIn):
     return Status(201, subscriber)
 
 
-@router.get("/webhook-subscribers", response=list[SubscriberOut])
+@router.get("/webhook-subscribers", response=list[SubscriberOut], auth=needs(Role.ADMIN))
 @paginate(LimitOffsetPagination)
 def list_webhooks(request):
-    require(request, Role.ADMIN)
     return _subscribers().filter(channel__in=_HOOKS)
 
 
-@router.post("/webhook-subscribers/{subscriber_id}/disable", response=SubscriberOut)
+@router.post(
+    "/webhook-subscribers/{subscriber_id}/disable", response=SubscriberOut, auth=needs(Role.ADMIN)
+)
 def disable_webhook(request, subscriber_id: int, payload: DisableIn):
-    require(request, Role.ADMIN)
     operators.disable(_hook(subscriber_id), reason=payload.reason, actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.post("/webhook-subscribers/{subscriber_id}/enable", response=SubscriberOut)
+@router.post(
+    "/webhook-subscribers/{subscriber_id}/enable", response=SubscriberOut, auth=needs(Role.ADMIN)
+)
 def enable_webhook(request, subscriber_id: int):
-    require(request, Role.ADMIN)
     operators.enable(_hook(subscriber_id), actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.delete("/webhook-subscribers/{subscriber_id}", response={204: None})
+@router.delete("/webhook-subscribers/{subscriber_id}", response={204: None}, auth=needs(Role.ADMIN))
 def delete_webhook(request, subscriber_id: int):
-    require(request, Role.ADMIN)
     operators.delete(_hook(subscriber_id), actor=actor(request))
     return Status(204, None)
 
@@ -281,19 +277,17 @@ def _notices():
     return Notice.objects.prefetch_related("components").annotate(**counts)
 
 
-@router.get("/notices", response=list[NoticeOut])
+@router.get("/notices", response=list[NoticeOut], auth=needs(Role.VIEWER))
 @paginate(LimitOffsetPagination)
 def list_notices(request, kind: str | None = None):
     """Notices, newest due first, with how many deliveries are queued, sent, failed…"""
-    require(request, Role.VIEWER)
     found = _notices()
     return found.filter(kind=kind) if kind else found
 
 
-@router.post("/notices/test", response={202: NoticeDetailOut})
+@router.post("/notices/test", response={202: NoticeDetailOut}, auth=needs(Role.COMMUNICATOR))
 def send_test_notice(request, payload: TestNoticeIn):
     """Queue a test notice to the given addresses, or to every active subscriber."""
-    require(request, Role.COMMUNICATOR)
     notice = operators.send_test_notice(
         subject=payload.subject,
         body=payload.body,
@@ -303,9 +297,8 @@ def send_test_notice(request, payload: TestNoticeIn):
     return Status(202, _notices().get(pk=notice.pk))
 
 
-@router.get("/notices/{notice_id}", response=NoticeDetailOut)
+@router.get("/notices/{notice_id}", response=NoticeDetailOut, auth=needs(Role.VIEWER))
 def get_notice(request, notice_id: int):
-    require(request, Role.VIEWER)
     return get_object_or_404(_notices(), pk=notice_id)
 
 
@@ -321,11 +314,10 @@ def _deliveries(notice_id: int, status: str | None, address: str | None):
     return notice, found
 
 
-@router.get("/notices/{notice_id}/deliveries", response=list[DeliveryOut])
+@router.get("/notices/{notice_id}/deliveries", response=list[DeliveryOut], auth=needs(Role.VIEWER))
 @paginate(LimitOffsetPagination)
 def list_deliveries(request, notice_id: int, status: str | None = None, address: str | None = None):
     """Each recipient of the notice: when queued, tried, sent or failed, and why."""
-    require(request, Role.VIEWER)
     return _deliveries(notice_id, status, address)[1]
 
 
@@ -344,10 +336,9 @@ CSV_COLUMNS = [
 ]
 
 
-@router.get("/notices/{notice_id}/deliveries.csv")
+@router.get("/notices/{notice_id}/deliveries.csv", auth=needs(Role.VIEWER))
 def deliveries_csv(request, notice_id: int, status: str | None = None, address: str | None = None):
     """The delivery log of one notice as CSV (RFC 4180), times in UTC."""
-    require(request, Role.VIEWER)
     notice, found = _deliveries(notice_id, status, address)
     rows = (
         [

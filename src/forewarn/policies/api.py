@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import actor, require
+from forewarn.api.auth import actor, needs
 from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.api import ErrorOut, Instant, calendar_or_422
 from forewarn.catalog.models import Role
@@ -151,16 +151,14 @@ def _work_type_or_404(policy: Policy, slug: str) -> WorkType:
     return found
 
 
-@router.get("/policies", response=list[PolicyOut])
+@router.get("/policies", response=list[PolicyOut], auth=needs(Role.VIEWER))
 def list_policies(request):
-    require(request, Role.VIEWER)
     return _policies()
 
 
-@router.post("/policies", response={201: PolicyOut})
+@router.post("/policies", response={201: PolicyOut}, auth=needs(Role.ADMIN))
 def create_policy(request, payload: PolicyIn):
     """Create a policy with its work types (admin); recorded as one change each."""
-    require(request, Role.ADMIN)
     data = payload.dict()
     with transaction.atomic():
         policy = Policy(
@@ -184,16 +182,14 @@ def create_policy(request, payload: PolicyIn):
     return Status(201, _policy_or_404(policy.slug))
 
 
-@router.get("/policies/{slug}", response=PolicyOut)
+@router.get("/policies/{slug}", response=PolicyOut, auth=needs(Role.VIEWER))
 def get_policy(request, slug: str):
-    require(request, Role.VIEWER)
     return _policy_or_404(slug)
 
 
-@router.patch("/policies/{slug}", response=PolicyOut)
+@router.patch("/policies/{slug}", response=PolicyOut, auth=needs(Role.ADMIN))
 def update_policy(request, slug: str, payload: PolicyPatch):
     """Change a policy (admin); the change is recorded with the fields that changed."""
-    require(request, Role.ADMIN)
     policy = _policy_or_404(slug)
     for field, value in refuse_nulls(payload.dict(exclude_unset=True)).items():
         setattr(policy, field, calendar_or_422(value) if field == "calendar" else value)
@@ -201,15 +197,13 @@ def update_policy(request, slug: str, payload: PolicyPatch):
     return _policy_or_404(slug)
 
 
-@router.get("/policies/{slug}/work-types", response=list[WorkTypeOut])
+@router.get("/policies/{slug}/work-types", response=list[WorkTypeOut], auth=needs(Role.VIEWER))
 def list_work_types(request, slug: str):
-    require(request, Role.VIEWER)
     return list(_policy_or_404(slug).work_types.all())
 
 
-@router.post("/policies/{slug}/work-types", response={201: WorkTypeOut})
+@router.post("/policies/{slug}/work-types", response={201: WorkTypeOut}, auth=needs(Role.ADMIN))
 def create_work_type(request, slug: str, payload: WorkTypeIn):
-    require(request, Role.ADMIN)
     policy = _policy_or_404(slug)
     fields = {k: v for k, v in payload.dict().items() if v is not None}
     fields.setdefault("position", policy.work_types.count())
@@ -217,24 +211,27 @@ def create_work_type(request, slug: str, payload: WorkTypeIn):
     return Status(201, services.save_work_type(work_type, actor=actor(request)))
 
 
-@router.get("/policies/{slug}/work-types/{work_type}", response=WorkTypeOut)
+@router.get(
+    "/policies/{slug}/work-types/{work_type}", response=WorkTypeOut, auth=needs(Role.VIEWER)
+)
 def get_work_type(request, slug: str, work_type: str):
-    require(request, Role.VIEWER)
     return _work_type_or_404(_policy_or_404(slug), work_type)
 
 
-@router.patch("/policies/{slug}/work-types/{work_type}", response=WorkTypeOut)
+@router.patch(
+    "/policies/{slug}/work-types/{work_type}", response=WorkTypeOut, auth=needs(Role.ADMIN)
+)
 def update_work_type(request, slug: str, work_type: str, payload: WorkTypePatch):
     """Change a work type (admin); recorded against its policy with the fields that changed."""
-    require(request, Role.ADMIN)
     row = _work_type_or_404(_policy_or_404(slug), work_type)
     _apply_work_type(row, payload.dict(exclude_unset=True))
     return services.save_work_type(row, actor=actor(request))
 
 
-@router.delete("/policies/{slug}/work-types/{work_type}", response={204: None})
+@router.delete(
+    "/policies/{slug}/work-types/{work_type}", response={204: None}, auth=needs(Role.ADMIN)
+)
 def delete_work_type(request, slug: str, work_type: str):
-    require(request, Role.ADMIN)
     services.delete_work_type(
         _work_type_or_404(_policy_or_404(slug), work_type), actor=actor(request)
     )
@@ -309,11 +306,12 @@ class NoticeCheckOut(Schema):
     end: str
 
 
-@router.post("/notice-check", response={200: NoticeCheckOut, 422: ErrorOut})
+@router.post(
+    "/notice-check", response={200: NoticeCheckOut, 422: ErrorOut}, auth=needs(Role.VIEWER)
+)
 def notice_check(request, payload: NoticeCheckIn):
     """Validate a window of work against a policy (S3) and plan its notices (S4); changes
     nothing. Every instant in the answer is ISO 8601 in the calendar's zone."""
-    require(request, Role.VIEWER)
     answer = run_check(**payload.dict())
     result = answer.result
     return {

@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from forewarn.api.auth import require
+from forewarn.api.auth import needs
 from forewarn.catalog.models import Role
 
 from . import queries
@@ -80,18 +80,16 @@ def _events(filters: RecordQuery, order: str):
     return found.reverse() if order == "newest" else found
 
 
-@router.get("/record", response=list[EventOut])
+@router.get("/record", response=list[EventOut], auth=needs(Role.VIEWER))
 @paginate(RecordPagination)
 def list_events(request, filters: Query[ListQuery]):
     """Events, newest first by default; filter by subject, kind (or prefix), time, actor, contact."""
-    require(request, Role.VIEWER)
     return _events(filters, filters.order)
 
 
-@router.get("/record.csv")
+@router.get("/record.csv", auth=needs(Role.VIEWER))
 def export_csv(request, filters: Query[ExportQuery]):
     """Every matching event as CSV (oldest first by default), times in UTC and the provider's zone."""
-    require(request, Role.VIEWER)
     events = _events(filters, filters.order)
     response = StreamingHttpResponse(
         queries.export_csv(events), content_type="text/csv; charset=utf-8"
@@ -100,20 +98,18 @@ def export_csv(request, filters: Query[ExportQuery]):
     return response
 
 
-@router.get("/record.json")
+@router.get("/record.json", auth=needs(Role.VIEWER))
 def export_json(request, filters: Query[ExportQuery]):
     """Every matching event as a JSON array (oldest first by default)."""
-    require(request, Role.VIEWER)
     events = _events(filters, filters.order)
     response = StreamingHttpResponse(queries.export_json(events), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="record.json"'
     return response
 
 
-@router.get("/record/kinds", response=list[KindOut])
+@router.get("/record/kinds", response=list[KindOut], auth=needs(Role.VIEWER))
 def list_kinds(request):
     """Every kind of event the record keeps, with what it means."""
-    require(request, Role.VIEWER)
     return [
         {"kind": k.value, "subject": k.subject, "verb": k.verb, "description": k.description}
         for k in Kind
