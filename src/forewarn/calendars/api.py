@@ -17,6 +17,7 @@ from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from forewarn.api.auth import actor, needs
+from forewarn.api.openapi import ErrorOut
 from forewarn.api.validation import refuse_nulls
 from forewarn.catalog.models import Role
 
@@ -176,11 +177,6 @@ def update_calendar(request, slug: str, payload: CalendarPatch):
 
 
 # --- business-time arithmetic -----------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    message: str = Field(description='which field and why, e.g. "start: … has no UTC offset …"')
-    detail: Any = None
 
 
 class AddQuery(Schema):

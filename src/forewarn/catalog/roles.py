@@ -13,10 +13,13 @@ permissions and groups play no part: a staff profile's role is the whole of a us
 ``tests/test_permissions.py`` holds every admin, view and action to the expected table.
 """
 
+import functools
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth.views import redirect_to_login
 from django.core import checks
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 
 from .models import ROLE_ORDER, Role, has_role
@@ -32,6 +35,24 @@ def apply_role(profile) -> None:
 
 def _allows(request, role: str | None) -> bool:
     return role is not None and has_role(request.user, role)
+
+
+def role_required(role: str):
+    """For a console page outside the admins: those signed out log in first; those below
+    ``role`` are refused (403)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, role):
+                raise PermissionDenied(f"This page needs the '{role}' role or above.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 class RolePermissions:

@@ -2,6 +2,7 @@
 edited on its own page; every change goes through ``services`` and is recorded."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -116,4 +117,6 @@ class NoticeCheckPageAdmin(RoleAdmin):
     """The console index lists this entry; it opens the notice-check form (any staff role)."""
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         return redirect(reverse("policies:check"))

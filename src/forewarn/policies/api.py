@@ -10,8 +10,9 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from forewarn.api.auth import actor, needs
+from forewarn.api.openapi import ErrorOut
 from forewarn.api.validation import refuse_nulls
-from forewarn.calendars.api import ErrorOut, Instant, calendar_or_422
+from forewarn.calendars.api import Instant, calendar_or_422
 from forewarn.catalog.models import Role
 
 from . import services
