@@ -64,6 +64,7 @@ def test_viewer_reads_figures_exclusions_by_reason_and_unavailable_intervals(vie
             "minutes": 15,
             "unavailable_minutes": 15,
             "causes": ["Gateway down (INC-1)"],
+            "backdated_changes": [],
         }
     ]
     ref = f"exclusion:{seed001['maintenance'].pk}"

@@ -69,6 +69,12 @@ class ComponentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "status" in self.changed_data and self.instance.pk is not None:
+            # What set_status would refuse, said on the form rather than after the save.
+            try:
+                services.check_status_change(self.instance, data.get("status"))
+            except ValidationError as error:
+                self.add_error("status", " ".join(error.messages))
         if "members" in self.fields and not self.has_error("members"):
             try:
                 services.check_members(

@@ -152,16 +152,28 @@ class ComponentPatch(Schema):
 class StatusIn(Schema):
     status: str = Field(description=" | ".join(ComponentStatus.values))
     cause: str = Field("", max_length=300)
-    at: datetime | None = Field(None, description="when the change happened (default: now)")
+    at: datetime | None = Field(
+        None,
+        description="when the change happened (default: now); up to a minute ahead of the "
+        "server's clock is taken as now, later is refused; more than a minute back needs "
+        "backdate_reason, more than 24 hours back is refused",
+    )
+    backdate_reason: str = Field(
+        "", max_length=300, description="why the change is dated earlier than now (see at)"
+    )
 
 
 class IntervalOut(Schema):
     status: str
-    started_at: datetime
+    started_at: datetime = Field(description="when the status began, as the change claims")
     ended_at: datetime | None
     cause: str
     cause_ref: str
     actor: str
+    entered_at: datetime | None = Field(
+        description="when the change was entered (the server's clock); null for old history"
+    )
+    backdate_reason: str = Field(description="why it was dated earlier than entered, if it was")
 
 
 def _component_fields(component: Component, data: dict) -> list[Component] | None:
@@ -223,7 +235,12 @@ def change_status(request, slug: str, payload: StatusIn):
     """Change a component's current status; the history and the record follow."""
     component = get_object_or_404(Component, slug=slug)
     services.set_status(
-        component, payload.status, cause=payload.cause, actor=actor(request), at=payload.at
+        component,
+        payload.status,
+        cause=payload.cause,
+        actor=actor(request),
+        at=payload.at,
+        backdate_reason=payload.backdate_reason,
     )
     return _components().get(pk=component.pk)
 

@@ -210,6 +210,17 @@ class StatusInterval(models.Model):
         max_length=64, blank=True, help_text="e.g. incident:12 or planned:4"
     )
     actor = models.CharField(max_length=200, blank=True)
+    entered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the change was entered (the server's clock); started_at is the instant "
+        "it claims. Empty for history kept before Forewarn recorded it.",
+    )
+    backdate_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why the change was dated earlier than it was entered (beyond the grace).",
+    )
 
     class Meta:
         ordering = ["component", "started_at"]

@@ -27,6 +27,7 @@ class EventAdmin(RoleAdmin):
     date_hierarchy = "at"
     fields = (
         "at",
+        "entered_at",
         "kind",
         "actor",
         "contact",

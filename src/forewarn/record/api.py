@@ -23,7 +23,10 @@ MAX_LIMIT = 500
 
 class EventOut(Schema):
     id: int
-    at: datetime
+    at: datetime = Field(description="the instant the event claims")
+    entered_at: datetime | None = Field(
+        description="when it was appended (the server's clock); null for older events"
+    )
     kind: str
     actor: str = Field(description="who did it: a username, 'system', 'public', 'subscriber'")
     contact: str = Field(description="the customer contact involved, if any")
