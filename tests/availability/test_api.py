@@ -172,8 +172,17 @@ def test_an_exclusion_without_components_applies_to_all(api_as, seed001):
 @pytest.mark.parametrize(
     ("change", "status", "message"),
     [
-        ({"reason": "beta"}, 422, "reason: Value 'beta' is not a valid choice."),
-        ({"starts_at": "2026-09-02T08:00:00"}, 422, "starts_at: The time must carry a time zone"),
+        (
+            {"reason": "beta"},
+            422,
+            "reason: Input should be 'scheduled_maintenance', 'emergency_maintenance', "
+            "'force_majeure', 'third_party' or 'client_caused'",
+        ),
+        (
+            {"starts_at": "2026-09-02T08:00:00"},
+            422,
+            "starts_at: '2026-09-02T08:00:00' has no UTC offset; add one",
+        ),
         (
             {"ends_at": "2026-09-02T07:00:00+02:00"},
             422,

@@ -92,7 +92,7 @@ def _errors(calendar: Calendar) -> dict[str, list[str]]:
         (
             {"business_day_minutes": 0},
             "business_day_minutes",
-            "Give a whole number of minutes ≥ 1, such as 480 for eight hours, not 0.",
+            "Give a whole number of minutes from 1 to 1440, such as 480 for eight hours, not 0.",
         ),
     ],
 )

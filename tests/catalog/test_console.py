@@ -442,3 +442,13 @@ def test_responder_posting_other_fields_changes_only_the_status(client, api_comp
         api_component.status,
     ) == ("API", "api", "public", False, "major_outage")
     assert not Event.objects.filter(kind="component.changed").exists()
+
+
+def test_console_refuses_a_description_longer_than_the_api_allows(admin_client, trunks):
+    url = f"/console/catalog/component/{trunks[0].pk}/change/"
+    data = admin_form(admin_client, url, description="x" * 20_001)
+    errors = _refused(admin_client.post(url, data))
+    assert errors == {
+        "description": ["Ensure this value has at most 20000 characters (it has 20001)."]
+    }
+    assert Component.objects.get(pk=trunks[0].pk).description == ""

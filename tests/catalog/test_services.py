@@ -387,3 +387,19 @@ def test_components_by_slug_keeps_the_order_and_names_every_missing_slug(trunks)
     with pytest.raises(ValidationError) as error:
         services.components_by_slug(["ghost", "trunk-a", "phantom"], field="members")
     assert error.value.message_dict == {"members": ["No component with slug ghost, phantom."]}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"description": "x" * 20_001}, "description"),
+        ({"position": 100_001}, "position"),
+        ({"restore_objective": timedelta(days=367)}, "restore_objective"),
+        ({"min_available_members": 1_001}, "min_available_members"),
+    ],
+)
+def test_the_service_refuses_what_the_api_bounds(db, fields, field):
+    with pytest.raises(ValidationError) as refused:
+        services.save_component(Component(slug="big", name="Big", **fields), actor="alice")
+    assert list(refused.value.message_dict) == [field]
+    assert not Component.objects.exists()

@@ -7,9 +7,11 @@ which records every creation, change and deletion.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 
+from forewarn import limits
 from forewarn.availability.reasons import LABELS, RECORDED
 from forewarn.catalog.models import Component
 
@@ -31,7 +33,9 @@ class Exclusion(models.Model):
         related_name="exclusions",
         help_text="Leave empty to exclude the time for every component.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)]
+    )
     ref = models.CharField(
         max_length=64,
         blank=True,

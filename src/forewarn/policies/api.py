@@ -2,27 +2,40 @@
 recorded), and the notice check (read-only, any staff role)."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from forewarn import limits
 from forewarn.api.auth import actor, needs
+from forewarn.api.fields import (
+    Instant,
+    Name,
+    Position,
+    ShortText,
+    Slug,
+    Slugs,
+    Text,
+    bounded_list,
+    one_of,
+)
 from forewarn.api.openapi import ErrorOut
 from forewarn.api.validation import refuse_nulls
-from forewarn.calendars.api import Instant, calendar_or_422
+from forewarn.calendars.api import calendar_or_422
 from forewarn.catalog.models import Role
 
 from . import services
 from .checks import run_check
 from .models import NoticeUnitChoice, Policy, Requirement, WorkType
-from .rules import Impact, Risk
+from .rules import Content, Impact, Risk
 
 router = Router(tags=["policies"])
 
 Unit = Literal[tuple(NoticeUnitChoice.values)]
+CONTENT_NAMES = [content.name.lower() for content in Content]
 Placement = Literal[tuple(Requirement.values)]
 
 
@@ -57,23 +70,26 @@ class WorkTypeOut(Schema):
         return None if duration is None else duration.total_seconds() / 60
 
 
+Notices = bounded_list(Any, limits.RANGES)
+
+
 class WorkTypePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    position: int | None = Field(None, ge=0)
+    name: Name | None = None
+    position: Position | None = None
     notice_unit: Unit | None = Field(
         None, description="notice unit (docs/product.md S2), or none for no notice"
     )
     notice_amount: int | None = Field(None, ge=0, le=1_000)
     notice_where_possible: bool | None = None
-    notice_source: str | None = None
+    notice_source: Text | None = None
     default_duration_minutes: int | None = Field(None, ge=1, le=92 * 24 * 60)
     outside_peak_hours: Placement | None = None
-    outside_peak_hours_source: str | None = None
+    outside_peak_hours_source: Text | None = None
     high_risk_outside_business_hours: Placement | None = None
-    high_risk_outside_business_hours_source: str | None = None
+    high_risk_outside_business_hours_source: Text | None = None
     on_site_inside_working_hours: Placement | None = None
-    on_site_inside_working_hours_source: str | None = None
-    notices: list[Any] | None = Field(
+    on_site_inside_working_hours_source: Text | None = None
+    notices: Notices | None = Field(
         None,
         description='[{"kind": "announcement", "channels": ["email"], "must_include": '
         '["scheduled_time"]}, {"kind": "reminder", "offsets": ["P1D"]}]',
@@ -81,12 +97,12 @@ class WorkTypePatch(Schema):
     override_allowed: bool | None = None
     publishes_status: bool | None = None
     requires_validation_on_test_environment: bool | None = None
-    source: str | None = None
+    source: Text | None = None
 
 
 class WorkTypeIn(WorkTypePatch):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
+    slug: Slug
+    name: Name
     notice_unit: Unit = "business_days"
 
 
@@ -119,33 +135,35 @@ class PolicyOut(Schema):
 
 
 class PolicyIn(Schema):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
-    calendar: str = Field(description="slug of a calendar; notice periods are counted in it")
-    description: str = ""
-    source: str = ""
-    work_types: list[WorkTypeIn] = Field(default_factory=list)
+    slug: Slug
+    name: Name
+    calendar: Slug = Field(description="slug of a calendar; notice periods are counted in it")
+    description: Text = ""
+    source: ShortText = ""
+    work_types: Annotated[list[WorkTypeIn], Field(max_length=limits.RANGES)] = Field(
+        default_factory=list
+    )
 
 
 class PolicyPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    calendar: str | None = None
-    description: str | None = None
-    source: str | None = None
+    name: Name | None = None
+    calendar: Slug | None = None
+    description: Text | None = None
+    source: ShortText | None = None
 
 
 def _policies():
     return Policy.objects.select_related("calendar").prefetch_related("work_types")
 
 
-def _policy_or_404(slug: str) -> Policy:
+def _policy_or_404(slug: Slug) -> Policy:
     found = _policies().filter(slug=slug).first()
     if found is None:
         raise Http404(f"No policy {slug!r}.")
     return found
 
 
-def _work_type_or_404(policy: Policy, slug: str) -> WorkType:
+def _work_type_or_404(policy: Policy, slug: Slug) -> WorkType:
     found = policy.work_types.filter(slug=slug).first()
     if found is None:
         raise Http404(f"Policy {policy.slug} has no work type {slug!r}.")
@@ -184,12 +202,12 @@ def create_policy(request, payload: PolicyIn):
 
 
 @router.get("/policies/{slug}", response=PolicyOut, auth=needs(Role.VIEWER))
-def get_policy(request, slug: str):
+def get_policy(request, slug: Slug):
     return _policy_or_404(slug)
 
 
 @router.patch("/policies/{slug}", response=PolicyOut, auth=needs(Role.ADMIN))
-def update_policy(request, slug: str, payload: PolicyPatch):
+def update_policy(request, slug: Slug, payload: PolicyPatch):
     """Change a policy (admin); the change is recorded with the fields that changed."""
     policy = _policy_or_404(slug)
     for field, value in refuse_nulls(payload.dict(exclude_unset=True)).items():
@@ -199,12 +217,12 @@ def update_policy(request, slug: str, payload: PolicyPatch):
 
 
 @router.get("/policies/{slug}/work-types", response=list[WorkTypeOut], auth=needs(Role.VIEWER))
-def list_work_types(request, slug: str):
+def list_work_types(request, slug: Slug):
     return list(_policy_or_404(slug).work_types.all())
 
 
 @router.post("/policies/{slug}/work-types", response={201: WorkTypeOut}, auth=needs(Role.ADMIN))
-def create_work_type(request, slug: str, payload: WorkTypeIn):
+def create_work_type(request, slug: Slug, payload: WorkTypeIn):
     policy = _policy_or_404(slug)
     fields = {k: v for k, v in payload.dict().items() if v is not None}
     fields.setdefault("position", policy.work_types.count())
@@ -215,14 +233,14 @@ def create_work_type(request, slug: str, payload: WorkTypeIn):
 @router.get(
     "/policies/{slug}/work-types/{work_type}", response=WorkTypeOut, auth=needs(Role.VIEWER)
 )
-def get_work_type(request, slug: str, work_type: str):
+def get_work_type(request, slug: Slug, work_type: Slug):
     return _work_type_or_404(_policy_or_404(slug), work_type)
 
 
 @router.patch(
     "/policies/{slug}/work-types/{work_type}", response=WorkTypeOut, auth=needs(Role.ADMIN)
 )
-def update_work_type(request, slug: str, work_type: str, payload: WorkTypePatch):
+def update_work_type(request, slug: Slug, work_type: Slug, payload: WorkTypePatch):
     """Change a work type (admin); recorded against its policy with the fields that changed."""
     row = _work_type_or_404(_policy_or_404(slug), work_type)
     _apply_work_type(row, payload.dict(exclude_unset=True))
@@ -232,7 +250,7 @@ def update_work_type(request, slug: str, work_type: str, payload: WorkTypePatch)
 @router.delete(
     "/policies/{slug}/work-types/{work_type}", response={204: None}, auth=needs(Role.ADMIN)
 )
-def delete_work_type(request, slug: str, work_type: str):
+def delete_work_type(request, slug: Slug, work_type: Slug):
     services.delete_work_type(
         _work_type_or_404(_policy_or_404(slug), work_type), actor=actor(request)
     )
@@ -243,12 +261,12 @@ def delete_work_type(request, slug: str, work_type: str):
 
 
 class NoticeCheckIn(Schema):
-    policy: str = Field(description="policy slug, e.g. seed-000")
-    work_type: str = Field(description="work type slug, e.g. service-update")
+    policy: Slug = Field(description="policy slug, e.g. seed-000")
+    work_type: Slug = Field(description="work type slug, e.g. service-update")
     start: Instant
     end: Instant | None = Field(None, description="default: start + the default duration")
-    calendar: str | None = Field(None, description="calendar slug; default: the policy's")
-    components: list[str] = Field(
+    calendar: Slug | None = Field(None, description="calendar slug; default: the policy's")
+    components: Slugs = Field(
         default_factory=list,
         description="affected component slugs: their regions' peak hours and calendars apply",
     )
@@ -257,7 +275,7 @@ class NoticeCheckIn(Schema):
     shutdown: bool = False
     impact: Literal[tuple(i.value for i in Impact)] = "none"
     validated_on_test_environment: bool = False
-    contents: list[str] | None = Field(
+    contents: bounded_list(one_of(CONTENT_NAMES), 50) | None = Field(
         None, description="what the announcement will state (e.g. scheduled_time); checked if given"
     )
     now: Instant | None = Field(None, description="default: the current time")
