@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.syndication",
+    # Serves /api/v1/docs with the Swagger UI django-ninja ships (pinned with it in
+    # requirements.lock), from our own static files rather than a public CDN.
+    "ninja",
     "forewarn.record",
     "forewarn.calendars",
     "forewarn.catalog",

@@ -46,7 +46,9 @@ class DocumentedSchema(OpenAPISchema):
             statuses.add(404)
         if WRITES & set(operation.methods):
             statuses.add(409)
-        schema = self._create_schema_from_model(ErrorOut, mode="serialization")[0]
+        if "ErrorOut" not in self.schemas:
+            self.add_schema_definitions({"ErrorOut": ErrorOut.model_json_schema()})
+        schema = {"$ref": "#/components/schemas/ErrorOut"}
         for status in sorted(statuses):
             found["responses"].setdefault(
                 status,
