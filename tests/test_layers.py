@@ -26,6 +26,7 @@ KNOWN_PURE = {
     *(f"forewarn.availability.{m}" for m in ("engine", "figures", "intervals", "specs", "reasons")),
     *("forewarn.catalog.statuses", "forewarn.catalog.peak_hours", "forewarn.record.kinds"),
     "forewarn.catalog.instants",
+    "forewarn.limits",
     *("forewarn.markup", "forewarn.csvexport"),
 }
 

@@ -1,8 +1,9 @@
 """The OpenAPI document says what every operation may answer besides success, and who may call it.
 
 Each operation lists the errors it can give, all with the body ``ErrorOut``
-(``{"message": str, "detail": ...}``): 401 and 403 when it needs a caller, 404 when its path
-names an object, 409 when it writes, 422 always (its input). ``x-forewarn-role`` names the
+(``{"message": str, "detail": ...}``): 400 when it takes a body (that is not JSON), 401 and
+403 when it needs a caller, 404 when its path names an object, 409 when it writes, 422 always
+(its input). ``x-forewarn-role`` names the
 lowest role that may call it (``signed-in``: any signed-in user), from its ``auth=needs(…)``.
 """
 
@@ -13,6 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 ANY_SIGNED_IN = "signed-in"
 ERRORS = {
+    400: "The body is not JSON.",
     401: "No caller: send 'Authorization: Bearer <token>' (or use a console session).",
     403: "The caller's role is too low (or a session request without its CSRF token).",
     404: "What the path names does not exist.",
@@ -46,6 +48,8 @@ class DocumentedSchema(OpenAPISchema):
             statuses.add(404)
         if WRITES & set(operation.methods):
             statuses.add(409)
+        if "requestBody" in found:
+            statuses.add(400)
         if "ErrorOut" not in self.schemas:
             self.add_schema_definitions({"ErrorOut": ErrorOut.model_json_schema()})
         schema = {"$ref": "#/components/schemas/ErrorOut"}
