@@ -1,8 +1,12 @@
 """The availability API: figures for viewers, exclusions written by communicators and admins."""
 
+from datetime import UTC, datetime
+
 import pytest
+from django.core.exceptions import ValidationError
 
 from forewarn.availability.models import Exclusion
+from forewarn.availability.services import save_exclusion
 from forewarn.catalog.models import Role
 from forewarn.record.models import Event
 
@@ -227,3 +231,15 @@ def test_null_in_an_exclusion_patch_is_refused_as_in_every_patch(api_as, seed001
         "ends_at: may not be null; omit the field to leave it unchanged."
     )
     assert not Event.objects.filter(kind__startswith="exclusion.").exists()
+
+
+def test_an_exclusion_in_a_year_out_of_range_is_refused_by_the_model_too(seed001):
+    """The console's form reaches the model without the API's bounds."""
+    far = Exclusion(
+        reason="scheduled_maintenance",
+        starts_at=datetime(9999, 12, 31, tzinfo=UTC),
+        ends_at=datetime(9999, 12, 31, 1, tzinfo=UTC),
+    )
+    with pytest.raises(ValidationError) as refused:
+        save_exclusion(far, [], actor="alice")
+    assert refused.value.message_dict == {"starts_at": ["Give an instant in the years 1900–2199."]}

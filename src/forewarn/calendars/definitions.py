@@ -143,6 +143,13 @@ def closure_spans(value: Any) -> tuple[tuple[datetime, datetime], ...]:
         if not isinstance(item, Mapping):
             raise DefinitionError({field: f"{where} must be an object with start, end and reason."})
         _no_unknown_keys(item, _CLOSURE_KEYS, field, where)
+        reason = item.get("reason", "")
+        if not isinstance(reason, str) or len(reason) > limits.SHORT_TEXT:
+            raise DefinitionError(
+                {
+                    field: f"{where}: give its reason as a text of at most {limits.SHORT_TEXT} characters."
+                }
+            )
         start = _aware(item.get("start"), field, f"{where}: start")
         end = _aware(item.get("end"), field, f"{where}: end")
         if end <= start:

@@ -9,8 +9,8 @@ Modules: ``models`` (``Component``, ``ComponentGroup``, ``StatusInterval``, ``Pr
 contacts), two routers; ``admin``. Its demo rows live in ``ops/demo.py``.
 
 Entry points for other domains: ``services.set_status(component, status, cause=..., actor=...,
-at=None, backdate_reason="")`` to change a component's status (docs/developers/flow.md), ``services.components_by_slug(slugs)`` to resolve slugs with a
-422-ready error, ``models.has_role(user, Role.X)`` for permission checks.
+at=None, backdate_reason="")`` to change a component's status (docs/developers/flow.md),
+``services.components_by_slug(slugs)`` to resolve slugs with a 422-ready error, ``models.has_role(user, Role.X)`` for permission checks.
 
 Pure (no Django): ``statuses``, ``peak_hours``, ``instants``.
 """
