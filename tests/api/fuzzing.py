@@ -10,9 +10,12 @@ examples generated per operation.
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -41,9 +44,19 @@ def budget(default: int) -> int:
 
 
 @pytest.fixture
-def tokens(db) -> list[str | None]:
-    """No token, then a token for a new user of each role, lowest first."""
-    return [None] + [ApiToken.issue(make_staff(f"fuzz-{r}", r))[1] for r in ROLE_ORDER]
+def tokens(db) -> Iterator[list[str | None]]:
+    """No token, then a token for a new user of each role, lowest first.
+
+    Requests go through the WSGI app, not Django's test client: like the test client, keep
+    Django from closing the test's database connection (and its transaction) after each.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield [None] + [ApiToken.issue(make_staff(f"fuzz-{r}", r))[1] for r in ROLE_ORDER]
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def call_and_validate_as_each(case, tokens: list[str | None]) -> None:

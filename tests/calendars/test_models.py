@@ -95,10 +95,9 @@ def _errors(calendar: Calendar) -> dict[str, list[str]]:
             "Give a whole number of minutes from 1 to 1440, such as 480 for eight hours, not 0.",
         ),
         (
-            {"business_day_minutes": 2_000_000_000_000},
+            {"business_day_minutes": 1441},
             "business_day_minutes",
-            "Give a whole number of minutes from 1 to 1440, such as 480 for eight hours, not "
-            "2000000000000.",
+            "Give a whole number of minutes from 1 to 1440, such as 480 for eight hours, not 1441.",
         ),
         (
             {
