@@ -47,16 +47,16 @@ class WorkTypeOut(Schema):
     name: str
     position: int
     notice: str = Field(alias="notice_text", description='in words: "3 business days"')
-    notice_unit: str
+    notice_unit: Unit
     notice_amount: int
     notice_where_possible: bool
     notice_source: str
     default_duration_minutes: float | None = None
-    outside_peak_hours: str
+    outside_peak_hours: Placement
     outside_peak_hours_source: str
-    high_risk_outside_business_hours: str
+    high_risk_outside_business_hours: Placement
     high_risk_outside_business_hours_source: str
-    on_site_inside_working_hours: str
+    on_site_inside_working_hours: Placement
     on_site_inside_working_hours_source: str
     notices: list[Any]
     override_allowed: bool
