@@ -367,6 +367,11 @@ def _notice_spec(n: int, item: Any) -> NoticeSpec:
         )
     if "kind" not in item:
         raise PolicyError("notices", f"{where} needs a kind.")
+    for key in ("condition", "source"):
+        if len(str(item.get(key, ""))) > limits.TEXT:
+            raise PolicyError(
+                "notices", f"{where}: {key} may have at most {limits.TEXT} characters."
+            )
     offsets = []
     for text in _strings(item.get("offsets", []), where, "offsets"):
         offset = parse_duration(text)
