@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: demo test docs venv lint lock browser bench clean
+.PHONY: demo test fuzz docs venv lint lock browser bench clean
 
 $(BIN)/forewarn: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Forewarn needs Python 3.12 or newer; none found on PATH or under pyenv." >&2; exit 1; }
@@ -35,6 +35,13 @@ browser:
 
 test: venv browser
 	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# A longer search for inputs that make the API fail (the suite runs a short one): every
+# operation of /api/v1/openapi.json, every caller, FOREWARN_FUZZ_EXAMPLES examples each.
+FOREWARN_FUZZ_EXAMPLES ?= 200
+fuzz: venv
+	FOREWARN_FUZZ_EXAMPLES=$(FOREWARN_FUZZ_EXAMPLES) DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest \
+	  -n $(TEST_WORKERS) --dist loadfile tests/api/test_fuzz.py tests/api/test_fuzz_writes.py
 
 # The documentation site, offline; --strict fails on any broken link, anchor or nav entry.
 docs: venv

@@ -25,6 +25,8 @@ KNOWN_PURE = {
     *(f"forewarn.policies.{m}" for m in ("rules", "validator", "plan", "presets")),
     *(f"forewarn.availability.{m}" for m in ("engine", "figures", "intervals", "specs", "reasons")),
     *("forewarn.catalog.statuses", "forewarn.catalog.peak_hours", "forewarn.record.kinds"),
+    "forewarn.catalog.instants",
+    "forewarn.limits",
     *("forewarn.markup", "forewarn.csvexport"),
     *(
         f"forewarn.incidents.{m}"

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Serves /api/v1/docs with the Swagger UI django-ninja ships (pinned with it in
+    # requirements.lock), from our own static files rather than a public CDN.
+    "ninja",
     "forewarn.record",
     "forewarn.calendars",
     "forewarn.catalog",
@@ -293,6 +296,14 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# The instants an operator or a job claims for a change (``catalog.services.set_status``):
+# up to CLOCK_SKEW ahead of this server's clock is taken as now, further ahead is refused; more
+# than BACKDATE_GRACE before now needs a reason and is shown as backdated; more than
+# BACKDATE_LIMIT before now is refused (docs/operators/time.md).
+FOREWARN_CLOCK_SKEW_SECONDS = int(os.environ.get("FOREWARN_CLOCK_SKEW_SECONDS", "60"))
+FOREWARN_BACKDATE_GRACE_SECONDS = int(os.environ.get("FOREWARN_BACKDATE_GRACE_SECONDS", "60"))
+FOREWARN_BACKDATE_LIMIT_HOURS = int(os.environ.get("FOREWARN_BACKDATE_LIMIT_HOURS", "24"))
 
 # Delivery tuning (threads, batch sizes, retry backoff, claim expiry) lives in
 # forewarn.delivery.outbox.Tuning; set FOREWARN_DELIVERY_<NAME> in the environment

@@ -81,6 +81,7 @@ def test_worked_example_30_minute_outage_half_inside_maintenance(viewer, seed001
         "× 1",
         "15",
         "Gateway down (INC-1)",
+        "—",  # entered as it happened: no change dated earlier than entered
     ]
     assert cells(html, "SMS API Scheduled maintenance") == [
         "SMS API",
@@ -132,6 +133,7 @@ def test_voice_sip_is_down_only_while_both_trunks_are(viewer, seed001):
         "× 1",
         "20",
         "Carrier A; Carrier B",
+        "—",
     ]
 
 
@@ -204,9 +206,9 @@ def test_csv_of_the_intervals_behind_the_figures(viewer, seed001):
     ref = f"exclusion:{seed001['maintenance'].pk}"
     assert response.content.decode().split("\r\n")[1:] == [
         "Business Messaging,SMS API,unavailable,2026-08-12T10:00:00+02:00,"
-        "2026-08-12T10:15:00+02:00,15,major_outage,1,15,,,Gateway down (INC-1)",
+        "2026-08-12T10:15:00+02:00,15,major_outage,1,15,,,Gateway down (INC-1),",
         "Business Messaging,SMS API,excluded,2026-08-12T10:15:00+02:00,"
-        f"2026-08-12T11:00:00+02:00,45,,,,scheduled_maintenance,{ref},",
+        f"2026-08-12T11:00:00+02:00,45,,,,scheduled_maintenance,{ref},,",
         "",
     ]
 

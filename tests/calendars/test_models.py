@@ -92,7 +92,30 @@ def _errors(calendar: Calendar) -> dict[str, list[str]]:
         (
             {"business_day_minutes": 0},
             "business_day_minutes",
-            "Give a whole number of minutes ≥ 1, such as 480 for eight hours, not 0.",
+            "Give a whole number of minutes from 1 to 1440, such as 480 for eight hours, not 0.",
+        ),
+        (
+            {"business_day_minutes": 1441},
+            "business_day_minutes",
+            "Give a whole number of minutes from 1 to 1440, such as 480 for eight hours, not 1441.",
+        ),
+        (
+            {
+                "closures": [
+                    {
+                        "start": "2026-12-24T12:00+01:00",
+                        "end": "2026-12-24T17:00+01:00",
+                        "reason": "x" * 301,
+                    }
+                ]
+            },
+            "closures",
+            "Closure 1: give its reason as a text of at most 300 characters.",
+        ),
+        (
+            {"opening_hours": [{"weekday": 0, "start": "09:00", "end": "10:00"}] * 101},
+            "opening_hours",
+            "Give at most 100 entries, not 101.",
         ),
     ],
 )

@@ -92,30 +92,26 @@ def test_console_requires_login(client, db):
     assert response["Location"].startswith("/console/login/")
 
 
-def test_changing_a_role_replaces_the_group(db):
+def test_changing_a_role_changes_what_the_console_allows_at_once(client, db):
     user = make_staff("switch", Role.ADMIN)
+    client.force_login(user)
+    assert client.get("/console/catalog/component/add/").status_code == 200
     user.staff.role = Role.VIEWER
     user.staff.save()
-    assert [g.name for g in user.groups.all()] == ["forewarn viewer"]
-    assert user.has_perm("catalog.view_component")
-    user = type(user).objects.get(pk=user.pk)  # permissions are cached per instance
-    assert not user.has_perm("catalog.add_component")
+    assert client.get("/console/catalog/component/add/").status_code == 403
+    assert client.get("/console/catalog/component/").status_code == 200
 
 
-def test_role_groups_hold_permissions_of_every_forewarn_app(db):
-    from django.contrib.auth.models import Group
+def test_django_groups_and_model_permissions_give_no_console_rights(client, db):
+    """A role is the whole of a user's rights: a permission granted the Django way opens nothing."""
+    from django.contrib.auth.models import Permission
 
-    viewer = Group.objects.get(name="forewarn viewer")
-    apps_with_view = set(viewer.permissions.values_list("content_type__app_label", flat=True))
-    assert {
-        "catalog",
-        "record",
-        "calendars",
-        "policies",
-        "delivery",
-        "availability",
-        "api",
-    } <= apps_with_view
+    user = make_staff("granted", Role.VIEWER)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="catalog"))
+    client.force_login(user)
+    assert client.get("/console/catalog/component/add/").status_code == 403
+    assert client.get("/console/auth/group/").status_code == 404
+    assert list(user.groups.values_list("name", flat=True)) == []
 
 
 # --- the console refuses what the API refuses, with the same words, and changes nothing ------
@@ -416,3 +412,43 @@ def test_console_group_page_moves_its_components_through_the_service(admin_clien
     assert Component.objects.get(slug="trunk-b").position == 7
     event = Event.objects.get(kind="component.changed", actor="admin-person")
     assert event.details == {"changes": {"position": {"from": 0, "to": 7}}}
+
+
+# --- a responder changes a component's status in the console, and nothing else ---------------
+
+
+def test_responder_sees_only_the_status_as_editable_in_the_console(client, api_component):
+    _login(client, Role.RESPONDER)
+    page = client.get(f"/console/catalog/component/{api_component.pk}/change/")
+    assert page.status_code == 200
+    assert set(page.context["adminform"].form.fields) == {"status"}
+
+
+def test_responder_posting_other_fields_changes_only_the_status(client, api_component):
+    """The API refuses a responder's PATCH of these fields with 403; the console must not
+    let them through either (rename, make private, mark beta)."""
+    _login(client, Role.RESPONDER)
+    url = f"/console/catalog/component/{api_component.pk}/change/"
+    data = admin_form(client, url, status="major_outage")
+    data |= {"name": "Renamed", "visibility": "private", "is_beta": "on", "slug": "other"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    api_component.refresh_from_db()
+    assert (
+        api_component.name,
+        api_component.slug,
+        api_component.visibility,
+        api_component.is_beta,
+        api_component.status,
+    ) == ("API", "api", "public", False, "major_outage")
+    assert not Event.objects.filter(kind="component.changed").exists()
+
+
+def test_console_refuses_a_description_longer_than_the_api_allows(admin_client, trunks):
+    url = f"/console/catalog/component/{trunks[0].pk}/change/"
+    data = admin_form(admin_client, url, description="x" * 20_001)
+    errors = _refused(admin_client.post(url, data))
+    assert errors == {
+        "description": ["Ensure this value has at most 20000 characters (it has 20001)."]
+    }
+    assert Component.objects.get(pk=trunks[0].pk).description == ""

@@ -25,6 +25,12 @@ from forewarn.statuspage.models import PageVersion
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
 
+def set_status_at(component, status, at, **arguments):
+    """The change entered at the instant it claims, as an operator at that moment would."""
+    with time_machine.travel(at, tick=False):
+        return services.set_status(component, status, at=at, **arguments)
+
+
 @pytest.fixture
 def api_component(db):
     component = Component.objects.create(slug="api", name="API")
@@ -33,15 +39,11 @@ def api_component(db):
 
 
 def test_status_change_closes_the_open_interval_and_opens_a_new_one(api_component):
-    services.set_status(
-        api_component,
-        "major_outage",
-        cause="database down",
-        actor="alice",
-        at=T0 + timedelta(hours=1),
+    set_status_at(
+        api_component, "major_outage", T0 + timedelta(hours=1), cause="database down", actor="alice"
     )
-    services.set_status(
-        api_component, "operational", cause="fixed", actor="alice", at=T0 + timedelta(hours=2)
+    set_status_at(
+        api_component, "operational", T0 + timedelta(hours=2), cause="fixed", actor="alice"
     )
 
     history = list(StatusInterval.objects.filter(component=api_component).order_by("started_at"))
@@ -56,12 +58,12 @@ def test_status_change_closes_the_open_interval_and_opens_a_new_one(api_componen
 
 
 def test_status_change_is_recorded_with_actor_and_cause(api_component):
-    services.set_status(
+    set_status_at(
         api_component,
         "partial_outage",
+        T0 + timedelta(minutes=5),
         cause="slow queries",
         actor="alice",
-        at=T0 + timedelta(minutes=5),
     )
 
     event = Event.objects.get(kind="component.status_changed")
@@ -75,7 +77,7 @@ def test_status_change_is_recorded_with_actor_and_cause(api_component):
 
 
 def test_setting_the_same_status_records_nothing(api_component):
-    services.set_status(api_component, "operational", at=T0 + timedelta(minutes=1))
+    set_status_at(api_component, "operational", T0 + timedelta(minutes=1))
     assert StatusInterval.objects.filter(component=api_component).count() == 1
     assert not Event.objects.exists()
 
@@ -88,7 +90,7 @@ def test_unknown_status_is_refused_and_changes_nothing(api_component):
 
 def test_change_before_the_current_status_began_is_refused(api_component):
     with pytest.raises(ValidationError, match="cannot be before"):
-        services.set_status(api_component, "major_outage", at=T0 - timedelta(minutes=1))
+        set_status_at(api_component, "major_outage", T0 - timedelta(minutes=1))
     api_component.refresh_from_db()
     assert api_component.status == "operational"
 
@@ -385,3 +387,19 @@ def test_components_by_slug_keeps_the_order_and_names_every_missing_slug(trunks)
     with pytest.raises(ValidationError) as error:
         services.components_by_slug(["ghost", "trunk-a", "phantom"], field="members")
     assert error.value.message_dict == {"members": ["No component with slug ghost, phantom."]}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"description": "x" * 20_001}, "description"),
+        ({"position": 100_001}, "position"),
+        ({"restore_objective": timedelta(days=367)}, "restore_objective"),
+        ({"min_available_members": 1_001}, "min_available_members"),
+    ],
+)
+def test_the_service_refuses_what_the_api_bounds(db, fields, field):
+    with pytest.raises(ValidationError) as refused:
+        services.save_component(Component(slug="big", name="Big", **fields), actor="alice")
+    assert list(refused.value.message_dict) == [field]
+    assert not Component.objects.exists()

@@ -246,7 +246,7 @@ def test_subscribers_are_listed_by_state_and_channel(admin_api, api):
     bad = admin_api.get("/api/v1/subscribers", state="sleeping")
     assert (bad.status_code, bad.json()["message"]) == (
         422,
-        "state: Use one of: pending, active, unsubscribed, disabled.",
+        "state: Input should be 'pending', 'active', 'unsubscribed' or 'disabled'",
     )
 
 
@@ -399,7 +399,7 @@ def test_a_bad_status_filter_names_the_field(viewer_api, logged):
     response = viewer_api.get(f"/api/v1/notices/{logged.pk}/deliveries", status="lost")
     assert (response.status_code, response.json()["message"]) == (
         422,
-        "status: Use one of: queued, sending, retrying, sent, failed, skipped.",
+        "status: Input should be 'queued', 'sending', 'retrying', 'sent', 'failed' or 'skipped'",
     )
 
 

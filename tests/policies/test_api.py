@@ -292,9 +292,9 @@ START = "2026-10-13T10:00:00+02:00"
         ({"risk": "extreme"}, "risk: Input should be 'low', 'medium' or 'high'"),
         (
             {"contents": ["jokes"]},
-            "contents: 'jokes' is not one of scheduled_time, expected_impact, what, when_finished, "
-            "new_features, plan_changes, release_notes, reason, new_end_or_next_update, "
-            "security_impact, documentation_changes.",
+            "contents.0: Input should be 'scheduled_time', 'expected_impact', 'what', "
+            "'when_finished', 'new_features', 'plan_changes', 'release_notes', 'reason', "
+            "'new_end_or_next_update', 'security_impact' or 'documentation_changes'",
         ),
     ],
 )

@@ -106,6 +106,11 @@ def test_offsets_read_as_iso_8601_durations(d, text):
             "Notice 1: unknown key 'when'; use kind, offsets, channels, must_include, "
             "only_if_interrupting, condition, source.",
         ),
+        (
+            [{"kind": "announcement"}, {"kind": "start", "source": "x" * 20_001}],
+            "Notice 2: source may have at most 20000 characters.",
+        ),
+        ([{"kind": "start"}] * 101, "Give at most 100 notices, not 101."),
     ],
 )
 def test_bad_notices_are_refused_naming_which(presets, notices, message):

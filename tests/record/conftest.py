@@ -29,6 +29,7 @@ def record(db):
                 description="API: operational → major_outage",
                 details={"from": "operational", "to": "major_outage"},
                 at=T0,
+                entered_at=T0,
             ),
             append(
                 Kind.SUBSCRIBER_CONFIRMED,
@@ -36,6 +37,7 @@ def record(db):
                 contact="Ann@Example.com",
                 description="Confirmed by the link sent.",
                 at=T0 + hour,
+                entered_at=T0 + hour,
             ),
             append(
                 Kind.COMPONENT_STATUS_CHANGED,
@@ -44,8 +46,14 @@ def record(db):
                 description='=HYPERLINK("http://evil.example")',
                 details={"from": "operational", "to": "partial_outage"},
                 at=T0 + 2 * hour,
+                entered_at=T0 + 2 * hour,
             ),
-            append(Kind.NOTICE_DELIVERED, description="sent 3 of 3", at=T0 + 3 * hour),
+            append(
+                Kind.NOTICE_DELIVERED,
+                description="sent 3 of 3",
+                at=T0 + 3 * hour,
+                entered_at=T0 + 3 * hour + timedelta(seconds=5),
+            ),
             append(
                 Kind.COMPONENT_STATUS_CHANGED,
                 subject=api,
@@ -53,6 +61,7 @@ def record(db):
                 description="API: major_outage → operational",
                 details={"from": "major_outage", "to": "operational"},
                 at=T0 + 4 * hour,
+                entered_at=T0 + 4 * hour,
             ),
         ],
     }

@@ -49,6 +49,7 @@ def test_the_list_is_newest_first_with_a_count(viewer_api, record):
     assert response.json()["items"][4] == {
         "id": e[0].pk,
         "at": "2026-03-29T00:30:00Z",
+        "entered_at": "2026-03-29T00:30:00Z",
         "kind": "component.status_changed",
         "actor": "alice",
         "contact": "",
@@ -94,10 +95,14 @@ def test_filters_order_and_pages(viewer_api, record):
             {"subject_id": "1"},
             "subject_id: Give subject_type too: ids are only unique within a type.",
         ),
-        ({"since": "2026-03-29T01:00:00"}, "since: The time must carry a time zone offset."),
+        (
+            {"since": "2026-03-29T01:00:00"},
+            "since: '2026-03-29T01:00:00' has no UTC offset; add one, such as +01:00 or Z, so "
+            "the instant is exact",
+        ),
         (
             {"until": "yesterday"},
-            "until: Input should be a valid datetime or date, input is too short",
+            "until: 'yesterday' is not an ISO 8601 date and time such as 2026-12-28T10:00:00+01:00",
         ),
         ({"limit": 501}, "limit: Input should be less than or equal to 500"),
         ({"order": "random"}, "order: Input should be 'newest' or 'oldest'"),
@@ -120,8 +125,8 @@ def test_csv_export_is_the_filtered_record_oldest_first(viewer_api, record):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="record.csv"'
     assert response.getvalue().decode() == (
-        "id,at,at_local,kind,actor,contact,subject,description,details\r\n"
-        f"{e[3].pk},2026-03-29T03:30:00Z,2026-03-29T05:30:00+02:00,notice.delivered,"
+        "id,at,at_local,entered_at,kind,actor,contact,subject,description,details\r\n"
+        f"{e[3].pk},2026-03-29T03:30:00Z,2026-03-29T05:30:00+02:00,2026-03-29T03:30:05Z,notice.delivered,"
         "system,,,sent 3 of 3,{}\r\n"
     )
 

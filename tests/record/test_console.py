@@ -78,7 +78,7 @@ def test_export_gives_the_filtered_and_searched_list_as_csv_oldest_first(viewer,
 
 def test_export_neutralises_formulas(viewer, record):
     rows = viewer.get(EXPORT, {"actor__exact": "bob"}).getvalue().decode().splitlines()
-    assert rows[1].split(",")[7] == '"\'=HYPERLINK(""http://evil.example"")"'
+    assert rows[1].split(",")[8] == '"\'=HYPERLINK(""http://evil.example"")"'
 
 
 def test_export_refuses_filters_that_do_not_apply(viewer, record):

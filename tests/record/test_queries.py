@@ -83,19 +83,19 @@ def test_csv_export_gives_utc_and_local_times_and_neutralises_formulas(record):
     lines = list(export_csv(timeline(), AMS))
     api, sms = record["api"].pk, record["sms"].pk
     assert lines == [
-        "id,at,at_local,kind,actor,contact,subject,description,details\r\n",
-        f"{e[0].pk},2026-03-29T00:30:00Z,2026-03-29T01:30:00+01:00,component.status_changed,"
+        "id,at,at_local,entered_at,kind,actor,contact,subject,description,details\r\n",
+        f"{e[0].pk},2026-03-29T00:30:00Z,2026-03-29T01:30:00+01:00,2026-03-29T00:30:00Z,component.status_changed,"
         f"alice,,catalog.component:{api},API: operational → major_outage,"
         '"{""from"": ""operational"", ""to"": ""major_outage""}"\r\n',
-        f"{e[1].pk},2026-03-29T01:30:00Z,2026-03-29T03:30:00+02:00,subscriber.confirmed,"
+        f"{e[1].pk},2026-03-29T01:30:00Z,2026-03-29T03:30:00+02:00,2026-03-29T01:30:00Z,subscriber.confirmed,"
         "public,Ann@Example.com,,Confirmed by the link sent.,{}\r\n",
-        f"{e[2].pk},2026-03-29T02:30:00Z,2026-03-29T04:30:00+02:00,component.status_changed,"
+        f"{e[2].pk},2026-03-29T02:30:00Z,2026-03-29T04:30:00+02:00,2026-03-29T02:30:00Z,component.status_changed,"
         f"bob,,catalog.component:{sms},"
         '"\'=HYPERLINK(""http://evil.example"")",'
         '"{""from"": ""operational"", ""to"": ""partial_outage""}"\r\n',
-        f"{e[3].pk},2026-03-29T03:30:00Z,2026-03-29T05:30:00+02:00,notice.delivered,"
+        f"{e[3].pk},2026-03-29T03:30:00Z,2026-03-29T05:30:00+02:00,2026-03-29T03:30:05Z,notice.delivered,"
         "system,,,sent 3 of 3,{}\r\n",
-        f"{e[4].pk},2026-03-29T04:30:00Z,2026-03-29T06:30:00+02:00,component.status_changed,"
+        f"{e[4].pk},2026-03-29T04:30:00Z,2026-03-29T06:30:00+02:00,2026-03-29T04:30:00Z,component.status_changed,"
         f"alice,,catalog.component:{api},API: major_outage → operational,"
         '"{""from"": ""major_outage"", ""to"": ""operational""}"\r\n',
     ]
@@ -108,6 +108,7 @@ def test_json_export_is_an_array_of_events_with_both_times(record):
         "id": first.pk,
         "at": "2026-03-29T00:30:00Z",
         "at_local": "2026-03-29T01:30:00+01:00",
+        "entered_at": "2026-03-29T00:30:00Z",
         "kind": "component.status_changed",
         "actor": "alice",
         "contact": "",
@@ -121,6 +122,6 @@ def test_json_export_is_an_array_of_events_with_both_times(record):
 
 def test_exports_of_nothing_are_a_header_and_an_empty_array(db):
     assert list(export_csv(timeline(), AMS)) == [
-        "id,at,at_local,kind,actor,contact,subject,description,details\r\n"
+        "id,at,at_local,entered_at,kind,actor,contact,subject,description,details\r\n"
     ]
     assert json.loads("".join(export_json(timeline(), AMS))) == []

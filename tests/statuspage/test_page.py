@@ -2,6 +2,7 @@
 
 import pytest
 import time_machine
+from django.test import Client
 
 from forewarn.catalog import services
 from forewarn.catalog.models import Component, ComponentGroup, Role
@@ -253,3 +254,29 @@ def test_a_group_change_bumps_the_page_version_once(catalog):
     voice.name = "Voice and SIP"
     services.save_group(voice, actor="admin")
     assert PageVersion.current()[0] == before + 1
+
+
+# --- the public JSON reads and never writes: other methods are a 405 with Allow ------------
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "trace"])
+@pytest.mark.parametrize("path", ["/api/v2/summary.json", "/api/v2/components.json", "/"])
+def test_a_method_other_than_get_head_options_is_a_405_with_allow(db, method, path):
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert (response.status_code, response["Allow"]) == (405, "GET, HEAD, OPTIONS")
+
+
+def test_options_answers_a_cors_preflight(db):
+    response = Client().options(
+        "/api/v2/summary.json",
+        headers={"Origin": "https://example.com", "Access-Control-Request-Method": "GET"},
+    )
+    assert response.status_code == 204
+    assert {
+        name: response[name]
+        for name in ("Allow", "Access-Control-Allow-Origin", "Access-Control-Allow-Methods")
+    } == {
+        "Allow": "GET, HEAD, OPTIONS",
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    }

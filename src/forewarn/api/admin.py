@@ -1,14 +1,15 @@
 from django.contrib import admin
 
+from forewarn.catalog.roles import RoleAdmin
+
 from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(RoleAdmin):
+    """Listed for every staff role, changed by nobody here: the secret is shown once, so tokens
+    are created (and revoked) with `forewarn token create USER` / `forewarn token revoke`."""
+
     list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "key_digest", "created_at", "last_used_at")
     search_fields = ("user__username", "name", "prefix")
-
-    def has_add_permission(self, request):
-        # The secret is shown once: create tokens with `forewarn token create USER`.
-        return False

@@ -10,7 +10,6 @@ logged, and the caller gets a 500 with a request id (``forewarn.ops.request_id``
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -27,8 +26,9 @@ from forewarn.policies.rules import PolicyError
 from forewarn.record.api import router as record_router
 
 from .auth import AUTH
+from .openapi import ForewarnAPI
 
-api = NinjaAPI(
+api = ForewarnAPI(
     title="Forewarn API",
     version="1",
     description="Everything the operator console does. Authenticate with `Authorization: Bearer <token>` "

@@ -7,7 +7,8 @@ gets a "Reports" box linking the availability report (``admin/forewarn_index.htm
 from django.contrib import admin
 from django.db import transaction
 
-from forewarn.catalog.models import Role, has_role
+from forewarn.catalog.models import Role
+from forewarn.catalog.roles import RoleAdmin
 from forewarn.record.services import actor_name
 
 from . import services
@@ -17,7 +18,8 @@ admin.site.index_template = "admin/forewarn_index.html"
 
 
 @admin.register(Exclusion)
-class ExclusionAdmin(admin.ModelAdmin):
+class ExclusionAdmin(RoleAdmin):
+    add_role = change_role = delete_role = Role.COMMUNICATOR
     list_display = ("reason", "starts_at", "ends_at", "scope", "ref", "created_by", "created_at")
     list_filter = ("reason", "components")
     search_fields = ("description", "ref", "components__name")
@@ -41,21 +43,6 @@ class ExclusionAdmin(admin.ModelAdmin):
     @admin.display(description="components")
     def scope(self, obj):
         return ", ".join(c.name for c in obj.components.all()) or "all"
-
-    def has_module_permission(self, request):
-        return has_role(request.user, Role.VIEWER)
-
-    def has_view_permission(self, request, obj=None):
-        return has_role(request.user, Role.VIEWER)
-
-    def has_add_permission(self, request):
-        return has_role(request.user, Role.COMMUNICATOR)
-
-    def has_change_permission(self, request, obj=None):
-        return has_role(request.user, Role.COMMUNICATOR)
-
-    def has_delete_permission(self, request, obj=None):
-        return has_role(request.user, Role.COMMUNICATOR)
 
     def save_model(self, request, obj, form, change):
         """Saved with its components in ``save_related``, through the service."""

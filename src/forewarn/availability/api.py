@@ -1,11 +1,13 @@
 """Availability endpoints of the JSON API: the report (viewer) and exclusions (communicator writes)."""
 
-from datetime import date, datetime
+from datetime import datetime
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from forewarn.api.auth import actor, require
+from forewarn.api.auth import actor, needs
+from forewarn.api.fields import Day, Instant, ObjectId, Reference, Slug, Slugs, Text, one_of
 from forewarn.api.validation import refuse_nulls
 from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
@@ -17,19 +19,24 @@ from .periods import requested as requested_period
 router = Router(tags=["availability"])
 
 
+PeriodText = Annotated[str, Field(max_length=24)]
+ReasonName = one_of(ExclusionReason.values)
+
+
 class ReportQuery(Schema):
-    period: str | None = Field(None, description="2026-Q3, 2026-09 or 2026; default: this quarter")
-    start: date | None = Field(None, description="first day of a custom range")
-    end: date | None = Field(None, description="last day (included) of a custom range")
-    component: str | None = Field(None, description="slug: only this component")
-    category: str | None = Field(None, description="slug: only this product category")
-    organization: str | None = Field(None, description="slug: the components it uses")
+    period: PeriodText | None = Field(
+        None, description="2026-Q3, 2026-09 or 2026; default: this quarter"
+    )
+    start: Day | None = Field(None, description="first day of a custom range")
+    end: Day | None = Field(None, description="last day (included) of a custom range")
+    component: Slug | None = Field(None, description="slug: only this component")
+    category: Slug | None = Field(None, description="slug: only this product category")
+    organization: Slug | None = Field(None, description="slug: the components it uses")
 
 
-@router.get("/availability")
+@router.get("/availability", auth=needs(Role.VIEWER))
 def availability(request, filters: Query[ReportQuery]):
     """Figures per category, component and third party, with exclusions and unavailable intervals."""
-    require(request, Role.VIEWER)
     params = filters.dict()
     period = requested_period(params)
     narrowed = reports.scope(params)
@@ -46,26 +53,26 @@ def availability(request, filters: Query[ReportQuery]):
 
 
 class ExclusionIn(Schema):
-    reason: str = Field(description=" | ".join(ExclusionReason.values))
-    starts_at: datetime
-    ends_at: datetime
-    components: list[str] = Field(default_factory=list, description="slugs; empty: every component")
-    description: str = ""
-    ref: str = Field("", max_length=64)
+    reason: ReasonName
+    starts_at: Instant
+    ends_at: Instant
+    components: Slugs = Field(default_factory=list, description="slugs; empty: every component")
+    description: Text = ""
+    ref: Reference = ""
 
 
 class ExclusionPatch(Schema):
-    reason: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    components: list[str] | None = None
-    description: str | None = None
-    ref: str | None = Field(None, max_length=64)
+    reason: ReasonName | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
+    components: Slugs | None = None
+    description: Text | None = None
+    ref: Reference | None = None
 
 
 class ExclusionOut(Schema):
     id: int
-    reason: str
+    reason: ReasonName
     starts_at: datetime
     ends_at: datetime
     components: list[str] = Field(description="slugs; empty: every component")
@@ -85,19 +92,18 @@ class ExclusionOut(Schema):
 
 
 class ExclusionFilter(Schema):
-    period: str | None = Field(None, description="only those overlapping this period (UTC)")
-    start: date | None = None
-    end: date | None = None
-    reason: str | None = None
+    period: PeriodText | None = Field(None, description="only those overlapping this period (UTC)")
+    start: Day | None = None
+    end: Day | None = None
+    reason: ReasonName | None = None
 
 
 def _exclusions():
     return Exclusion.objects.prefetch_related("components")
 
 
-@router.get("/availability/exclusions", response=list[ExclusionOut])
+@router.get("/availability/exclusions", response=list[ExclusionOut], auth=needs(Role.VIEWER))
 def list_exclusions(request, filters: Query[ExclusionFilter]):
-    require(request, Role.VIEWER)
     rows = _exclusions()
     if filters.period or filters.start or filters.end:
         bounds = requested_period(filters.dict()).bounds("UTC")
@@ -107,25 +113,28 @@ def list_exclusions(request, filters: Query[ExclusionFilter]):
     return rows
 
 
-@router.get("/availability/exclusions/{exclusion_id}", response=ExclusionOut)
-def get_exclusion(request, exclusion_id: int):
-    require(request, Role.VIEWER)
+@router.get(
+    "/availability/exclusions/{exclusion_id}", response=ExclusionOut, auth=needs(Role.VIEWER)
+)
+def get_exclusion(request, exclusion_id: ObjectId):
     return get_object_or_404(_exclusions(), pk=exclusion_id)
 
 
-@router.post("/availability/exclusions", response={201: ExclusionOut})
+@router.post(
+    "/availability/exclusions", response={201: ExclusionOut}, auth=needs(Role.COMMUNICATOR)
+)
 def create_exclusion(request, payload: ExclusionIn):
     """Record time not counted against the SLA; the creation is written to the record."""
-    require(request, Role.COMMUNICATOR)
     data = payload.dict()
     components = components_by_slug(data.pop("components"))
     exclusion = services.save_exclusion(Exclusion(**data), components, actor=actor(request))
     return Status(201, _exclusions().get(pk=exclusion.pk))
 
 
-@router.patch("/availability/exclusions/{exclusion_id}", response=ExclusionOut)
-def update_exclusion(request, exclusion_id: int, payload: ExclusionPatch):
-    require(request, Role.COMMUNICATOR)
+@router.patch(
+    "/availability/exclusions/{exclusion_id}", response=ExclusionOut, auth=needs(Role.COMMUNICATOR)
+)
+def update_exclusion(request, exclusion_id: ObjectId, payload: ExclusionPatch):
     exclusion = get_object_or_404(Exclusion, pk=exclusion_id)
     data = refuse_nulls(payload.dict(exclude_unset=True))
     slugs = data.pop("components", None)
@@ -136,8 +145,9 @@ def update_exclusion(request, exclusion_id: int, payload: ExclusionPatch):
     return _exclusions().get(pk=exclusion.pk)
 
 
-@router.delete("/availability/exclusions/{exclusion_id}", response={204: None})
-def delete_exclusion(request, exclusion_id: int):
-    require(request, Role.COMMUNICATOR)
+@router.delete(
+    "/availability/exclusions/{exclusion_id}", response={204: None}, auth=needs(Role.COMMUNICATOR)
+)
+def delete_exclusion(request, exclusion_id: ObjectId):
     services.delete_exclusion(get_object_or_404(Exclusion, pk=exclusion_id), actor=actor(request))
     return Status(204, None)

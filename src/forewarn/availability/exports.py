@@ -11,7 +11,7 @@ from forewarn.availability import engine
 from forewarn.availability.intervals import REASONS
 from forewarn.csvexport import csv_text
 
-from .reports import Report, minutes_text, pct_text, target_text
+from .reports import Report, backdated_in, minutes_text, pct_text, target_text
 
 FORMULA = "(total − excluded − unavailable) / (total − excluded) × 100 %"
 IDENTIFICATION = (
@@ -55,7 +55,18 @@ def figures(f) -> dict:
     }
 
 
-def _interval(i: engine.UnavailableInterval, slugs: dict) -> dict:
+def _backdated(change, slugs: dict, zone) -> dict:
+    return {
+        "component": slugs.get(change.component_id),
+        "at": _iso(change.at.astimezone(zone)),
+        "entered_at": _iso(change.entered_at.astimezone(zone)),
+        "status": change.status,
+        "reason": change.reason,
+        "actor": change.actor,
+    }
+
+
+def _interval(i: engine.UnavailableInterval, slugs: dict, backdated=()) -> dict:
     return {
         "component": slugs.get(i.component_id),
         "start": _iso(i.start),
@@ -65,6 +76,10 @@ def _interval(i: engine.UnavailableInterval, slugs: dict) -> dict:
         "minutes": _round(i.minutes),
         "unavailable_minutes": _round(i.unavailable_minutes),
         "causes": list(i.causes),
+        # Changes dated earlier than entered that began or ended it (catalog.instants).
+        "backdated_changes": [
+            _backdated(c, slugs, i.start.tzinfo) for c in backdated_in(backdated, i)
+        ],
     }
 
 
@@ -130,7 +145,8 @@ def as_json(report: Report) -> dict:
                         "worst_status": r.figures.worst_status,
                         **figures(r.figures),
                         "unavailable_intervals": [
-                            _interval(i, slugs) for i in r.figures.unavailable_intervals
+                            _interval(i, slugs, r.backdated)
+                            for i in r.figures.unavailable_intervals
                         ],
                         "exclusions": [_applied(x) for x in r.figures.exclusions],
                     }
@@ -158,7 +174,8 @@ def as_json(report: Report) -> dict:
                         "measured_until": _iso(cp.figures.measured_until),
                         **figures(cp.figures),
                         "unavailable_intervals": [
-                            _interval(i, slugs) for i in cp.figures.unavailable_intervals
+                            _interval(i, slugs, t.backdated)
+                            for i in cp.figures.unavailable_intervals
                         ],
                         "exclusions": [_applied(x) for x in cp.figures.exclusions],
                     }
@@ -283,20 +300,35 @@ INTERVAL_COLUMNS = [
     "reason",
     "ref",
     "causes",
+    "backdated",
 ]
+
+
+def backdated_text(change, zone) -> str:
+    """'operational at 2026-12-18T15:00:01+01:00, entered 2026-12-18T15:01:15+01:00 (74 s
+    later) by rita: false alarm', in ``zone``."""
+    later = int((change.entered_at - change.at).total_seconds())
+    return (
+        f"{change.status} at {change.at.astimezone(zone).isoformat()}, entered "
+        f"{change.entered_at.astimezone(zone).isoformat()} ({later} s later) by "
+        f"{change.actor or 'system'}: {change.reason}"
+    )
 
 
 def intervals_csv(report: Report) -> str:
     """The unavailable intervals and applied exclusions behind the figures, per component."""
-    measured = [(s.name, r.component.name, r.figures) for s in report.sections for r in s.rows]
+    measured = [
+        (s.name, r.component.name, r.figures, r.backdated) for s in report.sections for r in s.rows
+    ]
     measured += [
-        ("Third party", t.component.name, cp.figures)
+        ("Third party", t.component.name, cp.figures, t.backdated)
         for t in report.third_party
         for cp in t.periods
     ]
     rows = []
-    for category, name, f in measured:
+    for category, name, f, backdated in measured:
         for i in f.unavailable_intervals:
+            zone = i.start.tzinfo
             rows.append(
                 [
                     category,
@@ -311,6 +343,7 @@ def intervals_csv(report: Report) -> str:
                     "",
                     "",
                     "; ".join(i.causes),
+                    "; ".join(backdated_text(c, zone) for c in backdated_in(backdated, i)),
                 ]
             )
         for x in f.exclusions:
@@ -327,6 +360,7 @@ def intervals_csv(report: Report) -> str:
                     "",
                     x.reason,
                     x.ref or "",
+                    "",
                     "",
                 ]
             )

@@ -7,10 +7,13 @@ which records every creation, change and deletion.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 
+from forewarn import limits
 from forewarn.availability.reasons import LABELS, RECORDED
+from forewarn.calendars.definitions import FIRST_YEAR, LAST_YEAR
 from forewarn.catalog.models import Component
 
 # The reasons an operator records (``reasons.RECORDED``), in precedence order, with labels.
@@ -31,7 +34,9 @@ class Exclusion(models.Model):
         related_name="exclusions",
         help_text="Leave empty to exclude the time for every component.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)]
+    )
     ref = models.CharField(
         max_length=64,
         blank=True,
@@ -53,6 +58,12 @@ class Exclusion(models.Model):
         return f"{self.get_reason_display()} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M} UTC"
 
     def clean(self):
+        for field in ("starts_at", "ends_at"):
+            at = getattr(self, field)
+            if at is not None and not FIRST_YEAR <= at.year <= LAST_YEAR:
+                raise ValidationError(
+                    {field: f"Give an instant in the years {FIRST_YEAR}–{LAST_YEAR}."}
+                )
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError(
                 {

@@ -32,13 +32,22 @@ REASON_LABELS = {reason.value: label for reason, label in reasons.LABELS.items()
 STATUS_LABELS = {status.value: label for status, label in statuses.LABELS.items()}
 
 
+def backdated_in(
+    changes: tuple[services.BackdatedChange, ...], interval: engine.UnavailableInterval
+) -> list[services.BackdatedChange]:
+    """The backdated changes that began or ended ``interval``, or fell inside it."""
+    return [c for c in changes if interval.start <= c.at <= interval.end]
+
+
 @dataclass(frozen=True)
 class ComponentRow:
-    """One component's figures; ``through`` is the group it is counted through, if listed."""
+    """One component's figures; ``through`` is the group it is counted through, if listed;
+    ``backdated`` the changes of it (and its members) dated earlier than they were entered."""
 
     component: Component
     figures: engine.ComponentReport
     through: Component | None = None
+    backdated: tuple[services.BackdatedChange, ...] = ()
 
     @property
     def excluded_by_reason(self) -> list[tuple[str, str, float]]:
@@ -68,11 +77,16 @@ class Section:
         return _by_reason(self.figures)
 
     @property
-    def unavailable_intervals(self) -> list[tuple[ComponentRow, engine.UnavailableInterval]]:
+    def unavailable_intervals(self) -> list[tuple[ComponentRow, engine.UnavailableInterval, list]]:
+        """(row, interval, the backdated changes that shaped it), in time order."""
         counted = [r for r in self.rows if r.through is None]
         return sorted(
-            ((r, i) for r in counted for i in r.figures.unavailable_intervals),
-            key=lambda pair: pair[1].start,
+            (
+                (r, i, backdated_in(r.backdated, i))
+                for r in counted
+                for i in r.figures.unavailable_intervals
+            ),
+            key=lambda found: found[1].start,
         )
 
     @property
@@ -95,6 +109,7 @@ class ThirdParty:
     zone: ZoneInfo
     periods: list[ContractPeriod]
     restores: list[engine.RestoreCheck]
+    backdated: tuple[services.BackdatedChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,7 +267,10 @@ def _sections(measured, windows, figures, inputs) -> list[Section]:
         groups = {
             m: listed[c.pk] for c in members for m in inputs.specs[c.pk].members if m in listed
         }
-        rows = [ComponentRow(c, figures[c.pk], groups.get(c.pk)) for c in members]
+        rows = [
+            ComponentRow(c, figures[c.pk], groups.get(c.pk), inputs.backdated_for(c.pk))
+            for c in members
+        ]
         reports = [r.figures for r in rows]
         aggregate = (
             engine.category_report(inputs.categories[category_id], reports)
@@ -285,7 +303,7 @@ def _third_party(third, contract, period, inputs, now) -> list[ThirdParty]:
         restores = engine.restore_checks(
             [inputs.specs[c.pk]], services.identified(outages), now=now
         )
-        found.append(ThirdParty(c, zone, periods, restores))
+        found.append(ThirdParty(c, zone, periods, restores, inputs.backdated_for(c.pk)))
     return found
 
 

@@ -30,7 +30,9 @@ from django.utils import timezone
 
 from forewarn.availability import engine
 from forewarn.availability.intervals import ONGOING, STATUSES, StatusColumns, to_seconds
+from forewarn.catalog.instants import is_backdated
 from forewarn.catalog.models import Component, StatusInterval
+from forewarn.catalog.services import time_rules
 from forewarn.catalog.statuses import Status
 from forewarn.record.kinds import Kind
 from forewarn.record.services import append, changes
@@ -100,6 +102,19 @@ def provided_exclusions(
 # --- loading ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BackdatedChange:
+    """A status change dated earlier than it was entered, beyond the grace (``catalog.instants``):
+    what an auditor must see beside the intervals it shaped."""
+
+    component_id: int
+    at: datetime
+    entered_at: datetime
+    status: str
+    reason: str
+    actor: str
+
+
 @dataclass(frozen=True, eq=False)
 class EngineInputs:
     """What the engine measures, keyed by component pk; ``window`` is the time loaded."""
@@ -110,6 +125,13 @@ class EngineInputs:
     categories: dict[int, engine.CategorySpec]
     statuses: StatusColumns
     exclusions: list[engine.Exclusion]
+    backdated: tuple[BackdatedChange, ...] = ()
+
+    def backdated_for(self, component_id: int) -> tuple[BackdatedChange, ...]:
+        """The backdated changes of a component and of the members it is measured through."""
+        spec = self.specs.get(component_id)
+        ids = {component_id, *(spec.members if spec else ())}
+        return tuple(c for c in self.backdated if c.component_id in ids)
 
     def table(self, component_ids: Iterable[int]) -> engine.ComponentTable:
         return engine.component_table(
@@ -207,7 +229,17 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         StatusInterval.objects.filter(component_id__in=measured, started_at__lt=period.end)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=period.start))
         .order_by("component_id", "started_at")
-        .values_list("component_id", "started_at", "ended_at", "status", "cause", "cause_ref")
+        .values_list(
+            "component_id",
+            "started_at",
+            "ended_at",
+            "status",
+            "cause",
+            "cause_ref",
+            "entered_at",
+            "backdate_reason",
+            "actor",
+        )
     )
     codes = {status: code for code, status in enumerate(STATUSES)}
     statuses = StatusColumns.from_arrays(
@@ -226,6 +258,16 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         categories=categories,
         statuses=statuses,
         exclusions=provided_exclusions(list(rows.values()), period),
+        backdated=_backdated(history),
+    )
+
+
+def _backdated(history) -> tuple[BackdatedChange, ...]:
+    rules = time_rules()
+    return tuple(
+        BackdatedChange(component_id, started_at, entered_at, status, reason, actor)
+        for component_id, started_at, _, status, _, _, entered_at, reason, actor in history
+        if is_backdated(started_at, entered_at, rules)
     )
 
 

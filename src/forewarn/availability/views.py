@@ -4,38 +4,23 @@ Thin over ``reports``: each page is HTML by default, ``?format=csv`` (figures; a
 ``&table=intervals`` for the intervals behind them) or ``?format=json`` (what the API returns).
 """
 
-import functools
 import json
 
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from forewarn.catalog.models import Organization, Role, has_role
+from forewarn.catalog.roles import role_required
 
 from . import exports, reports
 from . import periods as p
 from .models import ExclusionReason
 
 FORMATS = ("html", "csv", "json")
-
-
-def viewer_required(view):
-    """Staff with the viewer role or above; others log in first, or are refused."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not has_role(request.user, Role.VIEWER):
-            raise PermissionDenied("This page needs the 'viewer' role or above.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _messages(exc: ValidationError) -> dict[str, list[str]]:
@@ -105,7 +90,7 @@ def _invalid(request, exc: ValidationError, **extra):
 
 
 @require_GET
-@viewer_required
+@role_required(Role.VIEWER)
 def report(request):
     """``/console/availability/?period=2026-Q3`` (default: the current quarter)."""
     if request.GET.get("format", "html") not in FORMATS:
@@ -122,7 +107,7 @@ def report(request):
 
 
 @require_GET
-@viewer_required
+@role_required(Role.VIEWER)
 def organization_statement(request, slug: str):
     """The basis of an SLA statement to one client, for the components it uses."""
     organization = get_object_or_404(Organization, slug=slug)

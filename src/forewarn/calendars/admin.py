@@ -5,6 +5,8 @@ import json
 from django import forms
 from django.contrib import admin
 
+from forewarn.catalog.models import Role
+from forewarn.catalog.roles import RoleAdmin
 from forewarn.record.services import actor_name
 
 from . import services
@@ -31,7 +33,11 @@ class ReadableJSONMixin:
 
 
 @admin.register(Calendar)
-class CalendarAdmin(ReadableJSONMixin, admin.ModelAdmin):
+class CalendarAdmin(ReadableJSONMixin, RoleAdmin):
+    """Viewers read calendars; admins add and change them. Policies count their notice in a
+    calendar, so none is removed here (nor in the API)."""
+
+    add_role = change_role = Role.ADMIN
     list_display = ("name", "slug", "summary", "business_day_minutes", "updated_at")
     search_fields = ("name", "slug", "holiday_spec")
     readonly_fields = ("summary", "updated_at")

@@ -6,74 +6,34 @@ calendar's opening hours do.
 """
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
 
-from forewarn.api.auth import actor, require
+from forewarn import limits
+from forewarn.api.auth import actor, needs
+from forewarn.api.fields import (
+    Instant,
+    Name,
+    Slug,
+    Text,
+    TimeZoneName,
+    bounded_list,
+)
+from forewarn.api.openapi import ErrorOut
 from forewarn.api.validation import refuse_nulls
 from forewarn.catalog.models import Role
 
 from . import services
-from .definitions import FIRST_YEAR, LAST_YEAR
 from .models import Calendar
 
 router = Router(tags=["calendars"])
 
-# "+01:00" arrives as " 01:00" when a client puts it in a query string unencoded.
-_UNENCODED_OFFSET = re.compile(r"^(.*T.*\d) (\d\d(?::?\d\d)?)$")
 
-
-def parse_instant(value: Any) -> dt.datetime:
-    """An aware datetime from ISO 8601 text; naive or unreadable values are refused."""
-    if isinstance(value, dt.datetime):
-        parsed = value
-    else:
-        text = _UNENCODED_OFFSET.sub(r"\1+\2", str(value).strip())
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise PydanticCustomError(
-                "datetime_format",
-                "'{value}' is not an ISO 8601 date and time such as 2026-12-28T10:00:00+01:00",
-                {"value": text},
-            ) from None
-    if parsed.utcoffset() is None:
-        raise PydanticCustomError(
-            "naive_datetime",
-            "'{value}' has no UTC offset; add one, such as +01:00 or Z, so the instant is exact",
-            {"value": parsed.isoformat()},
-        )
-    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-        raise PydanticCustomError(
-            "datetime_range",
-            "'{value}' is outside the years {first}–{last} business time is computed for",
-            {"value": parsed.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
-        )
-    return parsed
-
-
-Instant = Annotated[
-    dt.datetime,
-    PlainValidator(parse_instant),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "format": "date-time",
-            "description": "ISO 8601 with a UTC offset",
-            "example": "2026-12-25T16:00:00+01:00",
-        }
-    ),
-]
-
-
-def calendar_or_404(slug: str) -> Calendar:
+def calendar_or_404(slug: Slug) -> Calendar:
     found = Calendar.objects.filter(slug=slug).first()
     if found is None:
         raise Http404(f"No calendar {slug!r}.")
@@ -103,36 +63,44 @@ _HOURS_EXAMPLE = [
 ]
 
 
+HolidaySpec = Annotated[str, Field(max_length=64)]
+DayMinutes = Annotated[int, Field(ge=1, le=limits.DAY_MINUTES)]
+Ranges = bounded_list(Any, limits.RANGES)
+Dates = bounded_list(Any)
+
+
 class CalendarIn(Schema):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
-    time_zone: str = Field(description="IANA zone, e.g. Europe/Amsterdam")
-    opening_hours: list[Any] = Field(
+    slug: Slug
+    name: Name
+    time_zone: TimeZoneName = Field(description="IANA zone, e.g. Europe/Amsterdam")
+    opening_hours: Ranges = Field(
         description='[{"weekday": 0-6 (0 = Monday), "start": "HH:MM", "end": "HH:MM", '
         '"end_tz": IANA zone the end is read in, or null}]; end ≤ start runs past midnight',
         examples=[_HOURS_EXAMPLE],
     )
-    holiday_spec: str = Field("", description="nl-general, or a country code such as NL, US-CA")
-    added_dates: list[Any] = Field(default_factory=list, description="extra closed dates")
-    removed_dates: list[Any] = Field(default_factory=list, description="holidays worked here")
-    closures: list[Any] = Field(
+    holiday_spec: HolidaySpec = Field(
+        "", description="nl-general, or a country code such as NL, US-CA"
+    )
+    added_dates: Dates = Field(default_factory=list, description="extra closed dates")
+    removed_dates: Dates = Field(default_factory=list, description="holidays worked here")
+    closures: Dates = Field(
         default_factory=list,
         description='[{"start": ISO, "end": ISO, "reason": "…"}], with offsets',
     )
-    business_day_minutes: int = Field(480, description="a 'business day' target in minutes")
-    source: str = ""
+    business_day_minutes: DayMinutes = Field(480, description="a 'business day' target in minutes")
+    source: Text = ""
 
 
 class CalendarPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    time_zone: str | None = None
-    opening_hours: list[Any] | None = None
-    holiday_spec: str | None = None
-    added_dates: list[Any] | None = None
-    removed_dates: list[Any] | None = None
-    closures: list[Any] | None = None
-    business_day_minutes: int | None = None
-    source: str | None = None
+    name: Name | None = None
+    time_zone: TimeZoneName | None = None
+    opening_hours: Ranges | None = None
+    holiday_spec: HolidaySpec | None = None
+    added_dates: Dates | None = None
+    removed_dates: Dates | None = None
+    closures: Dates | None = None
+    business_day_minutes: DayMinutes | None = None
+    source: Text | None = None
 
 
 class CalendarOut(Schema):
@@ -150,29 +118,25 @@ class CalendarOut(Schema):
     updated_at: dt.datetime
 
 
-@router.get("/calendars", response=list[CalendarOut])
+@router.get("/calendars", response=list[CalendarOut], auth=needs(Role.VIEWER))
 def list_calendars(request):
-    require(request, Role.VIEWER)
     return Calendar.objects.all()
 
 
-@router.post("/calendars", response={201: CalendarOut})
+@router.post("/calendars", response={201: CalendarOut}, auth=needs(Role.ADMIN))
 def create_calendar(request, payload: CalendarIn):
     """Create a calendar (admin); every field is checked and a message names what to fix."""
-    require(request, Role.ADMIN)
     calendar = Calendar(**payload.dict())
     return Status(201, services.save_calendar(calendar, actor=actor(request)))
 
 
-@router.get("/calendars/{slug}", response=CalendarOut)
-def get_calendar(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/calendars/{slug}", response=CalendarOut, auth=needs(Role.VIEWER))
+def get_calendar(request, slug: Slug):
     return calendar_or_404(slug)
 
 
-@router.patch("/calendars/{slug}", response=CalendarOut)
-def update_calendar(request, slug: str, payload: CalendarPatch):
-    require(request, Role.ADMIN)
+@router.patch("/calendars/{slug}", response=CalendarOut, auth=needs(Role.ADMIN))
+def update_calendar(request, slug: Slug, payload: CalendarPatch):
     calendar = calendar_or_404(slug)
     for field, value in refuse_nulls(payload.dict(exclude_unset=True)).items():
         setattr(calendar, field, value)
@@ -180,11 +144,6 @@ def update_calendar(request, slug: str, payload: CalendarPatch):
 
 
 # --- business-time arithmetic -----------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    message: str = Field(description='which field and why, e.g. "start: … has no UTC offset …"')
-    detail: Any = None
 
 
 class AddQuery(Schema):
@@ -208,12 +167,11 @@ class BetweenOut(Schema):
     business_seconds: int = Field(description="opening time from start to end, whole seconds")
 
 
-@router.get("/calendars/{slug}/add", response={200: AddOut, 422: ErrorOut})
-def add(request, slug: str, query: Query[AddQuery]):
+@router.get("/calendars/{slug}/add", response={200: AddOut, 422: ErrorOut}, auth=needs(Role.VIEWER))
+def add(request, slug: Slug, query: Query[AddQuery]):
     """Add business time to `start`: exactly one of `business_hours` (opening time) or
     `business_days` (the same wall-clock time on the N-th business date after start's local
     date). Negative amounts subtract. The result is in the calendar's zone."""
-    require(request, Role.VIEWER)
     calendar = calendar_or_422(slug)
     if (query.business_hours is None) == (query.business_days is None):
         given = "neither" if query.business_hours is None else "both"
@@ -234,10 +192,11 @@ def add(request, slug: str, query: Query[AddQuery]):
     return {"result": result.astimezone(ZoneInfo(calendar.time_zone)).isoformat()}
 
 
-@router.get("/calendars/{slug}/between", response={200: BetweenOut, 422: ErrorOut})
-def between(request, slug: str, query: Query[BetweenQuery]):
+@router.get(
+    "/calendars/{slug}/between", response={200: BetweenOut, 422: ErrorOut}, auth=needs(Role.VIEWER)
+)
+def between(request, slug: Slug, query: Query[BetweenQuery]):
     """The opening time from `start` to `end` (not before `start`), in whole seconds."""
-    require(request, Role.VIEWER)
     calendar = calendar_or_422(slug)
     if query.end < query.start:
         raise ValidationError(

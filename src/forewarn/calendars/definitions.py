@@ -13,6 +13,7 @@ from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from forewarn import limits
 from forewarn.calendars.engine import BusinessCalendar, OpeningRange
 from forewarn.calendars.holiday_sets import NAMED_SETS, HolidaySet
 
@@ -32,10 +33,24 @@ class DefinitionError(ValueError):
         self.errors = errors
 
 
+LIST_LIMITS = {
+    "opening_hours": limits.RANGES,
+    "added_dates": limits.ITEMS,
+    "removed_dates": limits.ITEMS,
+    "closures": limits.ITEMS,
+}
+
+
 def business_calendar(definition: Mapping[str, Any]) -> BusinessCalendar:
     """Return the engine's calendar for `definition`; raise DefinitionError naming every bad field."""
     parts: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {
+        field: f"Give at most {most} entries, not {len(definition[field])}."
+        for field, most in LIST_LIMITS.items()
+        if isinstance(definition.get(field), list) and len(definition[field]) > most
+    }
+    if errors:
+        raise DefinitionError(errors)
     for field, parse in [
         ("time_zone", lambda d: zone_name(d.get("time_zone"), "time_zone")),
         ("opening_hours", lambda d: opening_ranges(d.get("opening_hours"))),
@@ -128,6 +143,13 @@ def closure_spans(value: Any) -> tuple[tuple[datetime, datetime], ...]:
         if not isinstance(item, Mapping):
             raise DefinitionError({field: f"{where} must be an object with start, end and reason."})
         _no_unknown_keys(item, _CLOSURE_KEYS, field, where)
+        reason = item.get("reason", "")
+        if not isinstance(reason, str) or len(reason) > limits.SHORT_TEXT:
+            raise DefinitionError(
+                {
+                    field: f"{where}: give its reason as a text of at most {limits.SHORT_TEXT} characters."
+                }
+            )
         start = _aware(item.get("start"), field, f"{where}: start")
         end = _aware(item.get("end"), field, f"{where}: end")
         if end <= start:
@@ -162,11 +184,15 @@ def holiday_set(spec: Any, added: Any = (), removed: Any = ()) -> HolidaySet:
 
 def business_day(minutes: Any) -> timedelta:
     """The duration a "business day" target stands for (seed 001: eight business hours)."""
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not 1 <= minutes <= limits.DAY_MINUTES
+    ):
         raise DefinitionError(
             {
-                "business_day_minutes": f"Give a whole number of minutes ≥ 1, such as 480 for "
-                f"eight hours, not {minutes!r}."
+                "business_day_minutes": f"Give a whole number of minutes from 1 to "
+                f"{limits.DAY_MINUTES}, such as 480 for eight hours, not {minutes!r}."
             }
         )
     return timedelta(minutes=minutes)

@@ -4,7 +4,10 @@ import zoneinfo
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
+
+from forewarn import limits
 
 from . import definitions
 from .engine import BusinessCalendar
@@ -66,7 +69,10 @@ class Calendar(models.Model):
         help_text="Length of a 'business day' for duration targets (seed 001: eight business hours).",
     )
     source = models.TextField(
-        blank=True, help_text="Where these hours come from: the contract's words, quoted."
+        blank=True,
+        max_length=limits.TEXT,
+        validators=[MaxLengthValidator(limits.TEXT)],
+        help_text="Where these hours come from: the contract's words, quoted.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

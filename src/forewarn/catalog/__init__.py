@@ -3,13 +3,14 @@ categories, regions, organizations and their authorized contacts; and staff role
 
 Modules: ``models`` (``Component``, ``ComponentGroup``, ``StatusInterval``, ``ProductCategory``,
 ``Region``, ``Organization``, ``AuthorizedContact``, ``StaffProfile``, ``Role``, ``has_role``);
-``services`` (the state changes); ``roles`` (each role as a Django group of permissions);
+``services`` (the state changes); ``instants`` (the time rules of a claimed instant, pure);
+``roles`` (the console's permissions by role: ``RoleAdmin``, ``RoleInline``);
 ``api`` (groups and components) and ``api_contracts`` (categories, regions, organizations,
 contacts), two routers; ``admin``. Its demo rows live in ``ops/demo.py``.
 
-Entry points for other domains: ``services.set_status(component, status, cause=..., actor=...)``
-to change a component's status, ``services.components_by_slug(slugs)`` to resolve slugs with a
-422-ready error, ``models.has_role(user, Role.X)`` for permission checks.
+Entry points for other domains: ``services.set_status(component, status, cause=..., actor=...,
+at=None, backdate_reason="")`` to change a component's status (docs/developers/flow.md),
+``services.components_by_slug(slugs)`` to resolve slugs with a 422-ready error, ``models.has_role(user, Role.X)`` for permission checks.
 
-Pure (no Django): none yet; ``models`` holds the vocabulary (``ComponentStatus``, ``Role``).
+Pure (no Django): ``statuses``, ``peak_hours``, ``instants``.
 """

@@ -7,7 +7,7 @@ The forms check what the models check; the redundancy rules that need the chosen
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -22,11 +22,19 @@ from .models import (
     Organization,
     ProductCategory,
     Region,
+    Role,
     StaffProfile,
     StatusInterval,
     role_of,
 )
 from .peak_hours import PeakHoursError, describe
+from .roles import RoleAdmin, RoleInline
+
+
+class CatalogAdmin(RoleAdmin):
+    """Viewers read the catalog; admins add, change and remove (as in the API)."""
+
+    add_role = change_role = delete_role = Role.ADMIN
 
 
 class ServiceDeletes:
@@ -43,7 +51,7 @@ class ServiceDeletes:
                 self.delete_model(request, obj)
 
 
-class StatusIntervalInline(admin.TabularInline):
+class StatusIntervalInline(RoleInline, admin.TabularInline):
     model = StatusInterval
     extra = 0
     can_delete = False
@@ -61,6 +69,12 @@ class ComponentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "status" in self.changed_data and self.instance.pk is not None:
+            # What set_status would refuse, said on the form rather than after the save.
+            try:
+                services.check_status_change(self.instance, data.get("status"))
+            except ValidationError as error:
+                self.add_error("status", " ".join(error.messages))
         if "members" in self.fields and not self.has_error("members"):
             try:
                 services.check_members(
@@ -72,11 +86,13 @@ class ComponentForm(forms.ModelForm):
 
 
 @admin.register(Component)
-class ComponentAdmin(admin.ModelAdmin):
+class ComponentAdmin(CatalogAdmin):
     """Components are not removed here: their history is the availability record, and
     exclusions and subscriptions naming them would widen to every component. Make one
-    internal to take it off the page."""
+    internal to take it off the page. A responder changes the status and nothing else."""
 
+    delete_role = None
+    field_roles = {"status": Role.RESPONDER}
     form = ComponentForm
     list_display = (
         "name",
@@ -135,9 +151,6 @@ class ComponentAdmin(admin.ModelAdmin):
         ("Identifiers", {"fields": ("public_id", "created_at", "updated_at")}),
     )
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def save_model(self, request, obj, form, change):
         """Saved with its members in ``save_related``, through the service."""
 
@@ -146,29 +159,33 @@ class ComponentAdmin(admin.ModelAdmin):
         history and the record follow (the list's status column comes here too)."""
         component, data, who = form.instance, form.cleaned_data, actor_name(request.user)
         new_status = component.status
-        services.save_component(
-            component, members=data.get("members"), visible_to=data.get("visible_to"), actor=who
-        )
+        if self.may_change_everything(request):
+            services.save_component(
+                component,
+                members=data.get("members"),
+                visible_to=data.get("visible_to"),
+                actor=who,
+            )
+        else:
+            component.refresh_from_db()
         if new_status != component.status:
             services.set_status(component, new_status, cause="changed in the console", actor=who)
         for formset in formsets:  # the history is read-only: nothing to write, only to list
             formset.save(commit=False)
 
 
-class ComponentInline(admin.TabularInline):
+class ComponentInline(RoleInline, admin.TabularInline):
     model = Component
     fields = ("name", "status", "position")
     readonly_fields = ("name", "status")
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False  # a component is added on its own page, with its slug and fields
+    change_role = Role.ADMIN  # the positions; a component is added on its own page
 
 
 @admin.register(ComponentGroup)
-class ComponentGroupAdmin(ServiceDeletes, admin.ModelAdmin):
+class ComponentGroupAdmin(ServiceDeletes, CatalogAdmin):
     list_display = ("name", "position", "visibility")
     list_editable = ("position",)
     search_fields = ("name",)
@@ -185,7 +202,7 @@ class ComponentGroupAdmin(ServiceDeletes, admin.ModelAdmin):
 
 
 @admin.register(ProductCategory)
-class ProductCategoryAdmin(ServiceDeletes, admin.ModelAdmin):
+class ProductCategoryAdmin(ServiceDeletes, CatalogAdmin):
     list_display = ("name", "target_pct", "period", "time_zone", "partial_outage_weight")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
@@ -196,7 +213,7 @@ class ProductCategoryAdmin(ServiceDeletes, admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(ServiceDeletes, ReadableJSONMixin, admin.ModelAdmin):
+class RegionAdmin(ServiceDeletes, ReadableJSONMixin, CatalogAdmin):
     list_display = ("name", "time_zone", "peak_hours_text", "calendar")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
@@ -213,8 +230,9 @@ class RegionAdmin(ServiceDeletes, ReadableJSONMixin, admin.ModelAdmin):
         services.save_region(obj, actor=actor_name(request.user))
 
 
-class AuthorizedContactInline(admin.TabularInline):
+class AuthorizedContactInline(RoleInline, admin.TabularInline):
     model = AuthorizedContact
+    add_role = change_role = delete_role = Role.ADMIN
     extra = 1
     fields = (
         "name",
@@ -228,7 +246,7 @@ class AuthorizedContactInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ServiceDeletes, admin.ModelAdmin):
+class OrganizationAdmin(ServiceDeletes, CatalogAdmin):
     list_display = ("name", "plan", "licences", "region", "success_manager")
     list_filter = ("plan", "region")
     search_fields = ("name", "slug", "contacts__email")
@@ -259,7 +277,7 @@ class OrganizationAdmin(ServiceDeletes, admin.ModelAdmin):
 
 
 @admin.register(AuthorizedContact)
-class AuthorizedContactAdmin(ServiceDeletes, admin.ModelAdmin):
+class AuthorizedContactAdmin(ServiceDeletes, CatalogAdmin):
     list_display = (
         "name",
         "email",
@@ -276,16 +294,21 @@ class AuthorizedContactAdmin(ServiceDeletes, admin.ModelAdmin):
         services.save_contact(obj, actor=actor_name(request.user))
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(RoleInline, admin.StackedInline):
     model = StaffProfile
     can_delete = False
+    view_role = add_role = change_role = Role.ADMIN
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)  # a role is the whole of a user's rights; groups play no part
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RoleAdmin, BaseUserAdmin):
+    """Admins manage staff accounts and their roles; accounts are deactivated, not removed."""
+
+    view_role = add_role = change_role = Role.ADMIN
     inlines = [StaffProfileInline]
     list_display = ("username", "email", "is_staff", "is_superuser", "role")
 

@@ -6,11 +6,24 @@ validates, saves and records. ``api_contracts`` has categories, regions and orga
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import actor, require
+from forewarn import limits
+from forewarn.api.auth import actor, needs
+from forewarn.api.fields import (
+    Instant,
+    Name,
+    Position,
+    ShortText,
+    Slug,
+    Slugs,
+    Text,
+    one_of,
+    percent,
+)
 from forewarn.api.validation import refuse_nulls
 
 from . import services
@@ -19,9 +32,11 @@ from .models import (
     Component,
     ComponentGroup,
     ComponentStatus,
+    MeasurementPeriod,
     ProductCategory,
     Region,
     Role,
+    Visibility,
     role_of,
 )
 
@@ -38,18 +53,24 @@ def _assign(obj, fields: dict):
 # --- groups -----------------------------------------------------------------
 
 
+VisibilityName = one_of(Visibility.values)
+StatusName = one_of(ComponentStatus.values)
+PeriodName = one_of(MeasurementPeriod.values)
+GroupId = Annotated[str, Field(max_length=12, description="public id of a component group")]
+
+
 class GroupIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    position: int = Field(0, ge=0)
-    visibility: str = "public"
+    name: Name
+    description: Text = ""
+    position: Position = 0
+    visibility: VisibilityName = "public"
 
 
 class GroupPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    position: int | None = Field(None, ge=0)
-    visibility: str | None = None
+    name: Name | None = None
+    description: Text | None = None
+    position: Position | None = None
+    visibility: VisibilityName | None = None
 
 
 class GroupOut(Schema):
@@ -57,31 +78,27 @@ class GroupOut(Schema):
     name: str
     description: str
     position: int
-    visibility: str
+    visibility: VisibilityName
 
 
-@router.get("/component-groups", response=list[GroupOut])
+@router.get("/component-groups", response=list[GroupOut], auth=needs(Role.VIEWER))
 def list_groups(request):
-    require(request, Role.VIEWER)
     return ComponentGroup.objects.all()
 
 
-@router.get("/component-groups/{group_id}", response=GroupOut)
-def get_group(request, group_id: str):
-    require(request, Role.VIEWER)
+@router.get("/component-groups/{group_id}", response=GroupOut, auth=needs(Role.VIEWER))
+def get_group(request, group_id: GroupId):
     return get_object_or_404(ComponentGroup, public_id=group_id)
 
 
-@router.post("/component-groups", response={201: GroupOut})
+@router.post("/component-groups", response={201: GroupOut}, auth=needs(Role.ADMIN))
 def create_group(request, payload: GroupIn):
-    require(request, Role.ADMIN)
     group = _assign(ComponentGroup(), payload.dict())
     return Status(201, services.save_group(group, actor=actor(request)))
 
 
-@router.patch("/component-groups/{group_id}", response=GroupOut)
-def update_group(request, group_id: str, payload: GroupPatch):
-    require(request, Role.ADMIN)
+@router.patch("/component-groups/{group_id}", response=GroupOut, auth=needs(Role.ADMIN))
+def update_group(request, group_id: GroupId, payload: GroupPatch):
     group = get_object_or_404(ComponentGroup, public_id=group_id)
     data = refuse_nulls(
         payload.dict(exclude_unset=True), ("name", "description", "position", "visibility")
@@ -97,16 +114,17 @@ class ComponentOut(Schema):
     slug: str
     name: str
     description: str
-    status: str
+    status: StatusName
     status_changed_at: datetime | None
     group: str | None = Field(None, alias="group.public_id")
     position: int
     category: str | None = Field(None, alias="category.slug")
     region: str | None = Field(None, alias="region.slug")
-    visibility: str
+    visibility: VisibilityName
     is_beta: bool
     is_third_party: bool
     third_party_target_pct: Decimal | None
+    third_party_period: PeriodName
     restore_objective_minutes: float | None = None
     members: list[str]
     min_available_members: int | None
@@ -120,52 +138,71 @@ class ComponentOut(Schema):
         return obj.restore_objective.total_seconds() / 60 if obj.restore_objective else None
 
 
+ObjectiveMinutes = Annotated[int, Field(ge=1, le=limits.OBJECTIVE_MINUTES)]
+MembersNeeded = Annotated[int, Field(ge=1, le=limits.MEMBERS)]
+TargetPct = percent(0, 100)
+
+
 class ComponentIn(Schema):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    group: str | None = Field(None, description="public id of a component group")
-    position: int = Field(0, ge=0)
-    category: str | None = Field(None, description="slug of a product category")
-    region: str | None = Field(None, description="slug of a region")
-    visibility: str = "public"
+    slug: Slug
+    name: Name
+    description: Text = ""
+    group: GroupId | None = None
+    position: Position = 0
+    category: Slug | None = Field(None, description="slug of a product category")
+    region: Slug | None = Field(None, description="slug of a region")
+    visibility: VisibilityName = "public"
     is_beta: bool = False
     is_third_party: bool = False
-    third_party_target_pct: Decimal | None = Field(None, ge=0, le=100)
-    restore_objective_minutes: int | None = Field(None, ge=1)
-    members: list[str] = Field(default_factory=list, description="slugs of member components")
-    min_available_members: int | None = Field(None, ge=1)
+    third_party_target_pct: TargetPct | None = None
+    third_party_period: PeriodName = "month"
+    restore_objective_minutes: ObjectiveMinutes | None = None
+    members: Slugs = Field(default_factory=list, description="slugs of member components")
+    min_available_members: MembersNeeded | None = None
 
 
 class ComponentPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    group: str | None = None
-    position: int | None = Field(None, ge=0)
-    category: str | None = None
-    region: str | None = None
-    visibility: str | None = None
+    name: Name | None = None
+    description: Text | None = None
+    group: GroupId | None = None
+    position: Position | None = None
+    category: Slug | None = None
+    region: Slug | None = None
+    visibility: VisibilityName | None = None
     is_beta: bool | None = None
     is_third_party: bool | None = None
-    third_party_target_pct: Decimal | None = Field(None, ge=0, le=100)
-    restore_objective_minutes: int | None = Field(None, ge=1)
-    members: list[str] | None = None
-    min_available_members: int | None = Field(None, ge=1)
+    third_party_target_pct: TargetPct | None = None
+    third_party_period: PeriodName | None = None
+    restore_objective_minutes: ObjectiveMinutes | None = None
+    members: Slugs | None = None
+    min_available_members: MembersNeeded | None = None
 
 
 class StatusIn(Schema):
-    status: str = Field(description=" | ".join(ComponentStatus.values))
-    cause: str = Field("", max_length=300)
-    at: datetime | None = Field(None, description="when the change happened (default: now)")
+    status: StatusName
+    cause: ShortText = ""
+    at: Instant | None = Field(
+        None,
+        description="when the change happened (default: now); up to a minute ahead of the "
+        "server's clock is taken as now, later is refused; more than a minute back needs "
+        "backdate_reason, more than 24 hours back is refused",
+    )
+    backdate_reason: ShortText = Field(
+        "", description="why the change is dated earlier than now (see at)"
+    )
 
 
 class IntervalOut(Schema):
-    status: str
-    started_at: datetime
+    status: StatusName
+    started_at: datetime = Field(description="when the status began, as the change claims")
     ended_at: datetime | None
     cause: str
     cause_ref: str
     actor: str
+    entered_at: datetime | None = Field(
+        description="when the change was entered (the server's clock); null for old history"
+    )
+    backdate_reason: str = Field(description="why it was dated earlier than entered, if it was")
 
 
 def _component_fields(component: Component, data: dict) -> list[Component] | None:
@@ -190,32 +227,28 @@ def _components():
     )
 
 
-@router.get("/components", response=list[ComponentOut])
+@router.get("/components", response=list[ComponentOut], auth=needs(Role.VIEWER))
 def list_components(request):
-    require(request, Role.VIEWER)
     return _components()
 
 
-@router.get("/components/{slug}", response=ComponentOut)
-def get_component(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/components/{slug}", response=ComponentOut, auth=needs(Role.VIEWER))
+def get_component(request, slug: Slug):
     return get_object_or_404(_components(), slug=slug)
 
 
-@router.post("/components", response={201: ComponentOut})
+@router.post("/components", response={201: ComponentOut}, auth=needs(Role.ADMIN))
 def create_component(request, payload: ComponentIn):
     """Create a component; its history starts in its status, and the page shows it at once."""
-    require(request, Role.ADMIN)
     component = Component()
     members = _component_fields(component, payload.dict())
     services.save_component(component, members=members, actor=actor(request))
     return Status(201, _components().get(pk=component.pk))
 
 
-@router.patch("/components/{slug}", response=ComponentOut)
-def update_component(request, slug: str, payload: ComponentPatch):
+@router.patch("/components/{slug}", response=ComponentOut, auth=needs(Role.ADMIN))
+def update_component(request, slug: Slug, payload: ComponentPatch):
     """Change a component's fields (its status has its own endpoint, which keeps the history)."""
-    require(request, Role.ADMIN)
     component = get_object_or_404(Component, slug=slug)
     data = refuse_nulls(
         payload.dict(exclude_unset=True),
@@ -226,27 +259,30 @@ def update_component(request, slug: str, payload: ComponentPatch):
     return _components().get(pk=component.pk)
 
 
-@router.post("/components/{slug}/status", response=ComponentOut)
-def change_status(request, slug: str, payload: StatusIn):
+@router.post("/components/{slug}/status", response=ComponentOut, auth=needs(Role.RESPONDER))
+def change_status(request, slug: Slug, payload: StatusIn):
     """Change a component's current status; the history and the record follow."""
-    require(request, Role.RESPONDER)
     component = get_object_or_404(Component, slug=slug)
     services.set_status(
-        component, payload.status, cause=payload.cause, actor=actor(request), at=payload.at
+        component,
+        payload.status,
+        cause=payload.cause,
+        actor=actor(request),
+        at=payload.at,
+        backdate_reason=payload.backdate_reason,
     )
     return _components().get(pk=component.pk)
 
 
-@router.get("/components/{slug}/history", response=list[IntervalOut])
-def component_history(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/components/{slug}/history", response=list[IntervalOut], auth=needs(Role.VIEWER))
+def component_history(request, slug: Slug):
     component = get_object_or_404(Component, slug=slug)
     return component.status_history.order_by("started_at")
 
 
 class MeOut(Schema):
     username: str
-    role: str | None
+    role: one_of(Role.values) | None
 
 
 @router.get("/me", response=MeOut, tags=["auth"])

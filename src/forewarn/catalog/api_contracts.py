@@ -12,13 +12,31 @@ from ninja import Field, Router, Schema, Status
 from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from forewarn.api.auth import actor, require
+from forewarn import limits
+from forewarn.api.auth import actor, needs
+from forewarn.api.fields import (
+    Email,
+    Name,
+    ObjectId,
+    Slug,
+    Slugs,
+    TimeZoneName,
+    one_of,
+    percent,
+)
 from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.api import calendar_or_422
 
 from . import services
 from .lookups import by_slug
-from .models import AuthorizedContact, Organization, ProductCategory, Region, Role
+from .models import (
+    AuthorizedContact,
+    MeasurementPeriod,
+    Organization,
+    ProductCategory,
+    Region,
+    Role,
+)
 from .peak_hours import PeakHoursError, parse_peak_hours
 
 router = Router(tags=["catalog"])
@@ -34,54 +52,55 @@ def _assign(obj, fields: dict):
 # --- categories and regions -------------------------------------------------
 
 
+PeriodName = one_of(MeasurementPeriod.values)
+Pct = percent(0, 100)
+Weight = percent(0, 1)
+
+
 class CategoryIn(Schema):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
-    target_pct: Decimal = Field(ge=0, le=100)
-    period: str = "quarter"
-    time_zone: str = "Europe/Amsterdam"
-    partial_outage_weight: Decimal = Field(Decimal(0), ge=0, le=1)
+    slug: Slug
+    name: Name
+    target_pct: Pct
+    period: PeriodName = "quarter"
+    time_zone: TimeZoneName = "Europe/Amsterdam"
+    partial_outage_weight: Weight = Decimal(0)
 
 
 class CategoryPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    target_pct: Decimal | None = Field(None, ge=0, le=100)
-    period: str | None = None
-    time_zone: str | None = None
-    partial_outage_weight: Decimal | None = Field(None, ge=0, le=1)
+    name: Name | None = None
+    target_pct: Pct | None = None
+    period: PeriodName | None = None
+    time_zone: TimeZoneName | None = None
+    partial_outage_weight: Weight | None = None
 
 
 class CategoryOut(Schema):
     slug: str
     name: str
     target_pct: Decimal
-    period: str
+    period: PeriodName
     time_zone: str
     partial_outage_weight: Decimal
 
 
-@router.get("/categories", response=list[CategoryOut])
+@router.get("/categories", response=list[CategoryOut], auth=needs(Role.VIEWER))
 def list_categories(request):
-    require(request, Role.VIEWER)
     return ProductCategory.objects.all()
 
 
-@router.get("/categories/{slug}", response=CategoryOut)
-def get_category(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/categories/{slug}", response=CategoryOut, auth=needs(Role.VIEWER))
+def get_category(request, slug: Slug):
     return get_object_or_404(ProductCategory, slug=slug)
 
 
-@router.post("/categories", response={201: CategoryOut})
+@router.post("/categories", response={201: CategoryOut}, auth=needs(Role.ADMIN))
 def create_category(request, payload: CategoryIn):
-    require(request, Role.ADMIN)
     category = _assign(ProductCategory(), payload.dict())
     return Status(201, services.save_category(category, actor=actor(request)))
 
 
-@router.patch("/categories/{slug}", response=CategoryOut)
-def update_category(request, slug: str, payload: CategoryPatch):
-    require(request, Role.ADMIN)
+@router.patch("/categories/{slug}", response=CategoryOut, auth=needs(Role.ADMIN))
+def update_category(request, slug: Slug, payload: CategoryPatch):
     data = refuse_nulls(
         payload.dict(exclude_unset=True),
         ("name", "target_pct", "period", "time_zone", "partial_outage_weight"),
@@ -90,8 +109,17 @@ def update_category(request, slug: str, payload: CategoryPatch):
     return services.save_category(category, actor=actor(request))
 
 
+HH_MM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 def _peak_hours(value: Any) -> Any:
     """Peak hours as ``catalog.peak_hours`` reads them, with its message naming the range."""
+    if isinstance(value, list) and len(value) > limits.RANGES:
+        raise PydanticCustomError(
+            "peak_hours",
+            "At most {most} ranges, not {count}.",
+            {"most": limits.RANGES, "count": len(value)},
+        )
     try:
         parse_peak_hours(value)
     except PeakHoursError as error:
@@ -105,14 +133,15 @@ PeakHours = Annotated[
     WithJsonSchema(
         {
             "type": "array",
+            "maxItems": limits.RANGES,
             "description": "Weekly ranges in the region's zone. An end at or before the start "
             "runs past midnight (22:00–02:00); 00:00 is midnight, 24:00 is refused.",
             "items": {
                 "type": "object",
                 "properties": {
                     "weekday": {"type": "integer", "minimum": 0, "maximum": 6},
-                    "start": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
-                    "end": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+                    "start": {"type": "string", "maxLength": 5, "pattern": HH_MM},
+                    "end": {"type": "string", "maxLength": 5, "pattern": HH_MM},
                 },
                 "required": ["weekday", "start", "end"],
                 "additionalProperties": False,
@@ -127,18 +156,18 @@ PeakHours = Annotated[
 
 
 class RegionIn(Schema):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
-    time_zone: str
+    slug: Slug
+    name: Name
+    time_zone: TimeZoneName
     peak_hours: PeakHours = Field(default_factory=list)
-    calendar: str | None = Field(None, description="slug of a calendar")
+    calendar: Slug | None = Field(None, description="slug of a calendar")
 
 
 class RegionPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    time_zone: str | None = None
+    name: Name | None = None
+    time_zone: TimeZoneName | None = None
     peak_hours: PeakHours | None = None
-    calendar: str | None = None
+    calendar: Slug | None = None
 
 
 class RegionOut(Schema):
@@ -149,28 +178,24 @@ class RegionOut(Schema):
     calendar: str | None = Field(None, alias="calendar.slug")
 
 
-@router.get("/regions", response=list[RegionOut])
+@router.get("/regions", response=list[RegionOut], auth=needs(Role.VIEWER))
 def list_regions(request):
-    require(request, Role.VIEWER)
     return Region.objects.select_related("calendar")
 
 
-@router.get("/regions/{slug}", response=RegionOut)
-def get_region(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/regions/{slug}", response=RegionOut, auth=needs(Role.VIEWER))
+def get_region(request, slug: Slug):
     return get_object_or_404(Region.objects.select_related("calendar"), slug=slug)
 
 
-@router.post("/regions", response={201: RegionOut})
+@router.post("/regions", response={201: RegionOut}, auth=needs(Role.ADMIN))
 def create_region(request, payload: RegionIn):
-    require(request, Role.ADMIN)
     region = _region_fields(Region(), payload.dict())
     return Status(201, services.save_region(region, actor=actor(request)))
 
 
-@router.patch("/regions/{slug}", response=RegionOut)
-def update_region(request, slug: str, payload: RegionPatch):
-    require(request, Role.ADMIN)
+@router.patch("/regions/{slug}", response=RegionOut, auth=needs(Role.ADMIN))
+def update_region(request, slug: Slug, payload: RegionPatch):
     region = get_object_or_404(Region, slug=slug)
     data = refuse_nulls(payload.dict(exclude_unset=True), ("name", "time_zone", "peak_hours"))
     return services.save_region(_region_fields(region, data), actor=actor(request))
@@ -186,21 +211,25 @@ def _region_fields(region: Region, data: dict) -> Region:
 # --- organizations and authorized contacts ----------------------------------
 
 
+Plan = Annotated[str, Field(max_length=100)]
+Licences = Annotated[int, Field(ge=0, le=limits.COUNT)]
+
+
 class OrganizationIn(Schema):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
-    plan: str = ""
-    licences: int = Field(0, ge=0)
-    region: str | None = None
-    components: list[str] = Field(default_factory=list)
+    slug: Slug
+    name: Name
+    plan: Plan = ""
+    licences: Licences = 0
+    region: Slug | None = None
+    components: Slugs = Field(default_factory=list)
 
 
 class OrganizationPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    plan: str | None = None
-    licences: int | None = Field(None, ge=0)
-    region: str | None = None
-    components: list[str] | None = None
+    name: Name | None = None
+    plan: Plan | None = None
+    licences: Licences | None = None
+    region: Slug | None = None
+    components: Slugs | None = None
 
 
 class OrganizationOut(Schema):
@@ -216,20 +245,23 @@ class OrganizationOut(Schema):
         return [c.slug for c in obj.components.all()]
 
 
+Phone = Annotated[str, Field(max_length=limits.PHONE)]
+
+
 class ContactIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=254)
-    phone: str = ""
-    time_zone: str = ""
+    name: Name
+    email: Email = Field(min_length=3)
+    phone: Phone = ""
+    time_zone: TimeZoneName = ""
     receives_notices: bool = True
     may_open_requests: bool = True
 
 
 class ContactPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: str | None = None
-    phone: str | None = None
-    time_zone: str | None = None
+    name: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    time_zone: TimeZoneName | None = None
     receives_notices: bool | None = None
     may_open_requests: bool | None = None
     is_active: bool | None = None
@@ -260,30 +292,26 @@ def _organizations():
     return Organization.objects.select_related("region").prefetch_related("components")
 
 
-@router.get("/organizations", response=list[OrganizationOut])
+@router.get("/organizations", response=list[OrganizationOut], auth=needs(Role.VIEWER))
 def list_organizations(request):
-    require(request, Role.VIEWER)
     return _organizations()
 
 
-@router.get("/organizations/{slug}", response=OrganizationOut)
-def get_organization(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/organizations/{slug}", response=OrganizationOut, auth=needs(Role.VIEWER))
+def get_organization(request, slug: Slug):
     return get_object_or_404(_organizations(), slug=slug)
 
 
-@router.post("/organizations", response={201: OrganizationOut})
+@router.post("/organizations", response={201: OrganizationOut}, auth=needs(Role.ADMIN))
 def create_organization(request, payload: OrganizationIn):
-    require(request, Role.ADMIN)
     org = Organization()
     components = _organization_fields(org, payload.dict())
     services.save_organization(org, components=components, actor=actor(request))
     return Status(201, _organizations().get(pk=org.pk))
 
 
-@router.patch("/organizations/{slug}", response=OrganizationOut)
-def update_organization(request, slug: str, payload: OrganizationPatch):
-    require(request, Role.ADMIN)
+@router.patch("/organizations/{slug}", response=OrganizationOut, auth=needs(Role.ADMIN))
+def update_organization(request, slug: Slug, payload: OrganizationPatch):
     org = get_object_or_404(Organization, slug=slug)
     data = refuse_nulls(
         payload.dict(exclude_unset=True), ("name", "plan", "licences", "components")
@@ -293,32 +321,28 @@ def update_organization(request, slug: str, payload: OrganizationPatch):
     return _organizations().get(pk=org.pk)
 
 
-@router.get("/organizations/{slug}/contacts", response=list[ContactOut])
-def list_contacts(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/organizations/{slug}/contacts", response=list[ContactOut], auth=needs(Role.VIEWER))
+def list_contacts(request, slug: Slug):
     org = get_object_or_404(Organization, slug=slug)
     return org.contacts.select_related("organization")
 
 
-@router.post("/organizations/{slug}/contacts", response={201: ContactOut})
-def create_contact(request, slug: str, payload: ContactIn):
-    require(request, Role.ADMIN)
+@router.post("/organizations/{slug}/contacts", response={201: ContactOut}, auth=needs(Role.ADMIN))
+def create_contact(request, slug: Slug, payload: ContactIn):
     org = get_object_or_404(Organization, slug=slug)
     contact = _assign(AuthorizedContact(organization=org), payload.dict())
     return Status(201, services.save_contact(contact, actor=actor(request)))
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut)
-def get_contact(request, contact_id: int):
-    require(request, Role.VIEWER)
+@router.get("/contacts/{contact_id}", response=ContactOut, auth=needs(Role.VIEWER))
+def get_contact(request, contact_id: ObjectId):
     return get_object_or_404(
         AuthorizedContact.objects.select_related("organization"), pk=contact_id
     )
 
 
-@router.patch("/contacts/{contact_id}", response=ContactOut)
-def update_contact(request, contact_id: int, payload: ContactPatch):
-    require(request, Role.ADMIN)
+@router.patch("/contacts/{contact_id}", response=ContactOut, auth=needs(Role.ADMIN))
+def update_contact(request, contact_id: ObjectId, payload: ContactPatch):
     contact = get_object_or_404(
         AuthorizedContact.objects.select_related("organization"), pk=contact_id
     )
@@ -326,10 +350,9 @@ def update_contact(request, contact_id: int, payload: ContactPatch):
     return services.save_contact(_assign(contact, data), actor=actor(request))
 
 
-@router.delete("/contacts/{contact_id}", response={204: None})
-def delete_contact(request, contact_id: int):
+@router.delete("/contacts/{contact_id}", response={204: None}, auth=needs(Role.ADMIN))
+def delete_contact(request, contact_id: ObjectId):
     """Remove an authorized contact; the record keeps who it was."""
-    require(request, Role.ADMIN)
     contact = get_object_or_404(AuthorizedContact, pk=contact_id)
     services.delete_contact(contact, actor=actor(request))
     return Status(204, None)

@@ -2,13 +2,15 @@
 
 import secrets
 import string
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from forewarn import limits
 from forewarn.calendars.models import Calendar, validate_time_zone
 from forewarn.catalog.statuses import LABELS, Status
 
@@ -40,6 +42,15 @@ class MeasurementPeriod(models.TextChoices):
     YEAR = "year", "Year"
 
 
+def validate_restore_objective(value: timedelta) -> None:
+    if value is not None and not timedelta(0) < value <= timedelta(
+        minutes=limits.OBJECTIVE_MINUTES
+    ):
+        raise ValidationError(
+            f"Give a positive duration of at most {limits.OBJECTIVE_MINUTES // 1440} days."
+        )
+
+
 class Region(models.Model):
     """Where work happens: its time zone, peak hours and business calendar."""
 
@@ -63,6 +74,10 @@ class Region(models.Model):
 
     def clean(self) -> None:
         """Check the peak hours with the messages of ``catalog.peak_hours`` (naming the range)."""
+        if isinstance(self.peak_hours, list) and len(self.peak_hours) > limits.RANGES:
+            raise ValidationError(
+                {"peak_hours": f"Give at most {limits.RANGES} ranges, not {len(self.peak_hours)}."}
+            )
         try:
             self.peak_ranges()
         except PeakHoursError as error:
@@ -111,8 +126,12 @@ class ComponentGroup(models.Model):
 
     public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
     name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0)
+    description = models.TextField(
+        blank=True, max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)]
+    )
+    position = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(limits.POSITION)]
+    )
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -132,11 +151,15 @@ class Component(models.Model):
     public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)]
+    )
     group = models.ForeignKey(
         ComponentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="components"
     )
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(limits.POSITION)]
+    )
     status = models.CharField(
         max_length=32, choices=ComponentStatus.choices, default=ComponentStatus.OPERATIONAL
     )
@@ -172,6 +195,7 @@ class Component(models.Model):
     restore_objective = models.DurationField(
         null=True,
         blank=True,
+        validators=[validate_restore_objective],
         help_text="Restored within this time of identification (seed 004: 1 hour).",
     )
     members = models.ManyToManyField(
@@ -180,6 +204,7 @@ class Component(models.Model):
     min_available_members = models.PositiveIntegerField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(limits.MEMBERS)],
         help_text="Available while at least K members are (seed 001: at least one trunk).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -210,6 +235,17 @@ class StatusInterval(models.Model):
         max_length=64, blank=True, help_text="e.g. incident:12 or planned:4"
     )
     actor = models.CharField(max_length=200, blank=True)
+    entered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the change was entered (the server's clock); started_at is the instant "
+        "it claims. Empty for history kept before Forewarn recorded it.",
+    )
+    backdate_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why the change was dated earlier than it was entered (beyond the grace).",
+    )
 
     class Meta:
         ordering = ["component", "started_at"]
@@ -236,7 +272,7 @@ class Organization(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     plan = models.CharField(max_length=100, blank=True)
-    licences = models.PositiveIntegerField(default=0)
+    licences = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(limits.COUNT)])
     components = models.ManyToManyField(Component, blank=True, related_name="organizations")
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL)
     success_manager = models.ForeignKey(

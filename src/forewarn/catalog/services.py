@@ -9,8 +9,9 @@ saving what is already stored records nothing. The public page shows components 
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,7 +21,7 @@ from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 from forewarn.statuspage.version import page_changed
 
-from . import snapshots
+from . import instants, snapshots
 from .models import (
     AuthorizedContact,
     Component,
@@ -73,6 +74,47 @@ CONTACT_KINDS = (Kind.CONTACT_CREATED, Kind.CONTACT_CHANGED)
 CATEGORY_FIELDS_ON_PAGE = ("partial_outage_weight",)
 
 
+def time_rules() -> instants.TimeRules:
+    """The clock skew, backdating grace and limit of the settings (``FOREWARN_CLOCK_SKEW_SECONDS``…)."""
+    return instants.TimeRules(
+        skew=timedelta(seconds=settings.FOREWARN_CLOCK_SKEW_SECONDS),
+        grace=timedelta(seconds=settings.FOREWARN_BACKDATE_GRACE_SECONDS),
+        limit=timedelta(hours=settings.FOREWARN_BACKDATE_LIMIT_HOURS),
+    )
+
+
+def _claim(current, at, entered_at, backdate_reason) -> instants.Claim:
+    try:
+        return instants.claimed_instant(
+            at,
+            entered_at,
+            time_rules(),
+            backdate_reason,
+            not_before=current.started_at if current is not None else None,
+        )
+    except instants.InstantError as error:
+        raise ValidationError({error.field: str(error)}) from None
+
+
+def _check_status(status: str) -> None:
+    if status not in ComponentStatus.values:
+        raise ValidationError(
+            {
+                "status": f"'{status}' is not a component status; use one of: {', '.join(ComponentStatus.values)}."
+            }
+        )
+
+
+def check_status_change(
+    component: Component, status: str, *, at: datetime | None = None, backdate_reason: str = ""
+) -> None:
+    """Raise the ValidationError ``set_status`` would, without changing anything (for forms)."""
+    _check_status(status)
+    current = component.status_history.filter(ended_at__isnull=True).first()
+    if component.status != status or current is None:
+        _claim(current, at, timezone.now(), backdate_reason)
+
+
 def set_status(
     component: Component,
     status: str,
@@ -81,53 +123,55 @@ def set_status(
     cause_ref: str = "",
     actor: str = "system",
     at: datetime | None = None,
+    backdate_reason: str = "",
 ) -> Component:
     """Move a component to ``status``: close its open history interval and open a new one.
 
-    Setting the status it already has changes nothing and records nothing.
+    ``at`` is when the change happened (default: now). The change keeps the instant it was
+    entered (the clock) beside it; ``at`` up to the clock skew ahead is taken as now, later is
+    refused; more than the backdating grace before now needs ``backdate_reason`` (a job
+    catching up passes its own) and is refused beyond the backdating limit
+    (``catalog.instants``). Setting the status it already has changes nothing and records
+    nothing.
     """
-    if status not in ComponentStatus.values:
-        raise ValidationError(
-            {
-                "status": f"'{status}' is not a component status; use one of: {', '.join(ComponentStatus.values)}."
-            }
-        )
-    at = at or timezone.now()
-    if timezone.is_naive(at):
-        raise ValidationError({"at": "The time must carry a time zone offset."})
+    _check_status(status)
     with transaction.atomic():
         locked = Component.objects.select_for_update().get(pk=component.pk)
-        if locked.status == status and locked.status_history.filter(ended_at__isnull=True).exists():
-            return locked
         current = locked.status_history.filter(ended_at__isnull=True).first()
+        if locked.status == status and current is not None:
+            return locked
+        claim = _claim(current, at, timezone.now(), backdate_reason)
         if current is not None:
-            if at < current.started_at:
-                raise ValidationError(
-                    {
-                        "at": f"The change cannot be before the current status began ({current.started_at.isoformat()})."
-                    }
-                )
-            current.ended_at = at
+            current.ended_at = claim.at
             current.save(update_fields=["ended_at"])
         StatusInterval.objects.create(
             component=locked,
             status=status,
-            started_at=at,
+            started_at=claim.at,
             cause=cause,
             cause_ref=cause_ref,
             actor=actor,
+            entered_at=claim.entered_at,
+            backdate_reason=claim.backdate_reason,
         )
         previous = locked.status
         locked.status = status
-        locked.status_changed_at = at
+        locked.status_changed_at = claim.at
         locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+        details = {"from": previous, "to": status, "cause": cause, "cause_ref": cause_ref}
+        description = f"{locked.name}: {previous} → {status}" + (f" ({cause})" if cause else "")
+        if claim.backdate_reason:
+            seconds = int(claim.backdated_by.total_seconds())
+            details["backdated"] = {"by_seconds": seconds, "reason": claim.backdate_reason}
+            description += f"; dated {seconds} s before it was entered: {claim.backdate_reason}"
         append(
             Kind.COMPONENT_STATUS_CHANGED,
             subject=locked,
             actor=actor,
-            description=f"{locked.name}: {previous} → {status}" + (f" ({cause})" if cause else ""),
-            details={"from": previous, "to": status, "cause": cause, "cause_ref": cause_ref},
-            at=at,
+            description=description,
+            details=details,
+            at=claim.at,
+            entered_at=claim.entered_at,
         )
         page_changed()
     component.status = locked.status

@@ -12,7 +12,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from forewarn.catalog.models import Role, has_role
+from forewarn.catalog.models import Role
+from forewarn.catalog.roles import RoleAdmin, RoleInline
 from forewarn.record.kinds import Kind
 from forewarn.record.services import actor_name, append
 
@@ -60,53 +61,16 @@ class SubscriberForm(forms.ModelForm):
         """The duplicate check in ``clean`` says it in words."""
 
 
-class RoleAdmin(admin.ModelAdmin):
-    """Console access by Forewarn role rather than Django model permissions."""
-
-    view_role = Role.VIEWER
-    change_role: str | None = None
-
-    def has_module_permission(self, request):
-        return has_role(request.user, self.view_role)
-
-    def has_view_permission(self, request, obj=None):
-        return has_role(request.user, self.view_role)
-
-    def has_add_permission(self, request):
-        return self.change_role is not None and has_role(request.user, self.change_role)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_add_permission(request)
-
-    def has_communicate_permission(self, request):
-        return has_role(request.user, Role.COMMUNICATOR)
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(RoleInline, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = True
 
-    def has_view_permission(self, request, obj=None):
-        return has_role(request.user, Role.VIEWER)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Subscriber)
 class SubscriberAdmin(RoleAdmin):
-    view_role = change_role = Role.ADMIN
+    view_role = add_role = change_role = delete_role = Role.ADMIN
     form = SubscriberForm
     list_display = (
         "address",
@@ -194,7 +158,7 @@ class SubscriberAdmin(RoleAdmin):
         for subscriber in queryset:
             operators.delete(subscriber, actor=actor_name(request.user))
 
-    @admin.action(description="Send a test notice", permissions=["communicate"])
+    @admin.action(description="Send a test notice", permissions=["communicator"])
     def send_test_notice(self, request, queryset):
         active = [s for s in queryset if s.is_active and s.channel == Channel.EMAIL]
         if not active:
@@ -215,19 +179,19 @@ class SubscriberAdmin(RoleAdmin):
             ),
         )
 
-    @admin.action(description="Disable the chosen subscribers")
+    @admin.action(description="Disable the chosen subscribers", permissions=["admin"])
     def disable_selected(self, request, queryset):
         for subscriber in queryset:
             operators.disable(subscriber, reason="", actor=actor_name(request.user))
         self.message_user(request, f"Disabled {len(queryset)} subscriber(s).")
 
-    @admin.action(description="Enable the chosen subscribers")
+    @admin.action(description="Enable the chosen subscribers", permissions=["admin"])
     def enable_selected(self, request, queryset):
         for subscriber in queryset:
             operators.enable(subscriber, actor=actor_name(request.user))
         self.message_user(request, f"Enabled {len(queryset)} subscriber(s).")
 
-    @admin.action(description="Unsubscribe the chosen subscribers")
+    @admin.action(description="Unsubscribe the chosen subscribers", permissions=["admin"])
     def unsubscribe_selected(self, request, queryset):
         for subscriber in queryset:
             subscriptions.unsubscribe(subscriber, via="operator", actor=actor_name(request.user))

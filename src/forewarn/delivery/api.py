@@ -4,22 +4,42 @@ Viewers read the log; communicators send test notices; admins manage subscribers
 """
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from forewarn.api.auth import actor, require
+from forewarn import limits
+from forewarn.api.auth import actor, needs
+from forewarn.api.fields import (
+    Email,
+    ObjectId,
+    ShortText,
+    Slugs,
+    Text,
+    TimeZoneName,
+    bounded_list,
+    one_of,
+)
+from forewarn.api.pagination import Pages
 from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
 from forewarn.csvexport import csv_text
 
 from . import operators, subscriptions
-from .models import Channel, Delivery, DeliveryStatus, Notice, Subscriber
+from .models import (
+    AttemptOutcome,
+    Audience,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notice,
+    Subscriber,
+)
 
 router = Router(tags=["delivery"])
 
@@ -27,11 +47,17 @@ router = Router(tags=["delivery"])
 # --- subscribers ------------------------------------------------------------
 
 
+ChannelName = one_of(Channel.values)
+StateName = one_of(subscriptions.STATES)
+DeliveryStatusName = one_of(DeliveryStatus.values)
+Address = Annotated[str, Field(max_length=limits.URL)]
+
+
 class SubscriberOut(Schema):
     id: int
-    channel: str
+    channel: ChannelName
     address: str
-    state: str
+    state: StateName
     components: list[str] = Field(description="slugs; empty means all components")
     time_zone: str
     owner_email: str
@@ -62,35 +88,37 @@ class WebhookCreatedOut(SubscriberOut):
 
 
 class SubscriberIn(Schema):
-    email: str = Field(max_length=254)
-    components: list[str] = Field(default_factory=list, description="component slugs; none: all")
-    time_zone: str = ""
+    email: Email
+    components: Slugs = Field(default_factory=list, description="component slugs; none: all")
+    time_zone: TimeZoneName = ""
     confirmed: bool = Field(False, description="skip double opt-in (admin, with a reason)")
-    reason: str = Field("", max_length=300)
+    reason: ShortText = ""
 
 
 class WebhookIn(Schema):
-    url: str = Field(max_length=500)
-    owner_email: str = Field(max_length=254, description="told when the webhook is disabled")
+    url: Address
+    owner_email: Email = Field(description="told when the webhook is disabled")
     channel: Literal["webhook", "chat"] = "webhook"
-    components: list[str] = Field(default_factory=list, description="component slugs; none: all")
+    components: Slugs = Field(default_factory=list, description="component slugs; none: all")
 
 
 class DisableIn(Schema):
-    reason: str = Field("", max_length=300)
+    reason: ShortText = ""
 
 
 def _subscribers():
     return Subscriber.objects.prefetch_related("components")
 
 
-@router.get("/subscribers", response=list[SubscriberOut])
-@paginate(LimitOffsetPagination)
+@router.get("/subscribers", response=list[SubscriberOut], auth=needs(Role.ADMIN))
+@paginate(Pages)
 def list_subscribers(
-    request, channel: str | None = None, state: str | None = None, address: str | None = None
+    request,
+    channel: ChannelName | None = None,
+    state: StateName | None = None,
+    address: Address | None = None,
 ):
     """Subscribers, filtered by channel, state (pending, active, unsubscribed, disabled) and address."""
-    require(request, Role.ADMIN)
     found = _subscribers()
     if channel:
         if channel not in Channel.values:
@@ -105,10 +133,11 @@ def list_subscribers(
     return found
 
 
-@router.post("/subscribers", response={200: SubscriberOut, 201: SubscriberOut})
+@router.post(
+    "/subscribers", response={200: SubscriberOut, 201: SubscriberOut}, auth=needs(Role.ADMIN)
+)
 def add_subscriber(request, payload: SubscriberIn):
     """Add an email subscriber: double opt-in, unless ``confirmed`` with a ``reason`` (recorded)."""
-    require(request, Role.ADMIN)
     subscriber, created = operators.add_email_subscriber(
         payload.email,
         components=components_by_slug(payload.components),
@@ -120,39 +149,36 @@ def add_subscriber(request, payload: SubscriberIn):
     return Status(201 if created else 200, _subscribers().get(pk=subscriber.pk))
 
 
-@router.get("/subscribers/{subscriber_id}", response=SubscriberOut)
-def get_subscriber(request, subscriber_id: int):
-    require(request, Role.ADMIN)
+@router.get("/subscribers/{subscriber_id}", response=SubscriberOut, auth=needs(Role.ADMIN))
+def get_subscriber(request, subscriber_id: ObjectId):
     return get_object_or_404(_subscribers(), pk=subscriber_id)
 
 
-@router.post("/subscribers/{subscriber_id}/unsubscribe", response=SubscriberOut)
-def unsubscribe_subscriber(request, subscriber_id: int):
-    require(request, Role.ADMIN)
+@router.post(
+    "/subscribers/{subscriber_id}/unsubscribe", response=SubscriberOut, auth=needs(Role.ADMIN)
+)
+def unsubscribe_subscriber(request, subscriber_id: ObjectId):
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
     subscriptions.unsubscribe(subscriber, via="operator", actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.post("/subscribers/{subscriber_id}/disable", response=SubscriberOut)
-def disable_subscriber(request, subscriber_id: int, payload: DisableIn):
-    require(request, Role.ADMIN)
+@router.post("/subscribers/{subscriber_id}/disable", response=SubscriberOut, auth=needs(Role.ADMIN))
+def disable_subscriber(request, subscriber_id: ObjectId, payload: DisableIn):
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
     operators.disable(subscriber, reason=payload.reason, actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.post("/subscribers/{subscriber_id}/enable", response=SubscriberOut)
-def enable_subscriber(request, subscriber_id: int):
-    require(request, Role.ADMIN)
+@router.post("/subscribers/{subscriber_id}/enable", response=SubscriberOut, auth=needs(Role.ADMIN))
+def enable_subscriber(request, subscriber_id: ObjectId):
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
     operators.enable(subscriber, actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.delete("/subscribers/{subscriber_id}", response={204: None})
-def delete_subscriber(request, subscriber_id: int):
-    require(request, Role.ADMIN)
+@router.delete("/subscribers/{subscriber_id}", response={204: None}, auth=needs(Role.ADMIN))
+def delete_subscriber(request, subscriber_id: ObjectId):
     operators.delete(get_object_or_404(Subscriber, pk=subscriber_id), actor=actor(request))
     return Status(204, None)
 
@@ -162,14 +188,13 @@ def delete_subscriber(request, subscriber_id: int):
 _HOOKS = [Channel.WEBHOOK, Channel.CHAT]
 
 
-def _hook(subscriber_id: int) -> Subscriber:
+def _hook(subscriber_id: ObjectId) -> Subscriber:
     return get_object_or_404(Subscriber, pk=subscriber_id, channel__in=_HOOKS)
 
 
-@router.post("/webhook-subscribers", response={201: WebhookCreatedOut})
+@router.post("/webhook-subscribers", response={201: WebhookCreatedOut}, auth=needs(Role.ADMIN))
 def add_webhook(request, payload: WebhookIn):
     """Add a webhook (signed per Standard Webhooks) or chat webhook; the secret is returned once."""
-    require(request, Role.ADMIN)
     subscriber = operators.add_webhook_subscriber(
         payload.url,
         owner_email=payload.owner_email,
@@ -180,30 +205,30 @@ def add_webhook(request, payload: WebhookIn):
     return Status(201, subscriber)
 
 
-@router.get("/webhook-subscribers", response=list[SubscriberOut])
-@paginate(LimitOffsetPagination)
+@router.get("/webhook-subscribers", response=list[SubscriberOut], auth=needs(Role.ADMIN))
+@paginate(Pages)
 def list_webhooks(request):
-    require(request, Role.ADMIN)
     return _subscribers().filter(channel__in=_HOOKS)
 
 
-@router.post("/webhook-subscribers/{subscriber_id}/disable", response=SubscriberOut)
-def disable_webhook(request, subscriber_id: int, payload: DisableIn):
-    require(request, Role.ADMIN)
+@router.post(
+    "/webhook-subscribers/{subscriber_id}/disable", response=SubscriberOut, auth=needs(Role.ADMIN)
+)
+def disable_webhook(request, subscriber_id: ObjectId, payload: DisableIn):
     operators.disable(_hook(subscriber_id), reason=payload.reason, actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.post("/webhook-subscribers/{subscriber_id}/enable", response=SubscriberOut)
-def enable_webhook(request, subscriber_id: int):
-    require(request, Role.ADMIN)
+@router.post(
+    "/webhook-subscribers/{subscriber_id}/enable", response=SubscriberOut, auth=needs(Role.ADMIN)
+)
+def enable_webhook(request, subscriber_id: ObjectId):
     operators.enable(_hook(subscriber_id), actor=actor(request))
     return _subscribers().get(pk=subscriber_id)
 
 
-@router.delete("/webhook-subscribers/{subscriber_id}", response={204: None})
-def delete_webhook(request, subscriber_id: int):
-    require(request, Role.ADMIN)
+@router.delete("/webhook-subscribers/{subscriber_id}", response={204: None}, auth=needs(Role.ADMIN))
+def delete_webhook(request, subscriber_id: ObjectId):
     operators.delete(_hook(subscriber_id), actor=actor(request))
     return Status(204, None)
 
@@ -217,7 +242,7 @@ class NoticeOut(Schema):
     thread_key: str
     kind: str
     subject: str
-    audience: str
+    audience: one_of(Audience.values)
     components: list[str]
     due_at: datetime
     fanned_out_at: datetime | None
@@ -247,15 +272,15 @@ class NoticeDetailOut(NoticeOut):
 class AttemptOut(Schema):
     at: datetime
     worker: str
-    outcome: str
+    outcome: one_of(AttemptOutcome.values)
     detail: str
 
 
 class DeliveryOut(Schema):
     id: int
-    channel: str
+    channel: ChannelName
     address: str
-    status: str
+    status: DeliveryStatusName
     attempts: int
     queued_at: datetime
     last_tried_at: datetime | None
@@ -268,9 +293,11 @@ class DeliveryOut(Schema):
 
 
 class TestNoticeIn(Schema):
-    subject: str = Field("", max_length=300)
-    body: str = Field("", max_length=20000)
-    addresses: list[str] = Field(default_factory=list, description="none: every active subscriber")
+    subject: ShortText = ""
+    body: Text = ""
+    addresses: bounded_list(Email) = Field(
+        default_factory=list, description="none: every active subscriber"
+    )
 
 
 def _notices():
@@ -281,19 +308,17 @@ def _notices():
     return Notice.objects.prefetch_related("components").annotate(**counts)
 
 
-@router.get("/notices", response=list[NoticeOut])
-@paginate(LimitOffsetPagination)
-def list_notices(request, kind: str | None = None):
+@router.get("/notices", response=list[NoticeOut], auth=needs(Role.VIEWER))
+@paginate(Pages)
+def list_notices(request, kind: Annotated[str, Field(max_length=40)] | None = None):
     """Notices, newest due first, with how many deliveries are queued, sent, failed…"""
-    require(request, Role.VIEWER)
     found = _notices()
     return found.filter(kind=kind) if kind else found
 
 
-@router.post("/notices/test", response={202: NoticeDetailOut})
+@router.post("/notices/test", response={202: NoticeDetailOut}, auth=needs(Role.COMMUNICATOR))
 def send_test_notice(request, payload: TestNoticeIn):
     """Queue a test notice to the given addresses, or to every active subscriber."""
-    require(request, Role.COMMUNICATOR)
     notice = operators.send_test_notice(
         subject=payload.subject,
         body=payload.body,
@@ -303,9 +328,8 @@ def send_test_notice(request, payload: TestNoticeIn):
     return Status(202, _notices().get(pk=notice.pk))
 
 
-@router.get("/notices/{notice_id}", response=NoticeDetailOut)
-def get_notice(request, notice_id: int):
-    require(request, Role.VIEWER)
+@router.get("/notices/{notice_id}", response=NoticeDetailOut, auth=needs(Role.VIEWER))
+def get_notice(request, notice_id: ObjectId):
     return get_object_or_404(_notices(), pk=notice_id)
 
 
@@ -321,11 +345,15 @@ def _deliveries(notice_id: int, status: str | None, address: str | None):
     return notice, found
 
 
-@router.get("/notices/{notice_id}/deliveries", response=list[DeliveryOut])
-@paginate(LimitOffsetPagination)
-def list_deliveries(request, notice_id: int, status: str | None = None, address: str | None = None):
+@router.get("/notices/{notice_id}/deliveries", response=list[DeliveryOut], auth=needs(Role.VIEWER))
+@paginate(Pages)
+def list_deliveries(
+    request,
+    notice_id: ObjectId,
+    status: DeliveryStatusName | None = None,
+    address: Address | None = None,
+):
     """Each recipient of the notice: when queued, tried, sent or failed, and why."""
-    require(request, Role.VIEWER)
     return _deliveries(notice_id, status, address)[1]
 
 
@@ -344,10 +372,14 @@ CSV_COLUMNS = [
 ]
 
 
-@router.get("/notices/{notice_id}/deliveries.csv")
-def deliveries_csv(request, notice_id: int, status: str | None = None, address: str | None = None):
+@router.get("/notices/{notice_id}/deliveries.csv", auth=needs(Role.VIEWER))
+def deliveries_csv(
+    request,
+    notice_id: ObjectId,
+    status: DeliveryStatusName | None = None,
+    address: Address | None = None,
+):
     """The delivery log of one notice as CSV (RFC 4180), times in UTC."""
-    require(request, Role.VIEWER)
     notice, found = _deliveries(notice_id, status, address)
     rows = (
         [

@@ -2,18 +2,22 @@
 edited on its own page; every change goes through ``services`` and is recorded."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from forewarn.calendars.admin import ReadableJSONMixin
+from forewarn.catalog.models import Role
+from forewarn.catalog.roles import RoleAdmin, RoleInline
 from forewarn.record.services import actor_name
 
 from . import services
 from .models import NoticeCheckPage, Policy, WorkType
 
 
-class WorkTypeInline(admin.TabularInline):
+class WorkTypeInline(RoleInline, admin.TabularInline):
     model = WorkType
+    add_role = change_role = delete_role = Role.ADMIN
     fields = (
         "position",
         "name",
@@ -30,7 +34,11 @@ class WorkTypeInline(admin.TabularInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(RoleAdmin):
+    """Viewers read policies; admins add and change them and their work types. A policy is
+    not removed (nor in the API): planned work keeps its reference."""
+
+    add_role = change_role = Role.ADMIN
     list_display = ("name", "slug", "calendar", "work_type_count", "updated_at")
     list_select_related = ("calendar",)
     search_fields = ("name", "slug", "description")
@@ -56,7 +64,8 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkType)
-class WorkTypeAdmin(ReadableJSONMixin, admin.ModelAdmin):
+class WorkTypeAdmin(ReadableJSONMixin, RoleAdmin):
+    add_role = change_role = delete_role = Role.ADMIN
     list_display = ("name", "policy", "notice_text", "default_duration", "override_allowed")
     list_filter = ("policy",)
     list_select_related = ("policy",)
@@ -104,20 +113,10 @@ class WorkTypeAdmin(ReadableJSONMixin, admin.ModelAdmin):
 
 
 @admin.register(NoticeCheckPage)
-class NoticeCheckPageAdmin(admin.ModelAdmin):
-    """The console index lists this entry; it opens the notice-check form."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+class NoticeCheckPageAdmin(RoleAdmin):
+    """The console index lists this entry; it opens the notice-check form (any staff role)."""
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         return redirect(reverse("policies:check"))

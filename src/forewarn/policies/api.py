@@ -2,26 +2,40 @@
 recorded), and the notice check (read-only, any staff role)."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import actor, require
+from forewarn import limits
+from forewarn.api.auth import actor, needs
+from forewarn.api.fields import (
+    Instant,
+    Name,
+    Position,
+    ShortText,
+    Slug,
+    Slugs,
+    Text,
+    bounded_list,
+    one_of,
+)
+from forewarn.api.openapi import ErrorOut
 from forewarn.api.validation import refuse_nulls
-from forewarn.calendars.api import ErrorOut, Instant, calendar_or_422
+from forewarn.calendars.api import calendar_or_422
 from forewarn.catalog.models import Role
 
 from . import services
 from .checks import run_check
 from .models import NoticeUnitChoice, Policy, Requirement, WorkType
-from .rules import Impact, Risk
+from .rules import Content, Impact, Risk
 
 router = Router(tags=["policies"])
 
 Unit = Literal[tuple(NoticeUnitChoice.values)]
+CONTENT_NAMES = [content.name.lower() for content in Content]
 Placement = Literal[tuple(Requirement.values)]
 
 
@@ -33,16 +47,16 @@ class WorkTypeOut(Schema):
     name: str
     position: int
     notice: str = Field(alias="notice_text", description='in words: "3 business days"')
-    notice_unit: str
+    notice_unit: Unit
     notice_amount: int
     notice_where_possible: bool
     notice_source: str
     default_duration_minutes: float | None = None
-    outside_peak_hours: str
+    outside_peak_hours: Placement
     outside_peak_hours_source: str
-    high_risk_outside_business_hours: str
+    high_risk_outside_business_hours: Placement
     high_risk_outside_business_hours_source: str
-    on_site_inside_working_hours: str
+    on_site_inside_working_hours: Placement
     on_site_inside_working_hours_source: str
     notices: list[Any]
     override_allowed: bool
@@ -56,23 +70,26 @@ class WorkTypeOut(Schema):
         return None if duration is None else duration.total_seconds() / 60
 
 
+Notices = bounded_list(Any, limits.RANGES)
+
+
 class WorkTypePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    position: int | None = Field(None, ge=0)
+    name: Name | None = None
+    position: Position | None = None
     notice_unit: Unit | None = Field(
         None, description="notice unit (docs/product.md S2), or none for no notice"
     )
     notice_amount: int | None = Field(None, ge=0, le=1_000)
     notice_where_possible: bool | None = None
-    notice_source: str | None = None
+    notice_source: Text | None = None
     default_duration_minutes: int | None = Field(None, ge=1, le=92 * 24 * 60)
     outside_peak_hours: Placement | None = None
-    outside_peak_hours_source: str | None = None
+    outside_peak_hours_source: Text | None = None
     high_risk_outside_business_hours: Placement | None = None
-    high_risk_outside_business_hours_source: str | None = None
+    high_risk_outside_business_hours_source: Text | None = None
     on_site_inside_working_hours: Placement | None = None
-    on_site_inside_working_hours_source: str | None = None
-    notices: list[Any] | None = Field(
+    on_site_inside_working_hours_source: Text | None = None
+    notices: Notices | None = Field(
         None,
         description='[{"kind": "announcement", "channels": ["email"], "must_include": '
         '["scheduled_time"]}, {"kind": "reminder", "offsets": ["P1D"]}]',
@@ -80,12 +97,12 @@ class WorkTypePatch(Schema):
     override_allowed: bool | None = None
     publishes_status: bool | None = None
     requires_validation_on_test_environment: bool | None = None
-    source: str | None = None
+    source: Text | None = None
 
 
 class WorkTypeIn(WorkTypePatch):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
+    slug: Slug
+    name: Name
     notice_unit: Unit = "business_days"
 
 
@@ -118,49 +135,49 @@ class PolicyOut(Schema):
 
 
 class PolicyIn(Schema):
-    slug: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=200)
-    calendar: str = Field(description="slug of a calendar; notice periods are counted in it")
-    description: str = ""
-    source: str = ""
-    work_types: list[WorkTypeIn] = Field(default_factory=list)
+    slug: Slug
+    name: Name
+    calendar: Slug = Field(description="slug of a calendar; notice periods are counted in it")
+    description: Text = ""
+    source: ShortText = ""
+    work_types: Annotated[list[WorkTypeIn], Field(max_length=limits.RANGES)] = Field(
+        default_factory=list
+    )
 
 
 class PolicyPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    calendar: str | None = None
-    description: str | None = None
-    source: str | None = None
+    name: Name | None = None
+    calendar: Slug | None = None
+    description: Text | None = None
+    source: ShortText | None = None
 
 
 def _policies():
     return Policy.objects.select_related("calendar").prefetch_related("work_types")
 
 
-def _policy_or_404(slug: str) -> Policy:
+def _policy_or_404(slug: Slug) -> Policy:
     found = _policies().filter(slug=slug).first()
     if found is None:
         raise Http404(f"No policy {slug!r}.")
     return found
 
 
-def _work_type_or_404(policy: Policy, slug: str) -> WorkType:
+def _work_type_or_404(policy: Policy, slug: Slug) -> WorkType:
     found = policy.work_types.filter(slug=slug).first()
     if found is None:
         raise Http404(f"Policy {policy.slug} has no work type {slug!r}.")
     return found
 
 
-@router.get("/policies", response=list[PolicyOut])
+@router.get("/policies", response=list[PolicyOut], auth=needs(Role.VIEWER))
 def list_policies(request):
-    require(request, Role.VIEWER)
     return _policies()
 
 
-@router.post("/policies", response={201: PolicyOut})
+@router.post("/policies", response={201: PolicyOut}, auth=needs(Role.ADMIN))
 def create_policy(request, payload: PolicyIn):
     """Create a policy with its work types (admin); recorded as one change each."""
-    require(request, Role.ADMIN)
     data = payload.dict()
     with transaction.atomic():
         policy = Policy(
@@ -184,16 +201,14 @@ def create_policy(request, payload: PolicyIn):
     return Status(201, _policy_or_404(policy.slug))
 
 
-@router.get("/policies/{slug}", response=PolicyOut)
-def get_policy(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/policies/{slug}", response=PolicyOut, auth=needs(Role.VIEWER))
+def get_policy(request, slug: Slug):
     return _policy_or_404(slug)
 
 
-@router.patch("/policies/{slug}", response=PolicyOut)
-def update_policy(request, slug: str, payload: PolicyPatch):
+@router.patch("/policies/{slug}", response=PolicyOut, auth=needs(Role.ADMIN))
+def update_policy(request, slug: Slug, payload: PolicyPatch):
     """Change a policy (admin); the change is recorded with the fields that changed."""
-    require(request, Role.ADMIN)
     policy = _policy_or_404(slug)
     for field, value in refuse_nulls(payload.dict(exclude_unset=True)).items():
         setattr(policy, field, calendar_or_422(value) if field == "calendar" else value)
@@ -201,15 +216,13 @@ def update_policy(request, slug: str, payload: PolicyPatch):
     return _policy_or_404(slug)
 
 
-@router.get("/policies/{slug}/work-types", response=list[WorkTypeOut])
-def list_work_types(request, slug: str):
-    require(request, Role.VIEWER)
+@router.get("/policies/{slug}/work-types", response=list[WorkTypeOut], auth=needs(Role.VIEWER))
+def list_work_types(request, slug: Slug):
     return list(_policy_or_404(slug).work_types.all())
 
 
-@router.post("/policies/{slug}/work-types", response={201: WorkTypeOut})
-def create_work_type(request, slug: str, payload: WorkTypeIn):
-    require(request, Role.ADMIN)
+@router.post("/policies/{slug}/work-types", response={201: WorkTypeOut}, auth=needs(Role.ADMIN))
+def create_work_type(request, slug: Slug, payload: WorkTypeIn):
     policy = _policy_or_404(slug)
     fields = {k: v for k, v in payload.dict().items() if v is not None}
     fields.setdefault("position", policy.work_types.count())
@@ -217,24 +230,27 @@ def create_work_type(request, slug: str, payload: WorkTypeIn):
     return Status(201, services.save_work_type(work_type, actor=actor(request)))
 
 
-@router.get("/policies/{slug}/work-types/{work_type}", response=WorkTypeOut)
-def get_work_type(request, slug: str, work_type: str):
-    require(request, Role.VIEWER)
+@router.get(
+    "/policies/{slug}/work-types/{work_type}", response=WorkTypeOut, auth=needs(Role.VIEWER)
+)
+def get_work_type(request, slug: Slug, work_type: Slug):
     return _work_type_or_404(_policy_or_404(slug), work_type)
 
 
-@router.patch("/policies/{slug}/work-types/{work_type}", response=WorkTypeOut)
-def update_work_type(request, slug: str, work_type: str, payload: WorkTypePatch):
+@router.patch(
+    "/policies/{slug}/work-types/{work_type}", response=WorkTypeOut, auth=needs(Role.ADMIN)
+)
+def update_work_type(request, slug: Slug, work_type: Slug, payload: WorkTypePatch):
     """Change a work type (admin); recorded against its policy with the fields that changed."""
-    require(request, Role.ADMIN)
     row = _work_type_or_404(_policy_or_404(slug), work_type)
     _apply_work_type(row, payload.dict(exclude_unset=True))
     return services.save_work_type(row, actor=actor(request))
 
 
-@router.delete("/policies/{slug}/work-types/{work_type}", response={204: None})
-def delete_work_type(request, slug: str, work_type: str):
-    require(request, Role.ADMIN)
+@router.delete(
+    "/policies/{slug}/work-types/{work_type}", response={204: None}, auth=needs(Role.ADMIN)
+)
+def delete_work_type(request, slug: Slug, work_type: Slug):
     services.delete_work_type(
         _work_type_or_404(_policy_or_404(slug), work_type), actor=actor(request)
     )
@@ -245,12 +261,12 @@ def delete_work_type(request, slug: str, work_type: str):
 
 
 class NoticeCheckIn(Schema):
-    policy: str = Field(description="policy slug, e.g. seed-000")
-    work_type: str = Field(description="work type slug, e.g. service-update")
+    policy: Slug = Field(description="policy slug, e.g. seed-000")
+    work_type: Slug = Field(description="work type slug, e.g. service-update")
     start: Instant
     end: Instant | None = Field(None, description="default: start + the default duration")
-    calendar: str | None = Field(None, description="calendar slug; default: the policy's")
-    components: list[str] = Field(
+    calendar: Slug | None = Field(None, description="calendar slug; default: the policy's")
+    components: Slugs = Field(
         default_factory=list,
         description="affected component slugs: their regions' peak hours and calendars apply",
     )
@@ -259,7 +275,7 @@ class NoticeCheckIn(Schema):
     shutdown: bool = False
     impact: Literal[tuple(i.value for i in Impact)] = "none"
     validated_on_test_environment: bool = False
-    contents: list[str] | None = Field(
+    contents: bounded_list(one_of(CONTENT_NAMES), 50) | None = Field(
         None, description="what the announcement will state (e.g. scheduled_time); checked if given"
     )
     now: Instant | None = Field(None, description="default: the current time")
@@ -309,11 +325,12 @@ class NoticeCheckOut(Schema):
     end: str
 
 
-@router.post("/notice-check", response={200: NoticeCheckOut, 422: ErrorOut})
+@router.post(
+    "/notice-check", response={200: NoticeCheckOut, 422: ErrorOut}, auth=needs(Role.VIEWER)
+)
 def notice_check(request, payload: NoticeCheckIn):
     """Validate a window of work against a policy (S3) and plan its notices (S4); changes
     nothing. Every instant in the answer is ISO 8601 in the calendar's zone."""
-    require(request, Role.VIEWER)
     answer = run_check(**payload.dict())
     result = answer.result
     return {

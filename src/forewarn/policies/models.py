@@ -9,9 +9,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.utils.dateparse import parse_duration
 
+from forewarn import limits
 from forewarn.calendars.models import Calendar
 
 from . import rules
@@ -97,7 +99,9 @@ class Policy(models.Model):
         related_name="policies",
         help_text="Business days and hours of notice periods are counted in this calendar.",
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)]
+    )
     source = models.CharField(
         max_length=300, blank=True, help_text="The document the rules come from."
     )
@@ -129,19 +133,28 @@ class WorkType(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="work_types")
     slug = models.SlugField()
     name = models.CharField(max_length=200)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(limits.POSITION)]
+    )
     notice_unit = models.CharField(
         max_length=20, choices=NoticeUnitChoice.choices, default=NoticeUnitChoice.BUSINESS_DAYS
     )
     notice_amount = models.PositiveIntegerField(
-        default=0, help_text="How many units; 0 for after completion, on release and asap."
+        default=0,
+        validators=[MaxValueValidator(1_000)],
+        help_text="How many units; 0 for after completion, on release and asap.",
     )
     notice_where_possible = models.BooleanField(
         default=False,
         help_text='A soft promise ("strives", "where possible"): too little notice is a '
         "warning that an operator may justify, not an error.",
     )
-    notice_source = models.TextField(blank=True, help_text="The sentence the notice comes from.")
+    notice_source = models.TextField(
+        blank=True,
+        max_length=limits.TEXT,
+        validators=[MaxLengthValidator(limits.TEXT)],
+        help_text="The sentence the notice comes from.",
+    )
     default_duration = models.DurationField(
         null=True, blank=True, help_text="Used when work of this type is given no end."
     )
@@ -151,21 +164,27 @@ class WorkType(models.Model):
         default=Requirement.NO,
         verbose_name="outside the regions' peak hours",
     )
-    outside_peak_hours_source = models.TextField(blank=True)
+    outside_peak_hours_source = models.TextField(
+        blank=True, max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)]
+    )
     high_risk_outside_business_hours = models.CharField(
         max_length=16,
         choices=Requirement.choices,
         default=Requirement.NO,
         verbose_name="high-risk work outside business hours",
     )
-    high_risk_outside_business_hours_source = models.TextField(blank=True)
+    high_risk_outside_business_hours_source = models.TextField(
+        blank=True, max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)]
+    )
     on_site_inside_working_hours = models.CharField(
         max_length=16,
         choices=Requirement.choices,
         default=Requirement.NO,
         verbose_name="on-site visits inside working hours",
     )
-    on_site_inside_working_hours_source = models.TextField(blank=True)
+    on_site_inside_working_hours_source = models.TextField(
+        blank=True, max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)]
+    )
     notices = models.JSONField(default=list, blank=True, help_text=NOTICES_HELP)
     override_allowed = models.BooleanField(
         default=True,
@@ -177,7 +196,12 @@ class WorkType(models.Model):
     requires_validation_on_test_environment = models.BooleanField(
         default=False, help_text="Seed 004: validated on a test version before distribution."
     )
-    source = models.TextField(blank=True, help_text="Where this work type comes from.")
+    source = models.TextField(
+        blank=True,
+        max_length=limits.TEXT,
+        validators=[MaxLengthValidator(limits.TEXT)],
+        help_text="Where this work type comes from.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -298,6 +322,8 @@ def notice_specs(value: Any) -> tuple[NoticeSpec, ...]:
     """Parse the ``notices`` JSON; a ``PolicyError`` says which notice and what is wrong."""
     if not isinstance(value, list):
         raise PolicyError("notices", 'Give a list of notices such as [{"kind": "announcement"}].')
+    if len(value) > limits.RANGES:
+        raise PolicyError("notices", f"Give at most {limits.RANGES} notices, not {len(value)}.")
     return tuple(_notice_spec(n, item) for n, item in enumerate(value, 1))
 
 
@@ -341,6 +367,11 @@ def _notice_spec(n: int, item: Any) -> NoticeSpec:
         )
     if "kind" not in item:
         raise PolicyError("notices", f"{where} needs a kind.")
+    for key in ("condition", "source"):
+        if len(str(item.get(key, ""))) > limits.TEXT:
+            raise PolicyError(
+                "notices", f"{where}: {key} may have at most {limits.TEXT} characters."
+            )
     offsets = []
     for text in _strings(item.get("offsets", []), where, "offsets"):
         offset = parse_duration(text)

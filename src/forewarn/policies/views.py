@@ -5,10 +5,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
+from forewarn.catalog.models import Role
+from forewarn.catalog.roles import role_required
+
 from .checks import run_check
 from .forms import NoticeCheckForm
 
 
+@role_required(Role.VIEWER)
 def notice_check(request):
     """Show the form; with a submitted window, the answer, the earliest compliant start and the
     notification plan, every instant in the calendar's zone. Changes nothing."""

@@ -13,18 +13,21 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from forewarn.catalog.roles import RoleAdmin
+
 from . import queries
 from .models import Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(RoleAdmin):
     list_display = ("at", "kind", "actor", "contact", "subject_link", "description")
     list_filter = ("kind", "subject_type", "actor")
     search_fields = ("description", "actor", "contact", "subject_id")
     date_hierarchy = "at"
     fields = (
         "at",
+        "entered_at",
         "kind",
         "actor",
         "contact",
@@ -35,15 +38,6 @@ class EventAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     change_list_template = "record/admin/event_change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="subject", ordering="subject_type")
     def subject_link(self, obj: Event):

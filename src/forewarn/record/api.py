@@ -4,13 +4,16 @@ There is nothing to write here: events are appended by the services that make th
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from forewarn.api.auth import require
+from forewarn import limits
+from forewarn.api.auth import needs
+from forewarn.api.fields import Instant, bounded_list, one_of
+from forewarn.api.pagination import Pages
 from forewarn.catalog.models import Role
 
 from . import queries
@@ -18,13 +21,16 @@ from .kinds import Kind
 
 router = Router(tags=["record"])
 
-MAX_LIMIT = 500
+KindName = one_of(k.value for k in Kind)
 
 
 class EventOut(Schema):
     id: int
-    at: datetime
-    kind: str
+    at: datetime = Field(description="the instant the event claims")
+    entered_at: datetime | None = Field(
+        description="when it was appended (the server's clock); null for older events"
+    )
+    kind: KindName
     actor: str = Field(description="who did it: a username, 'system', 'public', 'subscriber'")
     contact: str = Field(description="the customer contact involved, if any")
     subject_type: str = Field(description="what it is about, e.g. catalog.component")
@@ -34,23 +40,27 @@ class EventOut(Schema):
 
 
 class KindOut(Schema):
-    kind: str
+    kind: KindName
     subject: str
     verb: str
     description: str
 
 
+Short = Annotated[str, Field(max_length=64)]
+Person = Annotated[str, Field(max_length=limits.NAME)]
+
+
 class RecordQuery(Schema):
-    subject_type: str | None = Field(None, description="e.g. catalog.component")
-    subject_id: str | None = Field(None, description="with subject_type: one subject's timeline")
-    kind: list[str] = Field(
+    subject_type: Short | None = Field(None, description="e.g. catalog.component")
+    subject_id: Short | None = Field(None, description="with subject_type: one subject's timeline")
+    kind: bounded_list(Short, 100) = Field(
         default_factory=list,
         description="kinds, or a subject's prefix such as 'component.'; repeat for several",
     )
-    since: datetime | None = Field(None, description="from this instant (included), with offset")
-    until: datetime | None = Field(None, description="to this instant (excluded), with offset")
-    actor: str | None = None
-    contact: str | None = Field(None, description="case ignored")
+    since: Instant | None = Field(None, description="from this instant (included), with offset")
+    until: Instant | None = Field(None, description="to this instant (excluded), with offset")
+    actor: Person | None = None
+    contact: Person | None = Field(None, description="case ignored")
 
 
 class ListQuery(RecordQuery):
@@ -59,12 +69,6 @@ class ListQuery(RecordQuery):
 
 class ExportQuery(RecordQuery):
     order: Literal["newest", "oldest"] = "oldest"
-
-
-class RecordPagination(LimitOffsetPagination):
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0)
 
 
 def _events(filters: RecordQuery, order: str):
@@ -80,18 +84,16 @@ def _events(filters: RecordQuery, order: str):
     return found.reverse() if order == "newest" else found
 
 
-@router.get("/record", response=list[EventOut])
-@paginate(RecordPagination)
+@router.get("/record", response=list[EventOut], auth=needs(Role.VIEWER))
+@paginate(Pages)
 def list_events(request, filters: Query[ListQuery]):
     """Events, newest first by default; filter by subject, kind (or prefix), time, actor, contact."""
-    require(request, Role.VIEWER)
     return _events(filters, filters.order)
 
 
-@router.get("/record.csv")
+@router.get("/record.csv", auth=needs(Role.VIEWER))
 def export_csv(request, filters: Query[ExportQuery]):
     """Every matching event as CSV (oldest first by default), times in UTC and the provider's zone."""
-    require(request, Role.VIEWER)
     events = _events(filters, filters.order)
     response = StreamingHttpResponse(
         queries.export_csv(events), content_type="text/csv; charset=utf-8"
@@ -100,20 +102,18 @@ def export_csv(request, filters: Query[ExportQuery]):
     return response
 
 
-@router.get("/record.json")
+@router.get("/record.json", auth=needs(Role.VIEWER))
 def export_json(request, filters: Query[ExportQuery]):
     """Every matching event as a JSON array (oldest first by default)."""
-    require(request, Role.VIEWER)
     events = _events(filters, filters.order)
     response = StreamingHttpResponse(queries.export_json(events), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="record.json"'
     return response
 
 
-@router.get("/record/kinds", response=list[KindOut])
+@router.get("/record/kinds", response=list[KindOut], auth=needs(Role.VIEWER))
 def list_kinds(request):
     """Every kind of event the record keeps, with what it means."""
-    require(request, Role.VIEWER)
     return [
         {"kind": k.value, "subject": k.subject, "verb": k.verb, "description": k.description}
         for k in Kind

@@ -42,10 +42,13 @@ class EventQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
+        entered_at = timezone.now()
         for event in objs:
             if event.pk is not None:
                 raise ImmutableEventError("Recorded events cannot be written again.")
             known(event.kind)
+            if event.entered_at is None:
+                event.entered_at = entered_at
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -53,6 +56,9 @@ class Event(models.Model):
     """One thing that happened: a status change, a notice sent, an override justified."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When it was appended, from the clock; ``at`` is the instant the change claims (the
+    # same unless the change was dated earlier). Empty for events recorded before it was kept.
+    entered_at = models.DateTimeField(null=True, blank=True)
     kind = models.CharField(max_length=64, db_index=True, validators=[validate_kind])
     actor = models.CharField(
         max_length=200,
@@ -81,6 +87,8 @@ class Event(models.Model):
         if self.pk is not None:
             raise ImmutableEventError("Recorded events cannot be changed.")
         known(self.kind)
+        if self.entered_at is None:
+            self.entered_at = timezone.now()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

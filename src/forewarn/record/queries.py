@@ -27,6 +27,7 @@ EXPORT_COLUMNS = [
     "id",
     "at",
     "at_local",
+    "entered_at",
     "kind",
     "actor",
     "contact",
@@ -121,12 +122,21 @@ def provider_zone() -> ZoneInfo:
     return ZoneInfo(settings.PROVIDER_TIME_ZONE)
 
 
+def _utc(at: datetime | None) -> str | None:
+    return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z") if at else None
+
+
 def exported(event: Event, zone: ZoneInfo) -> dict:
-    """One event as the exports give it: times in UTC and in ``zone``, to the second."""
+    """One event as the exports give it: times in UTC and in ``zone``, to the second.
+
+    ``at`` is the instant the event claims; ``entered_at`` when it was appended (UTC; null for
+    events recorded before Forewarn kept it).
+    """
     return {
         "id": event.pk,
-        "at": event.at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "at": _utc(event.at),
         "at_local": event.at.astimezone(zone).isoformat(timespec="seconds"),
+        "entered_at": _utc(event.entered_at),
         "kind": event.kind,
         "actor": event.actor,
         "contact": event.contact,
@@ -148,6 +158,7 @@ def _csv_row(event: Event, zone: ZoneInfo) -> list:
         row["id"],
         row["at"],
         row["at_local"],
+        row["entered_at"] or "",
         row["kind"],
         row["actor"],
         row["contact"],

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import models
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from .kinds import Kind, known
 from .models import Event
@@ -19,10 +20,13 @@ def append(
     description: str = "",
     details: dict | None = None,
     at: datetime | None = None,
+    entered_at: datetime | None = None,
 ) -> Event:
     """Record one event about ``subject``; call it inside the transaction that made the change.
 
-    Raises ``kinds.UnknownEventKind`` for a kind that is not in the registry.
+    ``at`` is the instant the change claims (default: now); ``entered_at`` when it was entered
+    (default: now, from the clock). Raises ``kinds.UnknownEventKind`` for a kind that is not in
+    the registry.
     """
     kind = known(kind)
     event = Event(
@@ -36,6 +40,8 @@ def append(
     )
     if at is not None:
         event.at = at
+    # An event of now was entered now; one dated ``at`` was entered when the clock says.
+    event.entered_at = entered_at or (event.at if at is None else timezone.now())
     event.save()
     return event
 

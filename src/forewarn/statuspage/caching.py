@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from .version import current_version
 
@@ -25,14 +26,26 @@ def _etag(state: str, key: str) -> str:
     return f'"{hashlib.blake2s(f"{state}:{key}".encode(), digest_size=10).hexdigest()}"'
 
 
+ALLOWED = "GET, HEAD, OPTIONS"
+
+
 def public_cached(view=None, *, cors: bool = False):
-    """Decorator for public GET views whose output depends only on the URL and the page's data."""
+    """Decorator for public GET views whose output depends only on the URL and the page's data.
+
+    They read and never write: OPTIONS answers what is allowed (a CORS preflight too), any
+    other method than GET and HEAD is a 405 with ``Allow`` (RFC 9110 §15.5.6), before Django's
+    CSRF check could call it a forbidden write.
+    """
 
     def decorate(view):
+        @csrf_exempt
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
+            if request.method == "OPTIONS":
+                return _decorate(_options(cors), cors)
             if request.method not in ("GET", "HEAD"):
-                return view(request, *args, **kwargs)
+                response = HttpResponseNotAllowed(["GET", "HEAD", "OPTIONS"])
+                return _decorate(response, cors)
             version, changed_at = current_version()
             # The change time joins the counter so a restored or recreated database never
             # meets pages cached under the same number; the provider's date joins them so the
@@ -62,6 +75,16 @@ def public_cached(view=None, *, cors: bool = False):
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def _options(cors: bool) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Allow"] = ALLOWED
+    if cors:
+        response["Access-Control-Allow-Methods"] = ALLOWED
+        response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+        response["Access-Control-Max-Age"] = "86400"
+    return response
 
 
 def _provider_day_start() -> datetime:
