@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 import portion as P  # noqa: E402
 
 from forewarn.availability import engine  # noqa: E402
-from forewarn.availability.intervals import ONGOING, REASONS, STATUSES  # noqa: E402
+from forewarn.availability.columns import ONGOING, REASONS, STATUSES  # noqa: E402
 from forewarn.availability.periods import quarter  # noqa: E402
 
 SEED = 20260101

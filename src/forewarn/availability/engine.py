@@ -20,8 +20,9 @@ Choices, each tested:
   same aggregate is measured through.
 
 Layout: this module holds the entry points (``__all__`` lists them with the types they take
-and give); ``specs`` the inputs; ``figures`` the reports read from the measured arrays;
-``intervals`` the columns and the vectorised arithmetic (no per-interval loop).
+and give); ``specs`` the inputs; ``columns`` the inputs as arrays; ``intervals`` the
+vectorised arithmetic (no per-interval loop); ``figures`` the reports read from the measured
+arrays.
 """
 
 from __future__ import annotations
@@ -34,6 +35,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from forewarn.availability import intervals as iv
+from forewarn.availability.columns import (
+    ONGOING,
+    REASONS,
+    STATUSES,
+    ExclusionColumns,
+    StatusColumns,
+    to_seconds,
+)
 from forewarn.availability.figures import (
     AggregateReport,
     AppliedExclusion,
@@ -45,15 +54,7 @@ from forewarn.availability.figures import (
     category_report,
     organization_report,
 )
-from forewarn.availability.intervals import (
-    ONGOING,
-    REASONS,
-    STATUSES,
-    ComponentTable,
-    ExclusionColumns,
-    StatusColumns,
-    to_seconds,
-)
+from forewarn.availability.intervals import ComponentTable
 from forewarn.availability.specs import (
     DEFAULT_UNAVAILABLE_STATUSES,
     CategorySpec,
@@ -128,10 +129,7 @@ def component_table(
         need=np.array([len(s.members) - s.min_available + 1 if s.members else 0 for s in specs]),
         is_beta=np.array([spec.is_beta for spec in specs], dtype=bool),
         measured_from=np.array(
-            [
-                -iv.ONGOING if s.measured_from is None else to_seconds(s.measured_from)
-                for s in specs
-            ],
+            [-ONGOING if s.measured_from is None else to_seconds(s.measured_from) for s in specs],
             dtype=np.int64,
         ),
         targets=tuple(

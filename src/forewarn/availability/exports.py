@@ -8,7 +8,7 @@ target. Times are ISO 8601 in the zone the figures were measured in.
 from __future__ import annotations
 
 from forewarn.availability import engine
-from forewarn.availability.intervals import REASONS
+from forewarn.availability.columns import REASONS
 from forewarn.csvexport import csv_text
 
 from .reports import Report, minutes_text, pct_text, target_text

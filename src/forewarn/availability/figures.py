@@ -18,14 +18,14 @@ from functools import cached_property
 import numpy as np
 
 from forewarn.availability import intervals as iv
-from forewarn.availability.intervals import (
+from forewarn.availability.columns import (
     REASONS,
     STATUSES,
-    ComponentTable,
     ExclusionColumns,
     StatusColumns,
     to_seconds,
 )
+from forewarn.availability.intervals import ComponentTable
 from forewarn.availability.reasons import Reason
 from forewarn.availability.specs import CategorySpec, ComponentSpec, Period, target_percent
 

@@ -25,7 +25,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from forewarn.availability import engine
-from forewarn.availability.intervals import ONGOING, STATUSES, StatusColumns, to_seconds
+from forewarn.availability.columns import ONGOING, STATUSES, StatusColumns, to_seconds
 from forewarn.catalog.models import Component, StatusInterval
 from forewarn.catalog.statuses import Status
 from forewarn.record.kinds import Kind

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from forewarn.availability.intervals import REASONS, STATUSES, to_seconds
+from forewarn.availability.columns import REASONS, STATUSES, to_seconds
 from forewarn.catalog.statuses import Status
 
 DEFAULT_UNAVAILABLE_STATUSES = frozenset({Status.MAJOR_OUTAGE})
