@@ -42,6 +42,7 @@ def test_exclusion_reasons_in_precedence_order_and_operators_record_all_but_beta
         "beta",
         "scheduled_maintenance",
         "emergency_maintenance",
+        "instance_resize_migration",
         "force_majeure",
         "third_party",
         "client_caused",

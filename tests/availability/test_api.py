@@ -43,6 +43,7 @@ def test_viewer_reads_figures_exclusions_by_reason_and_unavailable_intervals(vie
         "beta": 0,
         "scheduled_maintenance": 45,
         "emergency_maintenance": 0,
+        "instance_resize_migration": 0,
         "force_majeure": 0,
         "third_party": 0,
         "client_caused": 0,

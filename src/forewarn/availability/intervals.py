@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forewarn.availability.columns import REASONS, ExclusionColumns, StatusColumns
+from forewarn.availability.columns import (
+    REASONS,
+    UNDER_MAINTENANCE,
+    ExclusionColumns,
+    StatusColumns,
+)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -258,6 +263,8 @@ class ComponentTable:
     targets: tuple
     member_group: np.ndarray
     member_id: np.ndarray
+    honours: np.ndarray
+    """``honours[c, code]``: whether exclusions of reason ``code`` apply to component ``c``."""
 
 
 def measure_keys(
@@ -273,8 +280,11 @@ def measure_keys(
     Windows come final from the caller (period or day, cut at ``measured_from`` and "now").
 
     Routes each status row to the keys of its component and to the memberships of the groups
-    it belongs to, each exclusion row to the keys it names (or to all), adds a whole-window
-    beta exclusion for beta components, then measures everything in one pass.
+    it belongs to, each exclusion row to the keys it names (or to all), makes the time each
+    component itself spends under maintenance an exclusion (S8: excluded, not available; a
+    member's maintenance does not excuse its group), keeps the exclusions whose reason the
+    key's component honours, adds a whole-window beta exclusion for beta components, then
+    measures everything in one pass. Time several exclusions cover counts once.
     """
     n = len(key_component)
     keys = np.arange(n, dtype=np.int64)
@@ -299,7 +309,12 @@ def measure_keys(
     fed = own >= 0
     erow, e_key = join(len(exclusions.ids), own[fed], keys[fed], exclusions.source[named])
     erow = np.concatenate([named[erow], np.repeat(every, n)])
-    e_key = np.concatenate([e_key, np.tile(keys, len(every))])
+    held = statuses.status[row] == UNDER_MAINTENANCE
+    x_key = np.concatenate([e_key, np.tile(keys, len(every)), st_key[held]])
+    x_start = np.concatenate([exclusions.start[erow], statuses.start[row[held]]])
+    x_end = np.concatenate([exclusions.end[erow], statuses.end[row[held]]])
+    x_reason = np.concatenate([exclusions.reason[erow], statuses.maintenance[row[held]]])
+    honoured = table.honours[key_component[x_key], x_reason]
     beta = np.flatnonzero(table.is_beta[key_component])
 
     return measure(
@@ -310,10 +325,10 @@ def measure_keys(
         (st_key, statuses.start[row], statuses.end[row], statuses.status[row]),
         (group, m_key, statuses.start[mrow], statuses.end[mrow], statuses.status[mrow]),
         (
-            np.concatenate([e_key, beta]),
-            np.concatenate([exclusions.start[erow], win_start[beta]]),
-            np.concatenate([exclusions.end[erow], win_end[beta]]),
-            np.concatenate([exclusions.reason[erow], np.zeros(len(beta), np.int8)]),
+            np.concatenate([x_key[honoured], beta]),
+            np.concatenate([x_start[honoured], win_start[beta]]),
+            np.concatenate([x_end[honoured], win_end[beta]]),
+            np.concatenate([x_reason[honoured], np.zeros(len(beta), np.int8)]),
         ),
         len(REASONS),
     )
