@@ -75,6 +75,8 @@ def test_viewer_reads_figures_exclusions_by_reason_and_unavailable_intervals(vie
             "start": "2026-08-12T10:15:00+02:00",
             "end": "2026-08-12T11:00:00+02:00",
             "minutes": 45,
+            "status": None,
+            "causes": [],
         }
     ]
     assert [

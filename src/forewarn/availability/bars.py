@@ -85,7 +85,7 @@ def _bar(label, total, excluded_by_reason, unavailable, worst, pct) -> tuple[str
     status = STATUS_LABELS[columns.STATUSES[worst]].lower()
     if unavailable > 0:
         text += f", {_minutes(unavailable / 60)} {status}"
-    elif worst:
+    elif worst and worst != columns.UNDER_MAINTENANCE:  # maintenance time is said not measured
         text += f"; {status} not counted as downtime"
     if excluded := sum(excluded_by_reason):
         text += f"; {_minutes(excluded / 60)} not measured ({_reason(excluded_by_reason)})"

@@ -74,6 +74,8 @@ def _applied(x: engine.AppliedExclusion) -> dict:
         "start": _iso(x.start),
         "end": _iso(x.end),
         "minutes": _round(x.minutes),
+        "status": x.status,
+        "causes": list(x.causes),
     }
 
 
@@ -144,6 +146,7 @@ def as_json(report: Report) -> dict:
                 "name": t.component.name,
                 "time_zone": t.zone.key,
                 "contract_period": t.component.third_party_period,
+                "honoured_reasons": list(t.honoured_reasons),
                 "restore_objective_minutes": _round(
                     t.component.restore_objective.total_seconds() / 60
                 )
@@ -321,12 +324,12 @@ def intervals_csv(report: Report) -> str:
                     x.start.isoformat(),
                     x.end.isoformat(),
                     minutes_text(x.minutes),
-                    "",
+                    x.status or "",
                     "",
                     "",
                     x.reason,
                     x.ref or "",
-                    "",
+                    "; ".join(x.causes),
                 ]
             )
     return csv_text(INTERVAL_COLUMNS, rows)

@@ -6,12 +6,19 @@ status history overlapping the period, and each exclusion provider's rows.
 
 Exclusions come from *providers*: functions ``(components, period) -> list[engine.Exclusion]``
 registered with ``@exclusion_provider``. The first one reads the operators' ``Exclusion`` rows;
-planned work and incidents will register theirs (each ``ref`` says where an exclusion comes
-from, like ``cause_ref``: ``exclusion:12``, ``planned:4``, ``incident:9``).
+planned work and incidents register theirs (each ``ref`` says where an exclusion comes from,
+like ``cause_ref``: ``exclusion:12``, ``planned:4``, ``incident:9``). The engine excludes time
+under maintenance itself, from the status history; a planned work's exclusion tells it whether
+that work's maintenance was scheduled or emergency.
+
+Each component is measured twice over: as the provider's SLA measures it (``specs``, every
+exclusion reason) and, for a third party, against its own contract (``third_party_specs``, only
+the reasons it honours).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +33,7 @@ from django.utils import timezone
 
 from forewarn.availability import engine
 from forewarn.availability.columns import ONGOING, STATUSES, StatusColumns, to_seconds
+from forewarn.availability.reasons import honoured_reasons, planned_reasons
 from forewarn.catalog.models import Component, StatusInterval
 from forewarn.catalog.statuses import Status
 from forewarn.record.kinds import Kind
@@ -84,19 +92,34 @@ class EngineInputs:
     window: engine.Period
     components: dict[int, Component]
     specs: dict[int, engine.ComponentSpec]
+    third_party_specs: dict[int, engine.ComponentSpec]
     categories: dict[int, engine.CategorySpec]
     statuses: StatusColumns
     exclusions: list[engine.Exclusion]
 
-    def table(self, component_ids: Iterable[int]) -> engine.ComponentTable:
-        return engine.component_table(
-            [self.specs[pk] for pk in component_ids], self.categories.values()
-        )
+    def table(
+        self, component_ids: Iterable[int], *, as_third_party: bool = False
+    ) -> engine.ComponentTable:
+        specs = self.third_party_specs if as_third_party else self.specs
+        return engine.component_table([specs[pk] for pk in component_ids], self.categories.values())
 
-    def measure(self, component_ids: Iterable[int], period: engine.Period, now: datetime):
-        """An ``engine.AvailabilityTable`` of these components over ``period`` (up to ``now``)."""
+    def measure(
+        self,
+        component_ids: Iterable[int],
+        period: engine.Period,
+        now: datetime,
+        *,
+        as_third_party: bool = False,
+    ):
+        """An ``engine.AvailabilityTable`` of these components over ``period`` (up to ``now``):
+        as the provider's SLA measures them (every exclusion reason), or ``as_third_party``,
+        against their own contracts (only the reasons each honours)."""
         return engine.availability_table(
-            self.table(component_ids), self.statuses, self.exclusions, period, now=now
+            self.table(component_ids, as_third_party=as_third_party),
+            self.statuses,
+            self.exclusions,
+            period,
+            now=now,
         )
 
 
@@ -134,6 +157,14 @@ def component_spec(component: Component, members: tuple[int, ...]) -> engine.Com
         target_pct=component.third_party_target_pct if component.is_third_party else None,
         restore_objective=component.restore_objective,
         measured_from=min(starts) if starts else None,
+    )
+
+
+def third_party_spec(component: Component, spec: engine.ComponentSpec) -> engine.ComponentSpec:
+    """A third-party component as its own contract measures it: only the exclusion reasons
+    the contract honours apply (seed 004: the network, scheduled maintenance only)."""
+    return dataclasses.replace(
+        spec, honoured_reasons=frozenset(honoured_reasons(component.third_party_honoured_reasons))
     )
 
 
@@ -186,6 +217,7 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         .order_by("component_id", "started_at")
         .values_list("component_id", "started_at", "ended_at", "status", "cause", "cause_ref")
     )
+    exclusions = provided_exclusions(list(rows.values()), period)
     codes = {status: code for code, status in enumerate(STATUSES)}
     statuses = StatusColumns.from_arrays(
         np.array([r[0] for r in history], dtype=np.int64),
@@ -193,6 +225,8 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         [int(ONGOING) if r[2] is None else to_seconds(r[2]) for r in history],
         [codes[r[3]] for r in history],
         [_cause(r[4], r[5]) for r in history],
+        [r[5] for r in history],
+        planned_reasons((e.ref, e.reason) for e in exclusions),
     )
     specs = {pk: component_spec(c, tuple(sorted(members.get(pk, ())))) for pk, c in rows.items()}
     categories = {c.category.pk: category_spec(c.category) for c in rows.values() if c.category}
@@ -200,9 +234,12 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         window=period,
         components=rows,
         specs=specs,
+        third_party_specs={
+            pk: third_party_spec(c, specs[pk]) for pk, c in rows.items() if c.is_third_party
+        },
         categories=categories,
         statuses=statuses,
-        exclusions=provided_exclusions(list(rows.values()), period),
+        exclusions=exclusions,
     )
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from forewarn.availability.reasons import LABELS, RECORDED
 from forewarn.calendars.admin import ReadableJSONMixin
 from forewarn.record.services import actor_name
 
@@ -55,6 +56,14 @@ class StatusIntervalInline(admin.TabularInline):
 
 
 class ComponentForm(forms.ModelForm):
+    third_party_honoured_reasons = forms.MultipleChoiceField(
+        label="Honoured exclusions",
+        choices=[(reason.value, LABELS[reason]) for reason in RECORDED],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Component._meta.get_field("third_party_honoured_reasons").help_text,
+    )
+
     class Meta:
         model = Component
         fields = ("members", "min_available_members")  # the admin adds its fieldsets' fields
@@ -128,6 +137,7 @@ class ComponentAdmin(admin.ModelAdmin):
                     "third_party_target_pct",
                     "third_party_period",
                     "restore_objective",
+                    "third_party_honoured_reasons",
                 )
             },
         ),

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from forewarn.api.auth import actor, require
 from forewarn.api.validation import refuse_nulls
+from forewarn.availability.reasons import RECORDED
 
 from . import services
 from .lookups import by_slug, group_by_id
@@ -22,10 +23,14 @@ from .models import (
     ProductCategory,
     Region,
     Role,
+    default_honoured_reasons,
     role_of,
 )
 
 router = Router(tags=["catalog"])
+HONOURED = "exclusion reasons the third-party contract honours, any of: " + " | ".join(
+    reason.value for reason in RECORDED
+)
 
 
 def _assign(obj, fields: dict):
@@ -108,6 +113,7 @@ class ComponentOut(Schema):
     is_third_party: bool
     third_party_target_pct: Decimal | None
     restore_objective_minutes: float | None = None
+    third_party_honoured_reasons: list[str]
     members: list[str]
     min_available_members: int | None
 
@@ -133,6 +139,9 @@ class ComponentIn(Schema):
     is_third_party: bool = False
     third_party_target_pct: Decimal | None = Field(None, ge=0, le=100)
     restore_objective_minutes: int | None = Field(None, ge=1)
+    third_party_honoured_reasons: list[str] = Field(
+        default_factory=default_honoured_reasons, description=HONOURED
+    )
     members: list[str] = Field(default_factory=list, description="slugs of member components")
     min_available_members: int | None = Field(None, ge=1)
 
@@ -149,6 +158,7 @@ class ComponentPatch(Schema):
     is_third_party: bool | None = None
     third_party_target_pct: Decimal | None = Field(None, ge=0, le=100)
     restore_objective_minutes: int | None = Field(None, ge=1)
+    third_party_honoured_reasons: list[str] | None = Field(None, description=HONOURED)
     members: list[str] | None = None
     min_available_members: int | None = Field(None, ge=1)
 
@@ -219,7 +229,16 @@ def update_component(request, slug: str, payload: ComponentPatch):
     component = get_object_or_404(Component, slug=slug)
     data = refuse_nulls(
         payload.dict(exclude_unset=True),
-        ("name", "description", "position", "visibility", "is_beta", "is_third_party", "members"),
+        (
+            "name",
+            "description",
+            "position",
+            "visibility",
+            "is_beta",
+            "is_third_party",
+            "third_party_honoured_reasons",
+            "members",
+        ),
     )
     members = _component_fields(component, data)
     services.save_component(component, members=members, actor=actor(request))
