@@ -204,14 +204,18 @@ def measure(
     worst_status = np.zeros(n, dtype=np.int8)
     np.maximum.at(worst_status, key[shown], code[shown])
 
-    counted = (code > 0) & (need[key] == 0)
+    # Statuses that weigh nothing for their key (maintenance always, degraded performance
+    # unless configured) cannot make time unavailable: left out of the sweep.
+    counted = (need[key] == 0) & (weights[key, code] > 0)
     counted[len(st_key) :] = True
     ex_key, ex_start, ex_end, ex_reason = exclusions
-    width = n_status - 1 + n_reasons
+    # One column per reason present, in precedence order (the sweep's cost grows with width).
+    present, ex_column = np.unique(ex_reason.astype(np.int64), return_inverse=True)
+    width = n_status - 1 + len(present)
     rows = np.concatenate(
         [
             one_hot(code[counted] - 1, width),
-            one_hot(ex_reason.astype(np.int64) + n_status - 1, width),
+            one_hot(ex_column.ravel() + n_status - 1, width),
         ]
     )
     seg = sweep(
@@ -226,7 +230,7 @@ def measure(
     weight, column = heaviest(seg.counts[:, : n_status - 1] > 0, weights[seg.key, 1:])
     reasons = seg.counts[:, n_status - 1 :] > 0
     excluded = reasons.any(axis=1)
-    first = np.argmax(reasons, axis=1)
+    first = present[np.argmax(reasons, axis=1)] if len(present) else np.zeros(len(seg.key), int)
     by_reason = np.bincount(
         seg.key[excluded] * n_reasons + first[excluded],
         weights=length[excluded],
