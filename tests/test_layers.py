@@ -23,7 +23,10 @@ PURE = sorted(
 KNOWN_PURE = {
     *(f"forewarn.calendars.{m}" for m in ("engine", "definitions", "holiday_sets", "timeline")),
     *(f"forewarn.policies.{m}" for m in ("rules", "validator", "plan", "presets")),
-    *(f"forewarn.availability.{m}" for m in ("engine", "figures", "intervals", "specs", "reasons")),
+    *(
+        f"forewarn.availability.{m}"
+        for m in ("engine", "figures", "intervals", "columns", "specs", "reasons")
+    ),
     *("forewarn.catalog.statuses", "forewarn.catalog.peak_hours", "forewarn.record.kinds"),
     "forewarn.catalog.instants",
     "forewarn.limits",

@@ -1,7 +1,7 @@
 """The words of the domain: pinned where clients or stored rows depend on the exact strings,
 and every other list of them derived from the one definition."""
 
-from forewarn.availability import intervals, reports
+from forewarn.availability import columns, reports
 from forewarn.availability.models import ExclusionReason
 from forewarn.availability.reasons import LABELS as REASON_LABELS
 from forewarn.availability.reasons import RECORDED, Reason
@@ -38,7 +38,7 @@ def test_component_statuses_are_statuspages_words_from_best_to_worst():
 def test_status_lists_derive_from_the_one_enum():
     assert ComponentStatus.choices == [(s.value, STATUS_LABELS[s]) for s in Status]
     assert ComponentStatus.MAJOR_OUTAGE == Status.MAJOR_OUTAGE
-    assert intervals.STATUSES == tuple(s.value for s in Status)
+    assert columns.STATUSES == tuple(s.value for s in Status)
     assert reports.STATUS_LABELS == {s.value: STATUS_LABELS[s] for s in Status}
     assert dict(ComponentStatus.choices)["degraded_performance"] == "Degraded performance"
 
@@ -49,11 +49,12 @@ def test_exclusion_reasons_in_precedence_order_and_operators_record_all_but_beta
         "beta",
         "scheduled_maintenance",
         "emergency_maintenance",
+        "instance_resize_migration",
         "force_majeure",
         "third_party",
         "client_caused",
     ]
-    assert intervals.REASONS == tuple(r.value for r in Reason)
+    assert columns.REASONS == tuple(r.value for r in Reason)
     assert ExclusionReason.values == [r.value for r in RECORDED] == [r.value for r in Reason][1:]
     assert reports.REASON_LABELS == {r.value: REASON_LABELS[r] for r in Reason}
     assert reports.REASON_LABELS["beta"] == "Beta / early access"

@@ -47,6 +47,7 @@ def test_viewer_reads_figures_exclusions_by_reason_and_unavailable_intervals(vie
         "beta": 0,
         "scheduled_maintenance": 45,
         "emergency_maintenance": 0,
+        "instance_resize_migration": 0,
         "force_majeure": 0,
         "third_party": 0,
         "client_caused": 0,
@@ -79,6 +80,8 @@ def test_viewer_reads_figures_exclusions_by_reason_and_unavailable_intervals(vie
             "start": "2026-08-12T10:15:00+02:00",
             "end": "2026-08-12T11:00:00+02:00",
             "minutes": 45,
+            "status": None,
+            "causes": [],
         }
     ]
     assert [
@@ -180,7 +183,7 @@ def test_an_exclusion_without_components_applies_to_all(api_as, seed001):
             {"reason": "beta"},
             422,
             "reason: Input should be 'scheduled_maintenance', 'emergency_maintenance', "
-            "'force_majeure', 'third_party' or 'client_caused'",
+            "'instance_resize_migration', 'force_majeure', 'third_party' or 'client_caused'",
         ),
         (
             {"starts_at": "2026-09-02T08:00:00"},

@@ -167,6 +167,7 @@ def test_overlapping_exclusions_count_once_and_go_to_the_first_reason():
         "beta": 0,
         "scheduled_maintenance": 120,
         "emergency_maintenance": 0,
+        "instance_resize_migration": 0,
         "force_majeure": 0,
         "third_party": 60,
         "client_caused": 0,
@@ -196,17 +197,6 @@ def test_beta_component_is_excluded_entirely():
     assert r.excluded_minutes_by_reason["scheduled_maintenance"] == 0
     assert (r.unavailable_minutes, r.availability_pct, r.is_met) == (0, None, None)
     assert r.exclusions[0].reason == "beta"
-
-
-def test_under_maintenance_status_alone_is_not_unavailable():
-    r = report(
-        [ComponentSpec("api")], [down("api", at(2026, 1, 5), at(2026, 1, 6), "under_maintenance")]
-    )
-    assert (r.unavailable_minutes, r.excluded_minutes, r.worst_status) == (
-        0,
-        0,
-        "under_maintenance",
-    )
 
 
 # Statuses and weights -------------------------------------------------------------------------

@@ -1,5 +1,11 @@
-"""Properties of the availability engine, checked against a minute-by-minute reference."""
+"""Properties of the availability engine, checked against a minute-by-minute reference.
 
+The reference reads S8 directly: excluded time (recorded exclusions, a component's own time
+under maintenance, beta) counts once, under the first reason, and a component with a contract
+only takes the exclusions whose reason it honours.
+"""
+
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +25,7 @@ from forewarn.availability.engine import (
     daily_availability,
     status_weights,
 )
+from forewarn.availability.reasons import maintenance_reason, planned_reasons
 
 AMS = ZoneInfo("Europe/Amsterdam")
 T0 = datetime(2026, 1, 5, tzinfo=AMS)
@@ -31,36 +38,45 @@ def minute(m: int) -> datetime:
     return T0 + timedelta(minutes=m)
 
 
+# What set a status: nothing, planned work (whose exclusion may name its reason) or a ticket.
+REFS = (None, "planned:1", "planned:2", "CHG-3")
 intervals = st.lists(
     st.builds(
-        lambda c, s, length, status: StatusInterval(
-            c, minute(s), None if length is None else minute(s + length), status
+        lambda c, s, length, status, ref: StatusInterval(
+            c, minute(s), None if length is None else minute(s + length), status, None, ref
         ),
         st.sampled_from((*PLAIN, "g")),
         st.integers(-30, MINUTES + 20),
         st.none() | st.integers(0, 120),
         st.sampled_from(STATUSES),
+        st.sampled_from(REFS),
     ),
     max_size=14,
 )
 exclusions = st.lists(
     st.builds(
-        lambda s, length, reason, ids: Exclusion(minute(s), minute(s + length), reason, ids),
+        lambda s, length, reason, ids, ref: Exclusion(
+            minute(s), minute(s + length), reason, ids, ref
+        ),
         st.integers(-30, MINUTES + 20),
         st.integers(0, 90),
         st.sampled_from(REASONS[1:]),
         st.none() | st.lists(st.sampled_from((*PLAIN, "g")), min_size=1, max_size=2),
+        st.sampled_from(REFS),
     ),
     max_size=5,
 )
+# A third-party contract honours only some reasons (None: every reason); "a" and "g" carry it.
+honoured = st.none() | st.frozensets(st.sampled_from(REASONS[1:]), max_size=3)
 catalogs = st.builds(
-    lambda k, weight, degraded, beta: (
+    lambda k, weight, degraded, beta, contract: (
         [
             ComponentSpec(
                 c,
                 partial_weight=weight,
                 unavailable_statuses={"major_outage", "degraded_performance"} if degraded else None,
                 is_beta=c == beta,
+                honoured_reasons=contract if c == "a" else None,
             )
             for c in PLAIN
         ]
@@ -71,6 +87,7 @@ catalogs = st.builds(
                 min_available=k,
                 partial_weight=weight,
                 unavailable_statuses={"major_outage", "degraded_performance"} if degraded else None,
+                honoured_reasons=contract,
             )
         ]
     ),
@@ -78,6 +95,7 @@ catalogs = st.builds(
     st.sampled_from((0.0, 0.25, 0.5, 1.0)),
     st.booleans(),
     st.sampled_from((None, None, None, "b", "g")),
+    honoured,
 )
 nows = st.none() | st.integers(0, MINUTES + 30)
 
@@ -97,18 +115,36 @@ def reference(specs, rows, excl, now):
         ]
         return max(covering, default=0.0)
 
+    def maintenance(ref):
+        # Planned work: the reason its own exclusion gives (the first, if several), else
+        # scheduled maintenance; set by hand or by anything else: emergency maintenance.
+        if ref is None or not ref.startswith("planned:"):
+            return "emergency_maintenance"
+        named = [x.reason for x in excl if x.ref == ref]
+        return min(named, key=REASONS.index, default="scheduled_maintenance")
+
     figures = {}
     for spec in specs:
         weights = status_weights(spec)
         by_reason, unavailable = dict.fromkeys(REASONS, 0), 0.0
         for t in range(end):
-            reasons = ["beta"] if spec.is_beta else []
-            reasons += [
+            reasons = [
                 x.reason
                 for x in excl
                 if (x.component_ids is None or spec.id in x.component_ids)
                 and x.start <= minute(t) < x.end
             ]
+            reasons += [
+                maintenance(r.cause_ref)
+                for r in rows
+                if r.component_id == spec.id
+                and r.status == "under_maintenance"
+                and r.start <= minute(t)
+                and (r.end is None or minute(t) < r.end)
+            ]
+            if spec.honoured_reasons is not None:
+                reasons = [r for r in reasons if r in spec.honoured_reasons]
+            reasons += ["beta"] if spec.is_beta else []
             if reasons:
                 by_reason[min(reasons, key=REASONS.index)] += 1
                 continue
@@ -173,8 +209,11 @@ def test_daily_bars_add_up_to_the_report(specs, rows, excl):
     def move(at):
         return at and at.astimezone(UTC) + (datetime(2026, 3, 29, tzinfo=AMS) - T0.astimezone(UTC))
 
-    rows = [StatusInterval(r.component_id, move(r.start), move(r.end), r.status) for r in rows]
-    excl = [Exclusion(move(x.start), move(x.end), x.reason, x.component_ids) for x in excl]
+    rows = [
+        StatusInterval(r.component_id, move(r.start), move(r.end), r.status, None, r.cause_ref)
+        for r in rows
+    ]
+    excl = [Exclusion(move(x.start), move(x.end), x.reason, x.component_ids, x.ref) for x in excl]
     period = Period(datetime(2026, 3, 28, tzinfo=AMS), datetime(2026, 4, 1, tzinfo=AMS))
     reports = availability_table(specs, rows, excl, period).reports()
     for spec in specs:
@@ -183,3 +222,46 @@ def test_daily_bars_add_up_to_the_report(specs, rows, excl):
         )
         total = sum(b.unavailable_minutes for b in bars)
         assert total == pytest.approx(reports[spec.id].unavailable_minutes, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalogs, intervals, exclusions)
+def test_an_exclusion_over_the_minutes_a_component_was_under_maintenance_adds_nothing(
+    specs, rows, excl
+):
+    # Planned work excludes the time it held its components (ref planned:<id>) while their
+    # status says under maintenance: the same minutes, from two sources, count once.
+    planned = planned_reasons((x.ref, x.reason) for x in excl)
+    mirrored = [
+        Exclusion(
+            r.start,
+            r.end or minute(MINUTES + 200),
+            maintenance_reason(r.cause_ref, planned),
+            (r.component_id,),
+            r.cause_ref,
+        )
+        for r in rows
+        if r.status == "under_maintenance"
+    ]
+    once = availability_table(specs, rows, excl, PERIOD)
+    twice = availability_table(specs, rows, excl + mirrored, PERIOD)
+    np.testing.assert_array_equal(
+        once.measures.excluded_by_reason, twice.measures.excluded_by_reason
+    )
+    np.testing.assert_array_equal(once.availability_pct(), twice.availability_pct())
+
+
+@settings(max_examples=200, deadline=None)
+@given(catalogs, intervals, exclusions, honoured)
+def test_a_contract_honouring_fewer_reasons_excludes_less_and_counts_more_down(
+    specs, rows, excl, contract
+):
+    every = [dataclasses.replace(spec, honoured_reasons=None) for spec in specs]
+    fewer = [dataclasses.replace(spec, honoured_reasons=contract) for spec in specs]
+    wide = availability_table(every, rows, excl, PERIOD).measures
+    narrow = availability_table(fewer, rows, excl, PERIOD).measures
+    assert (narrow.excluded <= wide.excluded).all()
+    assert (narrow.unavailable >= wide.unavailable - 1e-9).all()
+    if contract is not None:
+        dropped = [i for i, r in enumerate(REASONS[1:], 1) if r not in contract]
+        assert (narrow.excluded_by_reason[:, dropped] == 0).all()

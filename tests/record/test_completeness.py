@@ -621,6 +621,7 @@ def test_component_created_then_changed_with_members_records_each_field(recorded
                 is_beta=False,
                 is_third_party=False,
                 third_party_period="month",
+                third_party_honoured_reasons=["scheduled_maintenance"],
                 min_available_members=1,
                 members=["trunk-a", "trunk-b"],
                 visible_to=[],

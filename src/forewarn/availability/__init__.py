@@ -1,8 +1,9 @@
 """Availability and SLA (docs/product.md S8): one engine behind the reports and the uptime bars.
 
 Modules: ``engine`` (inputs and entry points: ``availability_table``, ``component_reports``,
-``daily_availability``, ``restore_checks``) over ``intervals`` (vectorised interval arithmetic)
-and ``figures`` (reports read from the measured arrays); ``services`` (from the database into
+``daily_availability``, ``restore_checks``) over ``columns`` (the inputs as arrays),
+``intervals`` (vectorised interval arithmetic) and ``figures`` (reports read from the measured
+arrays); ``reasons`` (the exclusion reasons); ``services`` (from the database into
 the engine; exclusions, their providers and their changes); ``periods`` (``2026-Q3`` and the
 like); ``reports`` (``build``: a report for the console and API) and ``exports`` (JSON, CSV);
 ``bars`` (the status page's uptime bars); ``models`` (``Exclusion``); ``views``, ``urls``,
@@ -12,5 +13,7 @@ Entry points for other domains: ``bars.uptime_bars(components)`` (the status pag
 ``reports.build(...)``, and ``@services.exclusion_provider`` for planned work and incidents to
 feed their own exclusions; ``services.save_exclusion`` / ``delete_exclusion`` change exclusions.
 
-Pure (no Django): ``engine``, ``intervals``, ``figures``.
+Pure (no Django): ``engine``, ``specs``, ``columns``, ``intervals``, ``figures``, ``reasons``
+(the exclusion reasons, what time under maintenance counts as, what a third-party contract
+honours).
 """

@@ -18,7 +18,7 @@ import numpy as np
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from forewarn.availability import engine
+from forewarn.availability import columns, engine
 from forewarn.availability import intervals as iv
 
 from . import services
@@ -72,7 +72,7 @@ def _minutes(value: float) -> str:
 def _reason(excluded_by_reason: list[int]) -> str:
     """The reason holding most of a day's excluded time."""
     most = max(range(len(excluded_by_reason)), key=excluded_by_reason.__getitem__)
-    return REASON_LABELS[iv.REASONS[most]]
+    return REASON_LABELS[columns.REASONS[most]]
 
 
 def _bar(label, total, excluded_by_reason, unavailable, worst, pct) -> tuple[str, str, bool]:
@@ -82,10 +82,10 @@ def _bar(label, total, excluded_by_reason, unavailable, worst, pct) -> tuple[str
     if pct != pct:  # NaN: everything measured was excluded
         return "excluded", f"{label}: not measured ({_reason(excluded_by_reason)})", True
     text = f"{label}: {_pct(pct)} % available"
-    status = STATUS_LABELS[iv.STATUSES[worst]].lower()
+    status = STATUS_LABELS[columns.STATUSES[worst]].lower()
     if unavailable > 0:
         text += f", {_minutes(unavailable / 60)} {status}"
-    elif worst:
+    elif worst and worst != columns.UNDER_MAINTENANCE:  # maintenance time is said not measured
         text += f"; {status} not counted as downtime"
     if excluded := sum(excluded_by_reason):
         text += f"; {_minutes(excluded / 60)} not measured ({_reason(excluded_by_reason)})"
@@ -118,19 +118,19 @@ def uptime_bars(components, *, days: int = 90, now: datetime | None = None) -> d
         return {}
     specs = [dataclasses.replace(spec, is_beta=False) for spec in inputs.specs.values()]
     table = engine.component_table(specs, inputs.categories.values())
-    bounds = np.array([iv.to_seconds(m) for m in midnights], dtype=np.int64)
+    bounds = np.array([columns.to_seconds(m) for m in midnights], dtype=np.int64)
     n = len(specs)
     key_component = np.repeat(np.arange(n), days)
     win_start = np.maximum(np.tile(bounds[:-1], n), table.measured_from[key_component])
-    win_end = np.tile(np.minimum(bounds[1:], iv.to_seconds(now)), n)
-    exclusions = iv.ExclusionColumns.from_exclusions(inputs.exclusions)
+    win_end = np.tile(np.minimum(bounds[1:], columns.to_seconds(now)), n)
+    exclusions = columns.ExclusionColumns.from_exclusions(inputs.exclusions)
     m = iv.measure_keys(table, key_component, win_start, win_end, inputs.statuses, exclusions)
     total = np.maximum(win_end - win_start, 0)
     pct = engine.availability_pct(total, m.excluded, m.unavailable)
 
     labels = [_day_label(day) for day in dates[:-1]]
     labels[-1] += " (today so far)"
-    columns = zip(
+    figures = zip(
         total.tolist(),
         m.excluded_by_reason.tolist(),
         m.unavailable.tolist(),
@@ -142,7 +142,7 @@ def uptime_bars(components, *, days: int = 90, now: datetime | None = None) -> d
     for i, spec in enumerate(specs):
         bars = []
         for d in range(days):
-            level, text, notable = _bar(labels[d], *next(columns))
+            level, text, notable = _bar(labels[d], *next(figures))
             value = pct[i * days + d]
             figure = None if np.isnan(value) else float(value)
             bars.append(Bar(dates[d], figure, level, text, notable))

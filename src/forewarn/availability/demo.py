@@ -1,4 +1,5 @@
-"""Demo exclusions, so the report shows exclusions by reason next to the demo's outages."""
+"""Demo exclusions, so the report shows exclusions by reason next to the demo's outages, and a
+third party's contract excluding only what it honours."""
 
 from datetime import datetime, time, timedelta
 
@@ -28,6 +29,15 @@ EXCLUSIONS = [
         95,
         ["whatsapp-business"],
         "Upstream messaging provider delayed deliveries.",
+    ),
+    (
+        "DEMO-RESIZE-1",
+        "instance_resize_migration",
+        25,
+        time(2, 0),
+        240,  # a window wide enough to hold the demo outage at 03:00 UTC in either season
+        ["cloud-database"],
+        "The hosting provider resized the database instance (seed 004: its contract excludes it).",
     ),
 ]
 

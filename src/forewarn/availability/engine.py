@@ -10,8 +10,15 @@ Choices, each tested:
 
 - Overlapping statuses on one component count once, at the heaviest weight open.
 - Excluded time counts once; where reasons overlap each excluded second goes to the first
-  reason in ``REASONS`` (beta, scheduled maintenance, emergency maintenance, force majeure,
-  third party, client caused), so the by-reason figures add up to the excluded total.
+  reason in ``REASONS`` (beta, scheduled maintenance, emergency maintenance, instance resize
+  migration, force majeure, third party, client caused), so the by-reason figures add up to
+  the excluded total.
+- Time a component itself spends under maintenance is excluded, not counted as available
+  (S8): scheduled maintenance when planned work set it (``cause_ref`` ``planned:<id>``; its
+  own exclusion's reason if it gives one), else emergency maintenance. Planned work's
+  exclusion over the same minutes counts once with it.
+- A component with ``honoured_reasons`` (a third party measured against its own contract)
+  takes only the exclusions of those reasons (seed 004); beta always applies.
 - A component with members is measured through them only (seed 001: Voice/SIP is available
   while at least one trunk is): it is unavailable while fewer than K of its N members are
   available. Statuses recorded on the group itself only colour its worst status. Exclusions
@@ -20,8 +27,9 @@ Choices, each tested:
   same aggregate is measured through.
 
 Layout: this module holds the entry points (``__all__`` lists them with the types they take
-and give); ``specs`` the inputs; ``figures`` the reports read from the measured arrays;
-``intervals`` the columns and the vectorised arithmetic (no per-interval loop).
+and give); ``specs`` the inputs; ``reasons`` the exclusion reasons and their rules;
+``columns`` the inputs as arrays; ``intervals`` the vectorised arithmetic (no per-interval
+loop); ``figures`` the reports read from the measured arrays.
 """
 
 from __future__ import annotations
@@ -34,6 +42,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from forewarn.availability import intervals as iv
+from forewarn.availability.columns import (
+    ONGOING,
+    REASONS,
+    STATUSES,
+    ExclusionColumns,
+    StatusColumns,
+    to_seconds,
+)
 from forewarn.availability.figures import (
     AggregateReport,
     AppliedExclusion,
@@ -45,15 +61,8 @@ from forewarn.availability.figures import (
     category_report,
     organization_report,
 )
-from forewarn.availability.intervals import (
-    ONGOING,
-    REASONS,
-    STATUSES,
-    ComponentTable,
-    ExclusionColumns,
-    StatusColumns,
-    to_seconds,
-)
+from forewarn.availability.intervals import ComponentTable
+from forewarn.availability.reasons import Reason, planned_reasons
 from forewarn.availability.specs import (
     DEFAULT_UNAVAILABLE_STATUSES,
     CategorySpec,
@@ -118,6 +127,13 @@ def component_table(
         if setting not in weights:
             weights[setting] = status_weights(spec, by_id.get(spec.category_id))
     groups = [(i, member) for i, spec in enumerate(specs) for member in spec.members]
+    honours: dict = {}
+    for spec in specs:
+        if spec.honoured_reasons not in honours:
+            honours[spec.honoured_reasons] = [
+                spec.honoured_reasons is None or r == Reason.BETA or r in spec.honoured_reasons
+                for r in REASONS
+            ]
     return ComponentTable(
         specs=specs,
         ids=np.array([spec.id for spec in specs]),
@@ -128,10 +144,7 @@ def component_table(
         need=np.array([len(s.members) - s.min_available + 1 if s.members else 0 for s in specs]),
         is_beta=np.array([spec.is_beta for spec in specs], dtype=bool),
         measured_from=np.array(
-            [
-                -iv.ONGOING if s.measured_from is None else to_seconds(s.measured_from)
-                for s in specs
-            ],
+            [-ONGOING if s.measured_from is None else to_seconds(s.measured_from) for s in specs],
             dtype=np.int64,
         ),
         targets=tuple(
@@ -142,14 +155,19 @@ def component_table(
         ),
         member_group=np.array([i for i, _ in groups], dtype=np.int64),
         member_id=np.array([m for _, m in groups]) if groups else np.empty(0, np.int64),
+        honours=np.array([honours[spec.honoured_reasons] for spec in specs], dtype=bool).reshape(
+            len(specs), len(REASONS)
+        ),
     )
 
 
 def _columns(intervals, exclusions) -> tuple[StatusColumns, ExclusionColumns]:
-    if not isinstance(intervals, StatusColumns):
-        intervals = StatusColumns.from_intervals(intervals)
+    """Both as columns; a planned work's maintenance status takes the reason of its exclusion."""
     if not isinstance(exclusions, ExclusionColumns):
         exclusions = ExclusionColumns.from_exclusions(exclusions)
+    if not isinstance(intervals, StatusColumns):
+        pairs = zip(exclusions.refs, (REASONS[code] for code in exclusions.reason), strict=True)
+        intervals = StatusColumns.from_intervals(intervals, planned_reasons(pairs))
     return intervals, exclusions
 
 
@@ -274,24 +292,42 @@ class RestoreCheck:
 
 
 def restore_checks(
-    components: Iterable[ComponentSpec], outages: Iterable[Outage], *, now: datetime | None = None
+    components: Iterable[ComponentSpec],
+    outages: Iterable[Outage],
+    *,
+    now: datetime | None = None,
+    intervals: Iterable[StatusInterval] | StatusColumns = (),
+    exclusions: Iterable[Exclusion] | ExclusionColumns = (),
 ) -> list[RestoreCheck]:
     """Each outage of a component with a restore objective: restored within it, or missed.
 
-    Time counts from identification (the start, if not given). An ongoing outage is missed
-    once ``now`` passes the objective; before that it is undecided (None), counted up to now.
+    Time counts from identification (the start, if not given). Time the component's
+    exclusions cover, of the reasons it honours (``ComponentSpec.honoured_reasons``), does not
+    count: the clock stops during a scheduled maintenance, and an outage wholly inside
+    excluded time is not checked. An ongoing outage is missed once ``now`` passes the
+    objective; before that it is undecided (None), counted up to now.
     """
-    objectives = {c.id: c.restore_objective for c in components if c.restore_objective}
-    checks = []
-    for outage in outages:
-        objective = objectives.get(outage.component_id)
-        if objective is None:
-            continue
-        identified = to_seconds(outage.identified_at or outage.start)
-        restored = outage.end or now
-        if restored is None:
+    specs = [c for c in components if c.restore_objective]
+    index = {spec.id: k for k, spec in enumerate(specs)}
+    checked = [o for o in outages if o.component_id in index]
+    if not checked:
+        return []
+    for outage in checked:
+        if outage.end is None and now is None:
             raise ValueError(f"outage {outage.ref or outage.start} is ongoing: pass now")
-        seconds = to_seconds(restored) - identified
+    identified = np.array([to_seconds(o.identified_at or o.start) for o in checked], np.int64)
+    restored = np.array([to_seconds(o.end or now) for o in checked], np.int64)
+    table = component_table(specs)
+    statuses, exclusions = _columns(intervals, exclusions)
+    keys = np.array([index[o.component_id] for o in checked], np.int64)
+    m = iv.measure_keys(table, keys, identified, restored, statuses, exclusions)
+    checks = []
+    for k, outage in enumerate(checked):
+        excluded = int(m.excluded[k])
+        if excluded and excluded >= restored[k] - identified[k]:
+            continue
+        objective = specs[keys[k]].restore_objective
+        seconds = int(restored[k] - identified[k]) - excluded
         within = seconds <= objective.total_seconds()
         decided = outage.end is not None or not within
         checks.append(RestoreCheck(outage, objective, seconds / 60, within if decided else None))

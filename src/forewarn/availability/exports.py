@@ -8,7 +8,7 @@ target. Times are ISO 8601 in the zone the figures were measured in.
 from __future__ import annotations
 
 from forewarn.availability import engine
-from forewarn.availability.intervals import REASONS
+from forewarn.availability.columns import REASONS
 from forewarn.csvexport import csv_text
 
 from .reports import Report, backdated_in, minutes_text, pct_text, target_text
@@ -90,6 +90,8 @@ def _applied(x: engine.AppliedExclusion) -> dict:
         "start": _iso(x.start),
         "end": _iso(x.end),
         "minutes": _round(x.minutes),
+        "status": x.status,
+        "causes": list(x.causes),
     }
 
 
@@ -161,6 +163,7 @@ def as_json(report: Report) -> dict:
                 "name": t.component.name,
                 "time_zone": t.zone.key,
                 "contract_period": t.component.third_party_period,
+                "honoured_reasons": list(t.honoured_reasons),
                 "restore_objective_minutes": _round(
                     t.component.restore_objective.total_seconds() / 60
                 )
@@ -355,12 +358,12 @@ def intervals_csv(report: Report) -> str:
                     x.start.isoformat(),
                     x.end.isoformat(),
                     minutes_text(x.minutes),
-                    "",
+                    x.status or "",
                     "",
                     "",
                     x.reason,
                     x.ref or "",
-                    "",
+                    "; ".join(x.causes),
                     "",
                 ]
             )

@@ -18,14 +18,15 @@ from functools import cached_property
 import numpy as np
 
 from forewarn.availability import intervals as iv
-from forewarn.availability.intervals import (
+from forewarn.availability.columns import (
     REASONS,
     STATUSES,
-    ComponentTable,
+    UNDER_MAINTENANCE,
     ExclusionColumns,
     StatusColumns,
     to_seconds,
 )
+from forewarn.availability.intervals import ComponentTable
 from forewarn.availability.reasons import Reason
 from forewarn.availability.specs import CategorySpec, ComponentSpec, Period, target_percent
 
@@ -64,12 +65,18 @@ class UnavailableInterval:
 
 @dataclass(frozen=True, slots=True)
 class AppliedExclusion:
-    """An exclusion as it applied to one component: clipped to what was measured."""
+    """An exclusion as it applied to one component: clipped to what was measured.
+
+    One that comes from the component's status history (time under maintenance) names that
+    ``status`` and its ``causes``; its ``ref`` is what set the status (``planned:4``), if known.
+    """
 
     ref: str | None
     reason: str
     start: datetime
     end: datetime
+    status: str | None = None
+    causes: tuple[str, ...] = ()
 
     @property
     def minutes(self) -> float:
@@ -211,10 +218,15 @@ class AvailabilityTable:
         ]
 
     def _exclusions(self, i: int, tz: tzinfo) -> tuple[AppliedExclusion, ...]:
+        """The exclusions the component honours, its time under maintenance, then beta."""
         x, lo, hi = self.exclusions, self.win_start[i], self.win_end[i]
+        honours = self.components.honours[i]
         own = iv.positions(x.ids, self.components.ids[i : i + 1])[0]
         rows = np.flatnonzero(
-            ((x.source == own) & (own >= 0) | (x.source < 0)) & (x.end > lo) & (x.start < hi)
+            ((x.source == own) & (own >= 0) | (x.source < 0))
+            & (x.end > lo)
+            & (x.start < hi)
+            & honours[x.reason]
         )
         found = [
             AppliedExclusion(
@@ -225,9 +237,37 @@ class AvailabilityTable:
             )
             for r in rows
         ]
+        found += self._under_maintenance(i, tz)
+        found.sort(key=lambda e: (e.start, e.end))
         if self.components.is_beta[i] and hi > lo:
             found.insert(0, AppliedExclusion(None, Reason.BETA, _at(lo, tz), _at(hi, tz)))
         return tuple(found)
+
+    def _under_maintenance(self, i: int, tz: tzinfo) -> list[AppliedExclusion]:
+        """The component's own time under maintenance, as the exclusions it makes (S8)."""
+        s, lo, hi = self.statuses, self.win_start[i], self.win_end[i]
+        source = iv.positions(s.ids, self.components.ids[i : i + 1])[0]
+        if source < 0:
+            return []
+        order, bounds = self._rows_by_source
+        rows = order[bounds[source] : bounds[source + 1]]
+        rows = rows[
+            (s.status[rows] == UNDER_MAINTENANCE)
+            & (s.end[rows] > lo)
+            & (s.start[rows] < hi)
+            & self.components.honours[i][s.maintenance[rows]]
+        ]
+        return [
+            AppliedExclusion(
+                (s.refs[r] if s.refs else None) or None,
+                REASONS[s.maintenance[r]],
+                _at(max(s.start[r], lo), tz),
+                _at(min(s.end[r], hi), tz),
+                STATUSES[s.status[r]],
+                (s.causes[r],) if s.causes and s.causes[r] else (),
+            )
+            for r in rows.tolist()
+        ]
 
     def report(self, component_id: Hashable) -> ComponentReport:
         """One component's report, with its unavailable intervals and applied exclusions."""

@@ -1,4 +1,4 @@
-"""Status history as columns, and the vectorised interval arithmetic behind the engine.
+"""The vectorised interval arithmetic behind the engine, over ``columns``.
 
 Intervals are half-open ``[start, end)`` int64 seconds since the epoch, each tagged with a *key*:
 one measured thing (a component over a period, or a component on one day). Every key has a
@@ -10,117 +10,16 @@ unavailability are all read off the per-segment counts. Pure Python, no Django.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from forewarn.availability.reasons import Reason
-from forewarn.catalog.statuses import Status
-
-STATUSES = tuple(status.value for status in Status)
-"""Status vocabulary in order of severity; a status's code is its index."""
-
-REASONS = tuple(reason.value for reason in Reason)
-"""Exclusion reasons in precedence order: overlapping excluded time goes to the first."""
-
-ONGOING = np.int64(2**62)
-"""End of an interval that has not ended yet; windows clip it to the period end or "now"."""
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def aware(at: datetime, what: str) -> datetime:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError(f"{what} must be an aware datetime, got {at!r}")
-    return at
-
-
-def to_seconds(at: datetime) -> int:
-    """Whole seconds since the epoch of an aware instant (real elapsed time, DST-proof)."""
-    return (aware(at, "instant") - _EPOCH) // timedelta(seconds=1)
-
-
-@dataclass(frozen=True, eq=False)
-class StatusColumns:
-    """Status history as columns (int64 seconds, status codes), converted once and reused."""
-
-    ids: np.ndarray
-    source: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    status: np.ndarray
-    causes: tuple | None = None
-
-    @classmethod
-    def from_arrays(cls, component_id, start, end, status, causes=None) -> StatusColumns:
-        """``end`` may hold ``ONGOING``; ``status`` holds codes (index in ``STATUSES``)."""
-        ids, source = np.unique(np.asarray(component_id), return_inverse=True)
-        return cls(
-            ids,
-            source.astype(np.int64).ravel(),
-            np.asarray(start, dtype=np.int64),
-            np.asarray(end, dtype=np.int64),
-            np.asarray(status, dtype=np.int8),
-            None if causes is None else tuple(causes),
-        )
-
-    @classmethod
-    def from_intervals(cls, intervals: Iterable) -> StatusColumns:
-        """From ``specs.StatusInterval`` rows (end None: still ongoing)."""
-        rows = list(intervals)
-        return cls.from_arrays(
-            np.array([row.component_id for row in rows] or [0])[: len(rows)],
-            [to_seconds(row.start) for row in rows],
-            [int(ONGOING) if row.end is None else to_seconds(row.end) for row in rows],
-            [STATUSES.index(row.status) for row in rows],
-            [row.cause for row in rows],
-        )
-
-
-@dataclass(frozen=True, eq=False)
-class ExclusionColumns:
-    """Exclusions as columns; ``source`` is -1 where an exclusion applies to every component."""
-
-    ids: np.ndarray
-    source: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    reason: np.ndarray
-    refs: tuple
-
-    @classmethod
-    def from_arrays(cls, component_id, start, end, reason, applies_to_all=None, refs=None):
-        """``reason`` holds codes (index in ``REASONS``); ``applies_to_all`` marks global rows."""
-        n = len(start)
-        every = np.zeros(n, bool) if applies_to_all is None else np.asarray(applies_to_all, bool)
-        ids, source = np.unique(np.asarray(component_id)[~every], return_inverse=True)
-        full = np.full(n, -1, dtype=np.int64)
-        full[~every] = source.ravel()
-        return cls(
-            ids,
-            full,
-            np.asarray(start, dtype=np.int64),
-            np.asarray(end, dtype=np.int64),
-            np.asarray(reason, dtype=np.int8),
-            tuple(refs) if refs is not None else (None,) * n,
-        )
-
-    @classmethod
-    def from_exclusions(cls, exclusions: Iterable) -> ExclusionColumns:
-        """From ``specs.Exclusion`` rows, one row per named component."""
-        rows = [(e, c) for e in exclusions for c in (e.component_ids or (None,))]
-        named = [c for _, c in rows if c is not None]
-        filler = named[0] if named else 0
-        return cls.from_arrays(
-            np.array([filler if c is None else c for _, c in rows] or [0])[: len(rows)],
-            [to_seconds(e.start) for e, _ in rows],
-            [to_seconds(e.end) for e, _ in rows],
-            [REASONS.index(e.reason) for e, _ in rows],
-            [e.component_ids is None for e, _ in rows],
-            [e.ref for e, _ in rows],
-        )
+from forewarn.availability.columns import (
+    REASONS,
+    UNDER_MAINTENANCE,
+    ExclusionColumns,
+    StatusColumns,
+)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -305,14 +204,18 @@ def measure(
     worst_status = np.zeros(n, dtype=np.int8)
     np.maximum.at(worst_status, key[shown], code[shown])
 
-    counted = (code > 0) & (need[key] == 0)
+    # Statuses that weigh nothing for their key (maintenance always, degraded performance
+    # unless configured) cannot make time unavailable: left out of the sweep.
+    counted = (need[key] == 0) & (weights[key, code] > 0)
     counted[len(st_key) :] = True
     ex_key, ex_start, ex_end, ex_reason = exclusions
-    width = n_status - 1 + n_reasons
+    # One column per reason present, in precedence order (the sweep's cost grows with width).
+    present, ex_column = np.unique(ex_reason.astype(np.int64), return_inverse=True)
+    width = n_status - 1 + len(present)
     rows = np.concatenate(
         [
             one_hot(code[counted] - 1, width),
-            one_hot(ex_reason.astype(np.int64) + n_status - 1, width),
+            one_hot(ex_column.ravel() + n_status - 1, width),
         ]
     )
     seg = sweep(
@@ -327,7 +230,7 @@ def measure(
     weight, column = heaviest(seg.counts[:, : n_status - 1] > 0, weights[seg.key, 1:])
     reasons = seg.counts[:, n_status - 1 :] > 0
     excluded = reasons.any(axis=1)
-    first = np.argmax(reasons, axis=1)
+    first = present[np.argmax(reasons, axis=1)] if len(present) else np.zeros(len(seg.key), int)
     by_reason = np.bincount(
         seg.key[excluded] * n_reasons + first[excluded],
         weights=length[excluded],
@@ -364,6 +267,8 @@ class ComponentTable:
     targets: tuple
     member_group: np.ndarray
     member_id: np.ndarray
+    honours: np.ndarray
+    """``honours[c, code]``: whether exclusions of reason ``code`` apply to component ``c``."""
 
 
 def measure_keys(
@@ -379,8 +284,11 @@ def measure_keys(
     Windows come final from the caller (period or day, cut at ``measured_from`` and "now").
 
     Routes each status row to the keys of its component and to the memberships of the groups
-    it belongs to, each exclusion row to the keys it names (or to all), adds a whole-window
-    beta exclusion for beta components, then measures everything in one pass.
+    it belongs to, each exclusion row to the keys it names (or to all), makes the time each
+    component itself spends under maintenance an exclusion (S8: excluded, not available; a
+    member's maintenance does not excuse its group), keeps the exclusions whose reason the
+    key's component honours, adds a whole-window beta exclusion for beta components, then
+    measures everything in one pass. Time several exclusions cover counts once.
     """
     n = len(key_component)
     keys = np.arange(n, dtype=np.int64)
@@ -405,7 +313,12 @@ def measure_keys(
     fed = own >= 0
     erow, e_key = join(len(exclusions.ids), own[fed], keys[fed], exclusions.source[named])
     erow = np.concatenate([named[erow], np.repeat(every, n)])
-    e_key = np.concatenate([e_key, np.tile(keys, len(every))])
+    held = statuses.status[row] == UNDER_MAINTENANCE
+    x_key = np.concatenate([e_key, np.tile(keys, len(every)), st_key[held]])
+    x_start = np.concatenate([exclusions.start[erow], statuses.start[row[held]]])
+    x_end = np.concatenate([exclusions.end[erow], statuses.end[row[held]]])
+    x_reason = np.concatenate([exclusions.reason[erow], statuses.maintenance[row[held]]])
+    honoured = table.honours[key_component[x_key], x_reason]
     beta = np.flatnonzero(table.is_beta[key_component])
 
     return measure(
@@ -416,10 +329,10 @@ def measure_keys(
         (st_key, statuses.start[row], statuses.end[row], statuses.status[row]),
         (group, m_key, statuses.start[mrow], statuses.end[mrow], statuses.status[mrow]),
         (
-            np.concatenate([e_key, beta]),
-            np.concatenate([exclusions.start[erow], win_start[beta]]),
-            np.concatenate([exclusions.end[erow], win_end[beta]]),
-            np.concatenate([exclusions.reason[erow], np.zeros(len(beta), np.int8)]),
+            np.concatenate([x_key[honoured], beta]),
+            np.concatenate([x_start[honoured], win_start[beta]]),
+            np.concatenate([x_end[honoured], win_end[beta]]),
+            np.concatenate([x_reason[honoured], np.zeros(len(beta), np.int8)]),
         ),
         len(REASONS),
     )

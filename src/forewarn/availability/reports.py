@@ -111,6 +111,11 @@ class ThirdParty:
     restores: list[engine.RestoreCheck]
     backdated: tuple[services.BackdatedChange, ...] = ()
 
+    @property
+    def honoured_reasons(self) -> tuple[str, ...]:
+        """The exclusion reasons its contract honours, in precedence order."""
+        return reasons.honoured_reasons(self.component.third_party_honoured_reasons)
+
 
 @dataclass(frozen=True)
 class ExclusionSource:
@@ -291,7 +296,9 @@ def _third_party(third, contract, period, inputs, now) -> list[ThirdParty]:
     for c in third:
         zone = third_party_zone(c)
         periods = [
-            ContractPeriod(cp, bounds, inputs.measure([c.pk], bounds, now).report(c.pk))
+            ContractPeriod(
+                cp, bounds, inputs.measure([c.pk], bounds, now, as_third_party=True).report(c.pk)
+            )
             for cp, bounds in contract[c.pk]
         ]
         requested = period.bounds(zone)
@@ -301,7 +308,11 @@ def _third_party(third, contract, period, inputs, now) -> list[ThirdParty]:
             if o.start < requested.end and (o.end is None or o.end > requested.start)
         ]
         restores = engine.restore_checks(
-            [inputs.specs[c.pk]], services.identified(outages), now=now
+            [inputs.third_party_specs[c.pk]],
+            services.identified(outages),
+            now=now,
+            intervals=inputs.statuses,
+            exclusions=inputs.exclusions,
         )
         found.append(ThirdParty(c, zone, periods, restores, inputs.backdated_for(c.pk)))
     return found

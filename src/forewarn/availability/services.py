@@ -6,8 +6,14 @@ status history overlapping the period, and each exclusion provider's rows.
 
 Exclusions come from *providers*: functions ``(components, period) -> list[engine.Exclusion]``
 registered with ``@exclusion_provider``. The first one reads the operators' ``Exclusion`` rows;
-planned work and incidents register theirs (each ``ref`` says where an exclusion comes
-from, like ``cause_ref``: ``exclusion:12``, ``planned:4``, ``incident:9``).
+planned work and incidents register theirs (each ``ref`` says where an exclusion comes from,
+like ``cause_ref``: ``exclusion:12``, ``planned:4``, ``incident:9``). The engine excludes time
+under maintenance itself, from the status history; a planned work's exclusion tells it whether
+that work's maintenance was scheduled or emergency.
+
+Each component is measured twice over: as the provider's SLA measures it (``specs``, every
+exclusion reason) and, for a third party, against its own contract (``third_party_specs``, only
+the reasons it honours).
 
 An outage counts its time to restore from its identification: the start of the stretch,
 unless an *identifier* registered with ``@outage_identifier`` knows better (incidents give
@@ -16,6 +22,7 @@ the time their incident was identified, seed 004).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,7 +36,8 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from forewarn.availability import engine
-from forewarn.availability.intervals import ONGOING, STATUSES, StatusColumns, to_seconds
+from forewarn.availability.columns import ONGOING, STATUSES, StatusColumns, to_seconds
+from forewarn.availability.reasons import honoured_reasons, planned_reasons
 from forewarn.catalog.instants import is_backdated
 from forewarn.catalog.models import Component, StatusInterval
 from forewarn.catalog.services import time_rules
@@ -122,6 +130,7 @@ class EngineInputs:
     window: engine.Period
     components: dict[int, Component]
     specs: dict[int, engine.ComponentSpec]
+    third_party_specs: dict[int, engine.ComponentSpec]
     categories: dict[int, engine.CategorySpec]
     statuses: StatusColumns
     exclusions: list[engine.Exclusion]
@@ -133,15 +142,29 @@ class EngineInputs:
         ids = {component_id, *(spec.members if spec else ())}
         return tuple(c for c in self.backdated if c.component_id in ids)
 
-    def table(self, component_ids: Iterable[int]) -> engine.ComponentTable:
-        return engine.component_table(
-            [self.specs[pk] for pk in component_ids], self.categories.values()
-        )
+    def table(
+        self, component_ids: Iterable[int], *, as_third_party: bool = False
+    ) -> engine.ComponentTable:
+        specs = self.third_party_specs if as_third_party else self.specs
+        return engine.component_table([specs[pk] for pk in component_ids], self.categories.values())
 
-    def measure(self, component_ids: Iterable[int], period: engine.Period, now: datetime):
-        """An ``engine.AvailabilityTable`` of these components over ``period`` (up to ``now``)."""
+    def measure(
+        self,
+        component_ids: Iterable[int],
+        period: engine.Period,
+        now: datetime,
+        *,
+        as_third_party: bool = False,
+    ):
+        """An ``engine.AvailabilityTable`` of these components over ``period`` (up to ``now``):
+        as the provider's SLA measures them (every exclusion reason), or ``as_third_party``,
+        against their own contracts (only the reasons each honours)."""
         return engine.availability_table(
-            self.table(component_ids), self.statuses, self.exclusions, period, now=now
+            self.table(component_ids, as_third_party=as_third_party),
+            self.statuses,
+            self.exclusions,
+            period,
+            now=now,
         )
 
 
@@ -179,6 +202,14 @@ def component_spec(component: Component, members: tuple[int, ...]) -> engine.Com
         target_pct=component.third_party_target_pct if component.is_third_party else None,
         restore_objective=component.restore_objective,
         measured_from=min(starts) if starts else None,
+    )
+
+
+def third_party_spec(component: Component, spec: engine.ComponentSpec) -> engine.ComponentSpec:
+    """A third-party component as its own contract measures it: only the exclusion reasons
+    the contract honours apply (seed 004: the network, scheduled maintenance only)."""
+    return dataclasses.replace(
+        spec, honoured_reasons=frozenset(honoured_reasons(component.third_party_honoured_reasons))
     )
 
 
@@ -241,6 +272,7 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
             "actor",
         )
     )
+    exclusions = provided_exclusions(list(rows.values()), period)
     codes = {status: code for code, status in enumerate(STATUSES)}
     statuses = StatusColumns.from_arrays(
         np.array([r[0] for r in history], dtype=np.int64),
@@ -248,6 +280,8 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         [int(ONGOING) if r[2] is None else to_seconds(r[2]) for r in history],
         [codes[r[3]] for r in history],
         [_cause(r[4], r[5]) for r in history],
+        [r[5] for r in history],
+        planned_reasons((e.ref, e.reason) for e in exclusions),
     )
     specs = {pk: component_spec(c, tuple(sorted(members.get(pk, ())))) for pk, c in rows.items()}
     categories = {c.category.pk: category_spec(c.category) for c in rows.values() if c.category}
@@ -255,9 +289,12 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         window=period,
         components=rows,
         specs=specs,
+        third_party_specs={
+            pk: third_party_spec(c, specs[pk]) for pk, c in rows.items() if c.is_third_party
+        },
         categories=categories,
         statuses=statuses,
-        exclusions=provided_exclusions(list(rows.values()), period),
+        exclusions=exclusions,
         backdated=_backdated(history),
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from forewarn.availability.intervals import REASONS, STATUSES, to_seconds
+from forewarn.availability.columns import REASONS, STATUSES, to_seconds
 from forewarn.catalog.statuses import Status
 
 DEFAULT_UNAVAILABLE_STATUSES = frozenset({Status.MAJOR_OUTAGE})
@@ -51,13 +51,18 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class StatusInterval:
-    """A component's status from ``start`` until ``end`` (None: still ongoing)."""
+    """A component's status from ``start`` until ``end`` (None: still ongoing).
+
+    ``cause_ref`` says what set it (``planned:4``, ``incident:9``); time under maintenance is
+    excluded as ``reasons.maintenance_reason`` says.
+    """
 
     component_id: Hashable
     start: datetime
     end: datetime | None
     status: str
     cause: str | None = None
+    cause_ref: str | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -111,8 +116,10 @@ class ComponentSpec:
 
     ``unavailable_statuses`` count fully unavailable; ``partial_outage`` otherwise counts
     ``partial_weight`` (0 to 1). Both fall back to the category's, then to major outage only.
-    A third-party component may carry its own ``target_pct`` and ``restore_objective``.
-    Time before ``measured_from`` is not part of the component's total.
+    A third-party component may carry its own ``target_pct`` and ``restore_objective``, and
+    is measured against its contract with ``honoured_reasons``: only exclusions of those
+    reasons apply (None: every reason, as for the provider's own figures). Beta, a catalog
+    flag, always applies. Time before ``measured_from`` is not part of the component's total.
     """
 
     id: Hashable
@@ -127,9 +134,17 @@ class ComponentSpec:
     target_pct: Decimal | None = None
     restore_objective: timedelta | None = None
     measured_from: datetime | None = None
+    honoured_reasons: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "members", tuple(self.members))
+        if self.honoured_reasons is not None:
+            honoured = frozenset(self.honoured_reasons)
+            if not honoured <= set(REASONS):
+                raise ValueError(
+                    f"{self.id}: unknown exclusion reasons {sorted(honoured - set(REASONS))}"
+                )
+            object.__setattr__(self, "honoured_reasons", honoured)
         object.__setattr__(self, "target_pct", target_percent(self.target_pct))
         if self.unavailable_statuses is not None:
             object.__setattr__(self, "unavailable_statuses", frozenset(self.unavailable_statuses))

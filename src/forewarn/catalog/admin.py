@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from forewarn.availability.reasons import LABELS, RECORDED
 from forewarn.calendars.admin import ReadableJSONMixin
 from forewarn.record.services import actor_name
 
@@ -63,6 +64,14 @@ class StatusIntervalInline(RoleInline, admin.TabularInline):
 
 
 class ComponentForm(forms.ModelForm):
+    third_party_honoured_reasons = forms.MultipleChoiceField(
+        label="Honoured exclusions",
+        choices=[(reason.value, LABELS[reason]) for reason in RECORDED],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Component._meta.get_field("third_party_honoured_reasons").help_text,
+    )
+
     class Meta:
         model = Component
         fields = ("members", "min_available_members")  # the admin adds its fieldsets' fields
@@ -144,6 +153,7 @@ class ComponentAdmin(CatalogAdmin):
                     "third_party_target_pct",
                     "third_party_period",
                     "restore_objective",
+                    "third_party_honoured_reasons",
                 )
             },
         ),

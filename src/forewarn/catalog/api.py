@@ -25,6 +25,7 @@ from forewarn.api.fields import (
     percent,
 )
 from forewarn.api.validation import refuse_nulls
+from forewarn.availability.reasons import RECORDED
 
 from . import services
 from .lookups import by_slug, group_by_id
@@ -37,10 +38,15 @@ from .models import (
     Region,
     Role,
     Visibility,
+    default_honoured_reasons,
     role_of,
 )
 
 router = Router(tags=["catalog"])
+HONOURED = "exclusion reasons the third-party contract honours, any of: " + " | ".join(
+    reason.value for reason in RECORDED
+)
+HonouredReason = one_of(reason.value for reason in RECORDED)
 
 
 def _assign(obj, fields: dict):
@@ -126,6 +132,7 @@ class ComponentOut(Schema):
     third_party_target_pct: Decimal | None
     third_party_period: PeriodName
     restore_objective_minutes: float | None = None
+    third_party_honoured_reasons: list[str]
     members: list[str]
     min_available_members: int | None
 
@@ -158,6 +165,9 @@ class ComponentIn(Schema):
     third_party_period: PeriodName = "month"
     restore_objective_minutes: ObjectiveMinutes | None = None
     members: Slugs = Field(default_factory=list, description="slugs of member components")
+    third_party_honoured_reasons: Annotated[
+        list[HonouredReason], Field(max_length=len(RECORDED))
+    ] = Field(default_factory=default_honoured_reasons, description=HONOURED)
     min_available_members: MembersNeeded | None = None
 
 
@@ -175,6 +185,9 @@ class ComponentPatch(Schema):
     third_party_period: PeriodName | None = None
     restore_objective_minutes: ObjectiveMinutes | None = None
     members: Slugs | None = None
+    third_party_honoured_reasons: (
+        Annotated[list[HonouredReason], Field(max_length=len(RECORDED))] | None
+    ) = Field(None, description=HONOURED)
     min_available_members: MembersNeeded | None = None
 
 
@@ -252,7 +265,16 @@ def update_component(request, slug: Slug, payload: ComponentPatch):
     component = get_object_or_404(Component, slug=slug)
     data = refuse_nulls(
         payload.dict(exclude_unset=True),
-        ("name", "description", "position", "visibility", "is_beta", "is_third_party", "members"),
+        (
+            "name",
+            "description",
+            "position",
+            "visibility",
+            "is_beta",
+            "is_third_party",
+            "third_party_honoured_reasons",
+            "members",
+        ),
     )
     members = _component_fields(component, data)
     services.save_component(component, members=members, actor=actor(request))

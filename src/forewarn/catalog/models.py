@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from forewarn import limits
+from forewarn.availability.reasons import THIRD_PARTY_DEFAULT, honoured_reasons
 from forewarn.calendars.models import Calendar, validate_time_zone
 from forewarn.catalog.statuses import LABELS, Status
 
@@ -28,6 +29,19 @@ def new_public_id() -> str:
 ComponentStatus = models.TextChoices(
     "ComponentStatus", [(status.name, (status.value, LABELS[status])) for status in Status]
 )
+
+
+def default_honoured_reasons() -> list[str]:
+    """A third-party contract honours scheduled maintenance unless set otherwise (seed 004)."""
+    return [reason.value for reason in THIRD_PARTY_DEFAULT]
+
+
+def validate_honoured_reasons(value) -> None:
+    """Exclusion reasons a contract may honour: those an operator records (``reasons``)."""
+    try:
+        honoured_reasons(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
 
 
 class Visibility(models.TextChoices):
@@ -197,6 +211,15 @@ class Component(models.Model):
         blank=True,
         validators=[validate_restore_objective],
         help_text="Restored within this time of identification (seed 004: 1 hour).",
+    )
+    third_party_honoured_reasons = models.JSONField(
+        "honoured exclusions",
+        default=default_honoured_reasons,
+        blank=True,
+        validators=[validate_honoured_reasons],
+        help_text="The exclusion reasons the provider's contract honours: only these are "
+        "excluded from its own target (seed 004: scheduled maintenance; the database also "
+        "instance resize migration). Your own SLA figures exclude every reason.",
     )
     members = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="member_of"

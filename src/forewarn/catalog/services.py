@@ -48,6 +48,7 @@ COMPONENT_FIELDS = (
     "third_party_target_pct",
     "third_party_period",
     "restore_objective",
+    "third_party_honoured_reasons",
     "min_available_members",
 )
 GROUP_FIELDS = ("name", "description", "position", "visibility")

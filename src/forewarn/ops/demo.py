@@ -154,6 +154,9 @@ COMPONENTS = [
                     "is_third_party": True,
                     "third_party_target_pct": Decimal("100"),
                     "restore_objective": timedelta(hours=1),
+                    # Seed 004: "... in any given monthly billing period, excluding scheduled
+                    # maintenance."
+                    "third_party_honoured_reasons": ["scheduled_maintenance"],
                 },
             ),
             (
@@ -166,6 +169,12 @@ COMPONENTS = [
                     "is_third_party": True,
                     "third_party_target_pct": Decimal("99.9"),
                     "restore_objective": timedelta(hours=1),
+                    # Seed 004: "excludes downtime due to either Scheduled Maintenance or
+                    # Instance Resize Migration".
+                    "third_party_honoured_reasons": [
+                        "scheduled_maintenance",
+                        "instance_resize_migration",
+                    ],
                 },
             ),
         ],
@@ -316,6 +325,16 @@ _PAST = {
         (30, 2 * 60 + 20, 35, ComponentStatus.MAJOR_OUTAGE, "Carrier interconnect down")
     ],
     "ticketing": [(45, 16 * 60, 180, ComponentStatus.DEGRADED_PERFORMANCE, "Slow search")],
+    # Set under maintenance by hand, without planned work: excluded as emergency maintenance.
+    "agent-workspace": [
+        (8, 6 * 60, 45, ComponentStatus.UNDER_MAINTENANCE, "Certificate rotation, set by hand")
+    ],
+    # Down during an instance resize migration (availability/demo.py records the exclusion),
+    # which the database contract honours, and once outside any exclusion.
+    "cloud-database": [
+        (25, 3 * 60, 30, ComponentStatus.MAJOR_OUTAGE, "Instance resized to a larger flavour"),
+        (9, 15 * 60, 20, ComponentStatus.MAJOR_OUTAGE, "Storage node failover"),
+    ],
 }
 
 
