@@ -13,17 +13,22 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from forewarn.catalog.models import Role, has_role, role_of
+from forewarn.catalog.models import Role, role_of
+from forewarn.catalog.roles import RoleAdmin
 from forewarn.record.services import actor_name
 
 from . import configuration, console
-from .access import Action, may
+from .access import NEEDED, Action
 from .cadence import time_left, time_left_text
 from .models import CadencePolicy, EscalationContact, EscalationSettings, Incident, IncidentTemplate
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(RoleAdmin):
+    """Viewers read; responders open (the add page); nobody changes or deletes here: the run
+    page's forms change an incident through the services, and it stays in the record."""
+
+    add_role = Role.RESPONDER
     list_display = (
         "priority",
         "title",
@@ -47,21 +52,6 @@ class IncidentAdmin(admin.ModelAdmin):
         css = "color: var(--error-fg); font-weight: bold" if left.total_seconds() <= 0 else ""
         return format_html('<span style="{}">{}</span>', css, time_left_text(left))
 
-    def has_module_permission(self, request):
-        return has_role(request.user, Role.VIEWER)
-
-    def has_view_permission(self, request, obj=None):
-        return has_role(request.user, Role.VIEWER)
-
-    def has_add_permission(self, request):
-        return may(role_of(request.user), Action.OPEN)
-
-    def has_change_permission(self, request, obj=None):
-        return False  # the run page's forms change it, through the services
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # an incident is part of the record
-
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -79,23 +69,10 @@ class IncidentAdmin(admin.ModelAdmin):
         return console.run(request, int(object_id))
 
 
-class ConfiguredByAdmins:
+class ConfiguredByAdmins(RoleAdmin):
     """Everyone reads; only admins change, through the ``configuration`` services."""
 
-    def has_module_permission(self, request):
-        return has_role(request.user, Role.VIEWER)
-
-    def has_view_permission(self, request, obj=None):
-        return has_role(request.user, Role.VIEWER)
-
-    def has_add_permission(self, request):
-        return may(role_of(request.user), Action.CONFIGURE)
-
-    def has_change_permission(self, request, obj=None):
-        return may(role_of(request.user), Action.CONFIGURE)
-
-    def has_delete_permission(self, request, obj=None):
-        return may(role_of(request.user), Action.CONFIGURE)
+    add_role = change_role = delete_role = NEEDED[Action.CONFIGURE]
 
     @staticmethod
     def who(request) -> dict:
@@ -127,7 +104,7 @@ class EscalationContactForm(ChatWebhookForm):
 
 
 @admin.register(CadencePolicy)
-class CadencePolicyAdmin(ConfiguredByAdmins, admin.ModelAdmin):
+class CadencePolicyAdmin(ConfiguredByAdmins):
     list_display = (
         "priority",
         "interval_minutes",
@@ -150,7 +127,7 @@ class CadencePolicyAdmin(ConfiguredByAdmins, admin.ModelAdmin):
 
 
 @admin.register(EscalationSettings)
-class EscalationSettingsAdmin(ConfiguredByAdmins, admin.ModelAdmin):
+class EscalationSettingsAdmin(ConfiguredByAdmins):
     form = EscalationSettingsForm
     list_display = (
         "__str__",
@@ -171,7 +148,7 @@ class EscalationSettingsAdmin(ConfiguredByAdmins, admin.ModelAdmin):
 
 
 @admin.register(EscalationContact)
-class EscalationContactAdmin(ConfiguredByAdmins, admin.ModelAdmin):
+class EscalationContactAdmin(ConfiguredByAdmins):
     form = EscalationContactForm
     list_display = ("tier", "user", "email", "chat_webhook_url", "note")
     list_filter = ("tier",)
@@ -189,7 +166,7 @@ class EscalationContactAdmin(ConfiguredByAdmins, admin.ModelAdmin):
 
 
 @admin.register(IncidentTemplate)
-class IncidentTemplateAdmin(ConfiguredByAdmins, admin.ModelAdmin):
+class IncidentTemplateAdmin(ConfiguredByAdmins):
     list_display = ("name", "priority", "title", "component_status")
     filter_horizontal = ("components",)
 

@@ -14,7 +14,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from forewarn.api.auth import actor, require, role
+from forewarn.api.auth import actor, needs, role
+from forewarn.api.fields import ObjectId
 from forewarn.catalog.models import Component, Role
 from forewarn.catalog.services import components_by_slug
 
@@ -105,10 +106,9 @@ def actor_and_role(request) -> dict:
 # --- reading ------------------------------------------------------------------------------------
 
 
-@router.get("/incidents/priorities", response=list[PriorityOut])
+@router.get("/incidents/priorities", response=list[PriorityOut], auth=needs(Role.VIEWER))
 def priorities(request):
     """P1–P5 with seed 001 §6's definitions and each priority's policy as configured now."""
-    require(request, Role.VIEWER)
     found = []
     for priority, definition in DEFINITIONS.items():
         policy = policy_for(priority)
@@ -128,10 +128,9 @@ def priorities(request):
     return found
 
 
-@router.get("/incidents", response=list[IncidentOut])
+@router.get("/incidents", response=list[IncidentOut], auth=needs(Role.VIEWER))
 def list_incidents(request, filters: Query[IncidentQuery]):
     """Incidents, newest first; open ones carry when their next update is due."""
-    require(request, Role.VIEWER)
     found = incidents()
     if filters.open is not None:
         found = found.filter(resolved_at__isnull=filters.open)
@@ -150,7 +149,7 @@ def list_incidents(request, filters: Query[IncidentQuery]):
 
 
 # Fixed paths come before /incidents/{incident_id}, which would match them too.
-@router.post("/incidents/backfill", response={201: IncidentDetailOut})
+@router.post("/incidents/backfill", response={201: IncidentDetailOut}, auth=needs(Role.RESPONDER))
 def backfill(request, payload: BackfillIn):
     """Enter an incident that began before it was recorded here, with its past updates.
 
@@ -170,40 +169,36 @@ def backfill(request, payload: BackfillIn):
     return Status(201, detailed(incident.pk))
 
 
-@router.get("/incidents/{incident_id}", response=IncidentDetailOut)
-def get_incident(request, incident_id: int):
-    require(request, Role.VIEWER)
+@router.get("/incidents/{incident_id}", response=IncidentDetailOut, auth=needs(Role.VIEWER))
+def get_incident(request, incident_id: ObjectId):
     return detailed(incident_id)
 
 
-@router.get("/incidents/{incident_id}/report")
-def incident_report(request, incident_id: int):
+@router.get("/incidents/{incident_id}/report", auth=needs(Role.VIEWER))
+def incident_report(request, incident_id: ObjectId):
     """Seed 004's incident report: summary, analysis, every event, every step, the cadence."""
-    require(request, Role.VIEWER)
     return exports.report_json(get_object_or_404(Incident, pk=incident_id))
 
 
-@router.get("/incidents/{incident_id}/report.csv")
-def incident_report_csv(request, incident_id: int):
+@router.get("/incidents/{incident_id}/report.csv", auth=needs(Role.VIEWER))
+def incident_report_csv(request, incident_id: ObjectId):
     """The incident report as one CSV table, local times in the provider's zone."""
-    require(request, Role.VIEWER)
     incident = get_object_or_404(Incident, pk=incident_id)
     response = HttpResponse(exports.report_csv(incident), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}.csv"'
     return response
 
 
-@router.get("/incidents/{incident_id}/cadence", response=CadenceOut)
-def cadence_report(request, incident_id: int):
+@router.get("/incidents/{incident_id}/cadence", response=CadenceOut, auth=needs(Role.VIEWER))
+def cadence_report(request, incident_id: ObjectId):
     """Every gap between updates against its target, per priority stretch and in total."""
-    require(request, Role.VIEWER)
     return exports.report_json(get_object_or_404(Incident, pk=incident_id))["cadence"]
 
 
 # --- the incident's life ------------------------------------------------------------------------
 
 
-@router.post("/incidents", response={201: IncidentDetailOut})
+@router.post("/incidents", response={201: IncidentDetailOut}, auth=needs(Role.RESPONDER))
 def open_incident(request, payload: OpenIn):
     """Open an incident, from scratch or from a template, with its first update."""
     incident = services.open_incident(
@@ -224,14 +219,20 @@ def open_incident(request, payload: OpenIn):
     return Status(201, detailed(incident.pk))
 
 
-@router.post("/incidents/{incident_id}/acknowledge", response=IncidentDetailOut)
-def acknowledge(request, incident_id: int):
+@router.post(
+    "/incidents/{incident_id}/acknowledge", response=IncidentDetailOut, auth=needs(Role.RESPONDER)
+)
+def acknowledge(request, incident_id: ObjectId):
     services.acknowledge(get_object_or_404(Incident, pk=incident_id), **actor_and_role(request))
     return detailed(incident_id)
 
 
-@router.post("/incidents/{incident_id}/updates", response={201: IncidentDetailOut})
-def post_update(request, incident_id: int, payload: UpdateIn):
+@router.post(
+    "/incidents/{incident_id}/updates",
+    response={201: IncidentDetailOut},
+    auth=needs(Role.RESPONDER),
+)
+def post_update(request, incident_id: ObjectId, payload: UpdateIn):
     """Post an update; moving to ``resolved`` resolves the incident."""
     services.post_update(
         get_object_or_404(Incident, pk=incident_id),
@@ -244,8 +245,10 @@ def post_update(request, incident_id: int, payload: UpdateIn):
     return Status(201, detailed(incident_id))
 
 
-@router.post("/incidents/{incident_id}/resolve", response=IncidentDetailOut)
-def resolve(request, incident_id: int, payload: ResolveIn):
+@router.post(
+    "/incidents/{incident_id}/resolve", response=IncidentDetailOut, auth=needs(Role.RESPONDER)
+)
+def resolve(request, incident_id: ObjectId, payload: ResolveIn):
     services.resolve(
         get_object_or_404(Incident, pk=incident_id),
         **actor_and_role(request),
@@ -256,8 +259,10 @@ def resolve(request, incident_id: int, payload: ResolveIn):
     return detailed(incident_id)
 
 
-@router.post("/incidents/{incident_id}/reopen", response=IncidentDetailOut)
-def reopen(request, incident_id: int, payload: ReopenIn):
+@router.post(
+    "/incidents/{incident_id}/reopen", response=IncidentDetailOut, auth=needs(Role.RESPONDER)
+)
+def reopen(request, incident_id: ObjectId, payload: ReopenIn):
     services.reopen(
         get_object_or_404(Incident, pk=incident_id),
         **actor_and_role(request),
@@ -272,8 +277,10 @@ def reopen(request, incident_id: int, payload: ReopenIn):
 # --- classification -----------------------------------------------------------------------------
 
 
-@router.post("/incidents/{incident_id}/reclassify", response=IncidentDetailOut)
-def reclassify(request, incident_id: int, payload: ReclassifyIn):
+@router.post(
+    "/incidents/{incident_id}/reclassify", response=IncidentDetailOut, auth=needs(Role.RESPONDER)
+)
+def reclassify(request, incident_id: ObjectId, payload: ReclassifyIn):
     """Change the priority with a reason; visibility and cadence change from now."""
     classification.reclassify(
         get_object_or_404(Incident, pk=incident_id),
@@ -285,8 +292,10 @@ def reclassify(request, incident_id: int, payload: ReclassifyIn):
     return detailed(incident_id)
 
 
-@router.post("/incidents/{incident_id}/visibility", response=IncidentDetailOut)
-def set_visibility(request, incident_id: int, payload: VisibilityIn):
+@router.post(
+    "/incidents/{incident_id}/visibility", response=IncidentDetailOut, auth=needs(Role.COMMUNICATOR)
+)
+def set_visibility(request, incident_id: ObjectId, payload: VisibilityIn):
     """Show the incident on the status page or take it off, whatever its priority."""
     incident = get_object_or_404(Incident, pk=incident_id)
     if payload.is_public:
@@ -298,8 +307,10 @@ def set_visibility(request, incident_id: int, payload: VisibilityIn):
     return detailed(incident_id)
 
 
-@router.post("/incidents/{incident_id}/cause", response=IncidentDetailOut)
-def set_cause(request, incident_id: int, payload: CauseIn):
+@router.post(
+    "/incidents/{incident_id}/cause", response=IncidentDetailOut, auth=needs(Role.COMMUNICATOR)
+)
+def set_cause(request, incident_id: ObjectId, payload: CauseIn):
     """Classify the cause for the SLA, naming the upstream component for a third party."""
     incident = get_object_or_404(Incident, pk=incident_id)
     upstream = None
@@ -314,8 +325,10 @@ def set_cause(request, incident_id: int, payload: CauseIn):
 # --- people -------------------------------------------------------------------------------------
 
 
-@router.put("/incidents/{incident_id}/responders", response=IncidentDetailOut)
-def assign_responders(request, incident_id: int, payload: RespondersIn):
+@router.put(
+    "/incidents/{incident_id}/responders", response=IncidentDetailOut, auth=needs(Role.RESPONDER)
+)
+def assign_responders(request, incident_id: ObjectId, payload: RespondersIn):
     services.assign_responders(
         get_object_or_404(Incident, pk=incident_id),
         staff_users(payload.responders),
@@ -324,8 +337,12 @@ def assign_responders(request, incident_id: int, payload: RespondersIn):
     return detailed(incident_id)
 
 
-@router.post("/incidents/{incident_id}/escalations", response={201: IncidentDetailOut})
-def escalate(request, incident_id: int, payload: EscalateIn):
+@router.post(
+    "/incidents/{incident_id}/escalations",
+    response={201: IncidentDetailOut},
+    auth=needs(Role.RESPONDER),
+)
+def escalate(request, incident_id: ObjectId, payload: EscalateIn):
     """Escalate to a tier by hand, with a reason; each tier is told once."""
     services.escalate(
         get_object_or_404(Incident, pk=incident_id),
@@ -339,16 +356,22 @@ def escalate(request, incident_id: int, payload: EscalateIn):
 # --- the postmortem -----------------------------------------------------------------------------
 
 
-@router.put("/incidents/{incident_id}/postmortem", response=PostmortemOut)
-def save_postmortem(request, incident_id: int, payload: PostmortemIn):
+@router.put(
+    "/incidents/{incident_id}/postmortem", response=PostmortemOut, auth=needs(Role.RESPONDER)
+)
+def save_postmortem(request, incident_id: ObjectId, payload: PostmortemIn):
     """Write or rewrite the postmortem of a resolved incident."""
     return postmortems.save_postmortem(
         get_object_or_404(Incident, pk=incident_id), payload.body, **actor_and_role(request)
     )
 
 
-@router.post("/incidents/{incident_id}/postmortem/publish", response=PostmortemOut)
-def publish_postmortem(request, incident_id: int, payload: PublishIn):
+@router.post(
+    "/incidents/{incident_id}/postmortem/publish",
+    response=PostmortemOut,
+    auth=needs(Role.COMMUNICATOR),
+)
+def publish_postmortem(request, incident_id: ObjectId, payload: PublishIn):
     return postmortems.publish_postmortem(
         get_object_or_404(Incident, pk=incident_id),
         notify=payload.notify,

@@ -11,7 +11,20 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import require
+from forewarn.api.auth import needs
+from forewarn.api.fields import (
+    Count,
+    Email,
+    Minutes,
+    Name,
+    ObjectId,
+    Reference,
+    ShortText,
+    Slug,
+    Slugs,
+    Text,
+    Url,
+)
 from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.models import Calendar
 from forewarn.catalog.lookups import by_slug
@@ -46,23 +59,24 @@ class CadencePolicyOut(Schema):
 
 
 class CadencePolicyPatch(Schema):
-    interval_minutes: int | None = None
-    clock: str | None = None
-    calendar: str | None = None
-    escalation: str | None = None
+    interval_minutes: Minutes | None = None
+    clock: Reference | None = None
+    calendar: Slug | None = None
+    escalation: Reference | None = None
     is_public_by_default: bool | None = None
-    reminder_minutes: int | None = None
+    reminder_minutes: Minutes | None = None
 
 
-@router.get("/incidents/cadence-policies", response=list[CadencePolicyOut])
+@router.get("/incidents/cadence-policies", response=list[CadencePolicyOut], auth=needs(Role.VIEWER))
 def list_cadence_policies(request):
     """Seed 001 §6 per priority as configured: the update interval, its clock, the escalation."""
-    require(request, Role.VIEWER)
     return [CadencePolicy.for_priority(p) for p in Priority]
 
 
-@router.patch("/incidents/cadence-policies/{priority}", response=CadencePolicyOut)
-def update_cadence_policy(request, priority: str, payload: CadencePolicyPatch):
+@router.patch(
+    "/incidents/cadence-policies/{priority}", response=CadencePolicyOut, auth=needs(Role.ADMIN)
+)
+def update_cadence_policy(request, priority: Reference, payload: CadencePolicyPatch):
     policy = CadencePolicy.for_priority(guards.priority_of(priority))
     data = payload.dict(exclude_unset=True)
     refuse_nulls(data, [f for f in data if f not in ("interval_minutes", "calendar")])
@@ -86,19 +100,22 @@ class EscalationSettingsOut(Schema):
 
 
 class EscalationSettingsPatch(Schema):
-    tier_2_after_overdue: int | None = None
-    executive_after_overdue: int | None = None
-    executive_above_components: int | None = None
-    responder_chat_webhook: str | None = None
+    tier_2_after_overdue: Count | None = None
+    executive_after_overdue: Count | None = None
+    executive_above_components: Count | None = None
+    responder_chat_webhook: Url | None = None
 
 
-@router.get("/incidents/escalation-settings", response=EscalationSettingsOut)
+@router.get(
+    "/incidents/escalation-settings", response=EscalationSettingsOut, auth=needs(Role.VIEWER)
+)
 def get_escalation_settings(request):
-    require(request, Role.VIEWER)
     return EscalationSettings.current()
 
 
-@router.patch("/incidents/escalation-settings", response=EscalationSettingsOut)
+@router.patch(
+    "/incidents/escalation-settings", response=EscalationSettingsOut, auth=needs(Role.ADMIN)
+)
 def update_escalation_settings(request, payload: EscalationSettingsPatch):
     current = EscalationSettings.current()
     for name, value in refuse_nulls(payload.dict(exclude_unset=True)).items():
@@ -106,23 +123,23 @@ def update_escalation_settings(request, payload: EscalationSettingsPatch):
     return configuration.save_escalation_settings(current, **actor_and_role(request))
 
 
-class ContactIn(Schema):
-    tier: str = Field(description=" | ".join(Tier))
-    user: str | None = Field(None, description="a staff username")
-    email: str = ""
-    chat_webhook_url: str = ""
-    note: str = ""
+class EscalationContactIn(Schema):
+    tier: Reference = Field(description=" | ".join(Tier))
+    user: Name | None = Field(None, description="a staff username")
+    email: Email = ""
+    chat_webhook_url: Url = ""
+    note: ShortText = ""
 
 
-class ContactPatch(Schema):
-    tier: str | None = None
-    user: str | None = None
-    email: str | None = None
-    chat_webhook_url: str | None = None
-    note: str | None = None
+class EscalationContactPatch(Schema):
+    tier: Reference | None = None
+    user: Name | None = None
+    email: Email | None = None
+    chat_webhook_url: Url | None = None
+    note: ShortText | None = None
 
 
-class ContactOut(Schema):
+class EscalationContactOut(Schema):
     id: int
     tier: str
     user: str | None
@@ -139,14 +156,17 @@ def _user(username: str | None):
     return staff_users([username], field="user")[0] if username else None
 
 
-@router.get("/incidents/escalation-contacts", response=list[ContactOut])
+@router.get(
+    "/incidents/escalation-contacts", response=list[EscalationContactOut], auth=needs(Role.VIEWER)
+)
 def list_contacts(request):
-    require(request, Role.VIEWER)
     return EscalationContact.objects.select_related("user")
 
 
-@router.post("/incidents/escalation-contacts", response={201: ContactOut})
-def create_contact(request, payload: ContactIn):
+@router.post(
+    "/incidents/escalation-contacts", response={201: EscalationContactOut}, auth=needs(Role.ADMIN)
+)
+def create_contact(request, payload: EscalationContactIn):
     data = payload.dict()
     data["user"] = _user(data["user"])
     contact = configuration.save_escalation_contact(
@@ -155,8 +175,12 @@ def create_contact(request, payload: ContactIn):
     return Status(201, contact)
 
 
-@router.patch("/incidents/escalation-contacts/{contact_id}", response=ContactOut)
-def update_contact(request, contact_id: int, payload: ContactPatch):
+@router.patch(
+    "/incidents/escalation-contacts/{contact_id}",
+    response=EscalationContactOut,
+    auth=needs(Role.ADMIN),
+)
+def update_contact(request, contact_id: ObjectId, payload: EscalationContactPatch):
     contact = get_object_or_404(EscalationContact, pk=contact_id)
     data = refuse_nulls(payload.dict(exclude_unset=True), ["tier", "email", "chat_webhook_url"])
     if "user" in data:
@@ -166,8 +190,10 @@ def update_contact(request, contact_id: int, payload: ContactPatch):
     return configuration.save_escalation_contact(contact, **actor_and_role(request))
 
 
-@router.delete("/incidents/escalation-contacts/{contact_id}", response={204: None})
-def delete_contact(request, contact_id: int):
+@router.delete(
+    "/incidents/escalation-contacts/{contact_id}", response={204: None}, auth=needs(Role.ADMIN)
+)
+def delete_contact(request, contact_id: ObjectId):
     configuration.delete_escalation_contact(
         get_object_or_404(EscalationContact, pk=contact_id), **actor_and_role(request)
     )
@@ -178,21 +204,21 @@ def delete_contact(request, contact_id: int):
 
 
 class TemplateIn(Schema):
-    name: str
-    title: str
-    body: str = Field(description="the first update's message (Markdown)")
-    priority: str = Field(description=" | ".join(Priority))
-    components: list[str] = Field(default_factory=list, description="slugs")
-    component_status: str = "major_outage"
+    name: Name
+    title: Name
+    body: Text = Field(description="the first update's message (Markdown)")
+    priority: Reference = Field(description=" | ".join(Priority))
+    components: Slugs = Field(default_factory=list, description="slugs")
+    component_status: Reference = "major_outage"
 
 
 class TemplatePatch(Schema):
-    name: str | None = None
-    title: str | None = None
-    body: str | None = None
-    priority: str | None = None
-    components: list[str] | None = None
-    component_status: str | None = None
+    name: Name | None = None
+    title: Name | None = None
+    body: Text | None = None
+    priority: Reference | None = None
+    components: Slugs | None = None
+    component_status: Reference | None = None
 
 
 class TemplateOut(Schema):
@@ -213,19 +239,17 @@ def _templates():
     return IncidentTemplate.objects.prefetch_related("components")
 
 
-@router.get("/incidents/templates", response=list[TemplateOut])
+@router.get("/incidents/templates", response=list[TemplateOut], auth=needs(Role.VIEWER))
 def list_templates(request):
-    require(request, Role.VIEWER)
     return _templates()
 
 
-@router.get("/incidents/templates/{template_id}", response=TemplateOut)
-def get_template(request, template_id: int):
-    require(request, Role.VIEWER)
+@router.get("/incidents/templates/{template_id}", response=TemplateOut, auth=needs(Role.VIEWER))
+def get_template(request, template_id: ObjectId):
     return get_object_or_404(_templates(), pk=template_id)
 
 
-@router.post("/incidents/templates", response={201: TemplateOut})
+@router.post("/incidents/templates", response={201: TemplateOut}, auth=needs(Role.ADMIN))
 def create_template(request, payload: TemplateIn):
     data = payload.dict()
     components = components_by_slug(data.pop("components"))
@@ -235,8 +259,8 @@ def create_template(request, payload: TemplateIn):
     return Status(201, _templates().get(pk=template.pk))
 
 
-@router.patch("/incidents/templates/{template_id}", response=TemplateOut)
-def update_template(request, template_id: int, payload: TemplatePatch):
+@router.patch("/incidents/templates/{template_id}", response=TemplateOut, auth=needs(Role.ADMIN))
+def update_template(request, template_id: ObjectId, payload: TemplatePatch):
     template = get_object_or_404(IncidentTemplate, pk=template_id)
     data = refuse_nulls(payload.dict(exclude_unset=True))
     slugs = data.pop("components", None)
@@ -247,8 +271,8 @@ def update_template(request, template_id: int, payload: TemplatePatch):
     return _templates().get(pk=template.pk)
 
 
-@router.delete("/incidents/templates/{template_id}", response={204: None})
-def delete_template(request, template_id: int):
+@router.delete("/incidents/templates/{template_id}", response={204: None}, auth=needs(Role.ADMIN))
+def delete_template(request, template_id: ObjectId):
     configuration.delete_template(
         get_object_or_404(IncidentTemplate, pk=template_id), **actor_and_role(request)
     )

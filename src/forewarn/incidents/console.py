@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from forewarn.catalog.models import role_of
+from forewarn.catalog.models import Role, role_of
+from forewarn.catalog.roles import role_required
 from forewarn.record.services import actor_name
 
 from . import classification, exports, forms, postmortems, report, services
@@ -234,6 +235,7 @@ def run(request, pk: int):
     return _page(request, _incident(pk))
 
 
+@role_required(Role.RESPONDER)  # the least any step needs; each step checks its own
 def act(request, pk: int, name: str):
     """Take one step through its service; back to the run page, or the form with its errors."""
     step = STEPS.get(name)
@@ -294,6 +296,7 @@ def open_incident(request):
         return render(request, PAGES + "open.html", context, status=400 if form.errors else 200)
 
 
+@role_required(Role.VIEWER)
 def incident_report(request, pk: int):
     """Seed 004's incident report as a page, or ``?format=csv`` / ``?format=json``."""
     incident = get_object_or_404(Incident, pk=pk)

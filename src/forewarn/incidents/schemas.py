@@ -11,6 +11,8 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Field, Schema
 
+from forewarn.api.fields import Name, ObjectId, Reference, ShortText, Slug, Text, bounded_list
+
 from .cadence import time_left, time_left_text
 from .causes import Cause
 from .escalation import Tier
@@ -25,26 +27,26 @@ PRIORITY_WORDS = " | ".join(Priority)
 
 
 class ComponentStatusIn(Schema):
-    component: str = Field(description="the component's slug")
-    status: str = Field(description="operational | degraded_performance | … | major_outage")
+    component: Slug = Field(description="the component's slug")
+    status: Reference = Field(description="operational | degraded_performance | … | major_outage")
 
 
 class OpenIn(Schema):
-    title: str = Field("", description="empty: the template's")
-    priority: str = Field("", description=f"{PRIORITY_WORDS}; empty: the template's")
-    message: str = Field("", description="the first update (Markdown); empty: the template's")
-    components: list[ComponentStatusIn] | None = Field(
+    title: Name = Field("", description="empty: the template's")
+    priority: Reference = Field("", description=f"{PRIORITY_WORDS}; empty: the template's")
+    message: Text = Field("", description="the first update (Markdown); empty: the template's")
+    components: bounded_list(ComponentStatusIn) | None = Field(
         None, description="affected components and their status; null: the template's"
     )
-    template: int | None = Field(None, description="an incident template's id")
+    template: ObjectId | None = Field(None, description="an incident template's id")
     is_public: bool | None = Field(
         None, description="null: the priority's default (P1–P3 public); else communicator only"
     )
     notify: bool = True
     detected_at: datetime | None = Field(None, description="when the trouble began; null: now")
-    description: str = Field("", description="description and analysis (Markdown)")
-    reporter: str = Field("", description="the customer contact who reported it")
-    responders: list[str] = Field(default_factory=list, description="usernames")
+    description: Text = Field("", description="description and analysis (Markdown)")
+    reporter: Name = Field("", description="the customer contact who reported it")
+    responders: bounded_list(Name) = Field(default_factory=list, description="usernames")
     acknowledged: bool = Field(
         True, description="a person is on it now; false for an incident opened by a hook"
     )
@@ -52,72 +54,72 @@ class OpenIn(Schema):
 
 class PastUpdateIn(Schema):
     at: datetime = Field(description="when it was posted, with an offset")
-    status: str = Field(description=STATUS_WORDS)
-    message: str
+    status: Reference = Field(description=STATUS_WORDS)
+    message: Text
 
 
 class BackfillIn(Schema):
-    title: str
-    priority: str = Field(description=PRIORITY_WORDS)
-    updates: list[PastUpdateIn] = Field(description="as they were posted, oldest first")
-    components: list[ComponentStatusIn] | None = None
+    title: Name
+    priority: Reference = Field(description=PRIORITY_WORDS)
+    updates: bounded_list(PastUpdateIn) = Field(description="as they were posted, oldest first")
+    components: bounded_list(ComponentStatusIn) | None = None
     detected_at: datetime | None = Field(None, description="null: the first update's time")
-    cause: str = Field(Cause.OWN.value, description=" | ".join(Cause))
+    cause: Reference = Field(Cause.OWN.value, description=" | ".join(Cause))
     is_public: bool | None = None
-    description: str = ""
+    description: Text = ""
 
 
 class UpdateIn(Schema):
-    message: str
-    status: str | None = Field(None, description=f"{STATUS_WORDS}; null: unchanged")
-    components: list[ComponentStatusIn] | None = None
+    message: Text
+    status: Reference | None = Field(None, description=f"{STATUS_WORDS}; null: unchanged")
+    components: bounded_list(ComponentStatusIn) | None = None
     notify: bool = True
 
 
 class ResolveIn(Schema):
-    message: str
-    components: list[ComponentStatusIn] | None = None
+    message: Text
+    components: bounded_list(ComponentStatusIn) | None = None
     notify: bool = True
 
 
 class ReopenIn(Schema):
-    message: str
-    status: str = Field(IncidentStatus.INVESTIGATING.value, description="an open status")
-    components: list[ComponentStatusIn] | None = None
+    message: Text
+    status: Reference = Field(IncidentStatus.INVESTIGATING.value, description="an open status")
+    components: bounded_list(ComponentStatusIn) | None = None
     notify: bool = True
 
 
 class ReclassifyIn(Schema):
-    priority: str = Field(description=PRIORITY_WORDS)
-    reason: str
+    priority: Reference = Field(description=PRIORITY_WORDS)
+    reason: ShortText
     notify: bool = Field(True, description="tell customers if it becomes public")
 
 
 class VisibilityIn(Schema):
     is_public: bool
-    reason: str = ""
+    reason: ShortText = ""
     notify: bool = Field(True, description="when made public: tell customers its latest update")
 
 
 class CauseIn(Schema):
-    cause: str = Field(description=" | ".join(Cause))
-    cause_component: str | None = Field(
+    cause: Reference = Field(description=" | ".join(Cause))
+    cause_component: Slug | None = Field(
         None, description="slug of the upstream (third-party) component responsible"
     )
-    note: str = ""
+    note: ShortText = ""
 
 
 class RespondersIn(Schema):
-    responders: list[str] = Field(description="usernames; they get the update reminders")
+    responders: bounded_list(Name) = Field(description="usernames; they get the update reminders")
 
 
 class EscalateIn(Schema):
-    tier: str = Field(description=" | ".join(Tier))
-    reason: str
+    tier: Reference = Field(description=" | ".join(Tier))
+    reason: ShortText
 
 
 class PostmortemIn(Schema):
-    body: str = Field(description="Markdown")
+    body: Text = Field(description="Markdown")
 
 
 class PublishIn(Schema):
@@ -126,10 +128,10 @@ class PublishIn(Schema):
 
 class IncidentQuery(Schema):
     open: bool | None = Field(None, description="true: unresolved only; false: resolved only")
-    status: str | None = Field(None, description=STATUS_WORDS)
-    priority: str | None = Field(None, description=PRIORITY_WORDS)
+    status: Reference | None = Field(None, description=STATUS_WORDS)
+    priority: Reference | None = Field(None, description=PRIORITY_WORDS)
     is_public: bool | None = None
-    component: str | None = Field(None, description="slug: incidents that affected it")
+    component: Slug | None = Field(None, description="slug: incidents that affected it")
     since: datetime | None = Field(None, description="detected at or after this instant")
     until: datetime | None = Field(None, description="detected before this instant")
 
@@ -186,7 +188,7 @@ class IncidentOut(Schema):
     is_public: bool
     visibility_overridden: bool
     cause: str
-    cause_component: str | None = Field(description="the upstream component's slug")
+    cause_component: Slug | None = Field(description="the upstream component's slug")
     escalation_tier: str
     detected_at: datetime
     created_at: datetime
