@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from forewarn.api.v1 import api as v1
 from forewarn.incidents import postmortems, services
 from forewarn.incidents.models import (
     EscalationContact,
@@ -577,3 +578,16 @@ def test_the_openapi_document_lists_every_incident_operation(api, world):
             "/incidents/templates/{template_id}",
         ]
     )
+
+
+def test_the_openapi_document_lists_the_words_each_field_takes():
+    schemas = v1.get_openapi_schema()["components"]["schemas"]
+    assert schemas["ReclassifyIn"]["properties"]["priority"]["enum"] == [
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+        "P5",
+    ]
+    assert "major_outage" in schemas["ComponentStatusIn"]["properties"]["status"]["enum"]
+    assert "third_party" in schemas["CauseIn"]["properties"]["cause"]["enum"]

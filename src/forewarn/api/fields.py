@@ -38,6 +38,18 @@ def one_of(values) -> Any:
     return Literal[tuple(values)]
 
 
+def word_of(values) -> Any:
+    """A word from ``values`` (an enum's), listed in the document, that the domain checks itself.
+
+    For fields whose refusal the service words better than a schema could ("'P7' is not a
+    priority; use one of P1, …"): the document lists the words, the service refuses the rest.
+    """
+    words = [str(v) for v in values]
+    return Annotated[
+        str, Field(max_length=max(map(len, words), default=1), json_schema_extra={"enum": words})
+    ]
+
+
 def bounded_list(item: Any = Any, size: int = limits.ITEMS) -> Any:
     """A list of at most ``size`` items, each ``item`` (checked further by the domain)."""
     return Annotated[list[item], Field(max_length=size)]

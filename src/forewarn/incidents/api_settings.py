@@ -18,15 +18,16 @@ from forewarn.api.fields import (
     Minutes,
     Name,
     ObjectId,
-    Reference,
     ShortText,
     Slug,
     Slugs,
     Text,
     Url,
+    word_of,
 )
 from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.models import Calendar
+from forewarn.catalog import statuses
 from forewarn.catalog.lookups import by_slug
 from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
@@ -60,9 +61,9 @@ class CadencePolicyOut(Schema):
 
 class CadencePolicyPatch(Schema):
     interval_minutes: Minutes | None = None
-    clock: Reference | None = None
+    clock: word_of(Clock) | None = None
     calendar: Slug | None = None
-    escalation: Reference | None = None
+    escalation: word_of(EscalationTiming) | None = None
     is_public_by_default: bool | None = None
     reminder_minutes: Minutes | None = None
 
@@ -76,7 +77,7 @@ def list_cadence_policies(request):
 @router.patch(
     "/incidents/cadence-policies/{priority}", response=CadencePolicyOut, auth=needs(Role.ADMIN)
 )
-def update_cadence_policy(request, priority: Reference, payload: CadencePolicyPatch):
+def update_cadence_policy(request, priority: word_of(Priority), payload: CadencePolicyPatch):
     policy = CadencePolicy.for_priority(guards.priority_of(priority))
     data = payload.dict(exclude_unset=True)
     refuse_nulls(data, [f for f in data if f not in ("interval_minutes", "calendar")])
@@ -124,7 +125,7 @@ def update_escalation_settings(request, payload: EscalationSettingsPatch):
 
 
 class EscalationContactIn(Schema):
-    tier: Reference = Field(description=" | ".join(Tier))
+    tier: word_of(Tier) = Field(description=" | ".join(Tier))
     user: Name | None = Field(None, description="a staff username")
     email: Email = ""
     chat_webhook_url: Url = ""
@@ -132,7 +133,7 @@ class EscalationContactIn(Schema):
 
 
 class EscalationContactPatch(Schema):
-    tier: Reference | None = None
+    tier: word_of(Tier) | None = None
     user: Name | None = None
     email: Email | None = None
     chat_webhook_url: Url | None = None
@@ -207,18 +208,18 @@ class TemplateIn(Schema):
     name: Name
     title: Name
     body: Text = Field(description="the first update's message (Markdown)")
-    priority: Reference = Field(description=" | ".join(Priority))
+    priority: word_of(Priority) = Field(description=" | ".join(Priority))
     components: Slugs = Field(default_factory=list, description="slugs")
-    component_status: Reference = "major_outage"
+    component_status: word_of(statuses.Status) = "major_outage"
 
 
 class TemplatePatch(Schema):
     name: Name | None = None
     title: Name | None = None
     body: Text | None = None
-    priority: Reference | None = None
+    priority: word_of(Priority) | None = None
     components: Slugs | None = None
-    component_status: Reference | None = None
+    component_status: word_of(statuses.Status) | None = None
 
 
 class TemplateOut(Schema):

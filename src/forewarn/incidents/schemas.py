@@ -11,7 +11,8 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Field, Schema
 
-from forewarn.api.fields import Name, ObjectId, Reference, ShortText, Slug, Text, bounded_list
+from forewarn.api.fields import Name, ObjectId, ShortText, Slug, Text, bounded_list, word_of
+from forewarn.catalog.statuses import Status
 
 from .cadence import time_left, time_left_text
 from .causes import Cause
@@ -28,12 +29,16 @@ PRIORITY_WORDS = " | ".join(Priority)
 
 class ComponentStatusIn(Schema):
     component: Slug = Field(description="the component's slug")
-    status: Reference = Field(description="operational | degraded_performance | … | major_outage")
+    status: word_of(Status) = Field(
+        description="operational | degraded_performance | … | major_outage"
+    )
 
 
 class OpenIn(Schema):
     title: Name = Field("", description="empty: the template's")
-    priority: Reference = Field("", description=f"{PRIORITY_WORDS}; empty: the template's")
+    priority: word_of(["", *Priority]) = Field(
+        "", description=f"{PRIORITY_WORDS}; empty: the template's"
+    )
     message: Text = Field("", description="the first update (Markdown); empty: the template's")
     components: bounded_list(ComponentStatusIn) | None = Field(
         None, description="affected components and their status; null: the template's"
@@ -54,24 +59,26 @@ class OpenIn(Schema):
 
 class PastUpdateIn(Schema):
     at: datetime = Field(description="when it was posted, with an offset")
-    status: Reference = Field(description=STATUS_WORDS)
+    status: word_of(IncidentStatus) = Field(description=STATUS_WORDS)
     message: Text
 
 
 class BackfillIn(Schema):
     title: Name
-    priority: Reference = Field(description=PRIORITY_WORDS)
+    priority: word_of(Priority) = Field(description=PRIORITY_WORDS)
     updates: bounded_list(PastUpdateIn) = Field(description="as they were posted, oldest first")
     components: bounded_list(ComponentStatusIn) | None = None
     detected_at: datetime | None = Field(None, description="null: the first update's time")
-    cause: Reference = Field(Cause.OWN.value, description=" | ".join(Cause))
+    cause: word_of(Cause) = Field(Cause.OWN.value, description=" | ".join(Cause))
     is_public: bool | None = None
     description: Text = ""
 
 
 class UpdateIn(Schema):
     message: Text
-    status: Reference | None = Field(None, description=f"{STATUS_WORDS}; null: unchanged")
+    status: word_of(IncidentStatus) | None = Field(
+        None, description=f"{STATUS_WORDS}; null: unchanged"
+    )
     components: bounded_list(ComponentStatusIn) | None = None
     notify: bool = True
 
@@ -84,13 +91,15 @@ class ResolveIn(Schema):
 
 class ReopenIn(Schema):
     message: Text
-    status: Reference = Field(IncidentStatus.INVESTIGATING.value, description="an open status")
+    status: word_of(IncidentStatus) = Field(
+        IncidentStatus.INVESTIGATING.value, description="an open status"
+    )
     components: bounded_list(ComponentStatusIn) | None = None
     notify: bool = True
 
 
 class ReclassifyIn(Schema):
-    priority: Reference = Field(description=PRIORITY_WORDS)
+    priority: word_of(Priority) = Field(description=PRIORITY_WORDS)
     reason: ShortText
     notify: bool = Field(True, description="tell customers if it becomes public")
 
@@ -102,7 +111,7 @@ class VisibilityIn(Schema):
 
 
 class CauseIn(Schema):
-    cause: Reference = Field(description=" | ".join(Cause))
+    cause: word_of(Cause) = Field(description=" | ".join(Cause))
     cause_component: Slug | None = Field(
         None, description="slug of the upstream (third-party) component responsible"
     )
@@ -114,7 +123,7 @@ class RespondersIn(Schema):
 
 
 class EscalateIn(Schema):
-    tier: Reference = Field(description=" | ".join(Tier))
+    tier: word_of(Tier) = Field(description=" | ".join(Tier))
     reason: ShortText
 
 
@@ -128,8 +137,8 @@ class PublishIn(Schema):
 
 class IncidentQuery(Schema):
     open: bool | None = Field(None, description="true: unresolved only; false: resolved only")
-    status: Reference | None = Field(None, description=STATUS_WORDS)
-    priority: Reference | None = Field(None, description=PRIORITY_WORDS)
+    status: word_of(IncidentStatus) | None = Field(None, description=STATUS_WORDS)
+    priority: word_of(Priority) | None = Field(None, description=PRIORITY_WORDS)
     is_public: bool | None = None
     component: Slug | None = Field(None, description="slug: incidents that affected it")
     since: datetime | None = Field(None, description="detected at or after this instant")
