@@ -276,6 +276,22 @@ WORKED = [
         [(ANN, ams(2026, 4, 30, 14)), (START, ams(2026, 5, 6, 14)), (DONE, ams(2026, 5, 6, 16))],
     ),
     (
+        # Before opening on Tuesday: Thu 8, Fri 9 and Mon 12 Oct whole, from Thursday 08:30.
+        "000 service update: 3 whole business days before an early-morning start",
+        "seed-000",
+        "service-update",
+        ams(2026, 10, 13, 7),
+        ams(2026, 10, 13, 8),
+        {"now": ams(2026, 10, 5, 9)},
+        ams(2026, 10, 8, 8, 30),
+        [],
+        [
+            (ANN, ams(2026, 10, 8, 8, 30)),
+            (START, ams(2026, 10, 13, 7)),
+            (DONE, ams(2026, 10, 13, 8)),
+        ],
+    ),
+    (
         # Mon 12 to Fri 16 Oct lie whole before the window: due at Monday's opening, not at
         # Mon 22:00 (the start's wall-clock time), which would leave only Tuesday to Friday.
         "000 maintenance window: 5 whole business days before a Saturday night",
@@ -382,6 +398,18 @@ WORKED = [
         mad(2026, 10, 1, 10),
         [],
         [(ANN, mad(2026, 10, 1, 10))],
+    ),
+    (
+        # A Saturday-night release: 15 working days whole, Fri 2 to Fri 23 Oct without 12 Oct.
+        "002 API change: 15 whole working days before a Saturday night",
+        "seed-002",
+        "api-change",
+        mad(2026, 10, 24, 2),
+        None,
+        {"now": mad(2026, 9, 1, 9)},
+        mad(2026, 10, 2, 9),
+        [],
+        [(ANN, mad(2026, 10, 2, 9))],
     ),
     (
         "002 scheduled maintenance with a shut-down: several reminders and one just before",
