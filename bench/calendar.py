@@ -6,7 +6,8 @@ Two operations, one public call per case: "add N business hours"
 2019-2030 (DST transitions, opening and closing edges, nights, weekends and
 holidays included). The baseline is pandas' `CustomBusinessHour(start="08:30",
 end="17:00", holidays=<the same nl-general dates>)`, timed in the same run, and
-every baseline answer is compared with ours.
+every baseline answer is compared with ours. For information (no baseline), the
+rate of `business_days_before`, the `business_days N` notice deadline.
 
 Run: .venv/bin/python bench/calendar.py [--cases N] [--between-baseline-cases M] [--seed S]
 pandas answers every "add" case; its "between" is ~1 ms a case, so by default it
@@ -132,6 +133,14 @@ def main() -> None:
         add(t, d)
     ours_zoned_s = time.perf_counter() - started
 
+    # For information: `business_days N` notice deadlines (N = 1-20) for the same instants.
+    notice_inputs = [(t, 1 + n % 20) for t, n in adds]
+    before = CALENDAR.business_days_before
+    started = time.perf_counter()
+    for t, n in notice_inputs:
+        before(t, n)
+    ours_notice_s = time.perf_counter() - started
+
     between = CALENDAR.business_time_between
     started = time.perf_counter()
     ours_between = [between(a, b) for a, b in spans]
@@ -173,6 +182,7 @@ def main() -> None:
             f"pandas {base_rate:10,.0f}/s ({n_base:,} cases)  ratio {ours_rate / base_rate:8.1f}"
         )
     print(f"add with Europe/Amsterdam inputs: ours {rate(args.cases, ours_zoned_s):,.0f}/s")
+    print(f"business_days_before (N = 1-20): ours {rate(args.cases, ours_notice_s):,.0f}/s")
     print(f"add: {edge_cases} answers at 17:00 where pandas gives the next 08:30 (counted equal)")
     print(
         f"add differences: {len(add_differences)}; between differences: {len(between_differences)}"

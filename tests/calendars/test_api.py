@@ -46,7 +46,8 @@ def _between(api, slug="nl-business", **params):
             {"start": "2026-12-18T16:00:00+01:00", "business_hours": 1.5},
             "2026-12-21T09:00:00+01:00",
         ),
-        # Business days: Christmas (Fri 25 Dec) skipped; the wall-clock time is kept.
+        # Business days: Christmas (Fri 25 Dec) skipped; inside opening hours the wall-clock
+        # time is kept.
         (
             "nl-business",
             {"start": "2026-12-24T10:00:00+01:00", "business_days": 3},
@@ -57,6 +58,18 @@ def _between(api, slug="nl-business", **params):
             "nl-business",
             {"start": "2027-01-04T10:00:00+01:00", "business_days": -3},
             "2026-12-29T10:00:00+01:00",
+        ),
+        # Outside them, whole business days: the notice deadline of a Saturday-night
+        # window (Mon-Fri before it), and from a Saturday night to Friday's closing.
+        (
+            "nl-business",
+            {"start": "2027-01-16T22:00:00+01:00", "business_days": -5},
+            "2027-01-11T08:30:00+01:00",
+        ),
+        (
+            "nl-business",
+            {"start": "2027-01-09T22:00:00+01:00", "business_days": 5},
+            "2027-01-15T17:00:00+01:00",
         ),
         # Seed 004: open until 18:00 in Los Angeles, i.e. 21:00 in New York.
         (

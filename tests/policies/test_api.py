@@ -58,6 +58,7 @@ PER_PRESET = [
         [("announcement", "2026-10-01T10:00:00+02:00")],
     ),
     (
+        # 1 business day before an evening start: Tuesday's opening, the whole day before it.
         {
             "policy": "seed-003",
             "work_type": "maintenance",
@@ -66,10 +67,10 @@ PER_PRESET = [
             "impact": "partial_outage",
             "now": "2026-10-05T09:00:00+02:00",
         },
-        "2026-10-12T20:00:00+02:00",
-        "Announce by Mon 12 Oct 2026 20:00 CEST",
+        "2026-10-13T08:30:00+02:00",
+        "Announce by Tue 13 Oct 2026 08:30 CEST",
         [
-            ("announcement", "2026-10-12T20:00:00+02:00"),
+            ("announcement", "2026-10-13T08:30:00+02:00"),
             ("start", "2026-10-13T20:00:00+02:00"),
             ("completion", "2026-10-13T22:00:00+02:00"),
             ("extension", "2026-10-13T22:00:00+02:00"),

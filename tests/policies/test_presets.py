@@ -276,16 +276,34 @@ WORKED = [
         [(ANN, ams(2026, 4, 30, 14)), (START, ams(2026, 5, 6, 14)), (DONE, ams(2026, 5, 6, 16))],
     ),
     (
-        "000 maintenance window: 5 business days, Saturday night outside peak hours",
+        # Before opening on Tuesday: Thu 8, Fri 9 and Mon 12 Oct whole, from Thursday 08:30.
+        "000 service update: 3 whole business days before an early-morning start",
+        "seed-000",
+        "service-update",
+        ams(2026, 10, 13, 7),
+        ams(2026, 10, 13, 8),
+        {"now": ams(2026, 10, 5, 9)},
+        ams(2026, 10, 8, 8, 30),
+        [],
+        [
+            (ANN, ams(2026, 10, 8, 8, 30)),
+            (START, ams(2026, 10, 13, 7)),
+            (DONE, ams(2026, 10, 13, 8)),
+        ],
+    ),
+    (
+        # Mon 12 to Fri 16 Oct lie whole before the window: due at Monday's opening, not at
+        # Mon 22:00 (the start's wall-clock time), which would leave only Tuesday to Friday.
+        "000 maintenance window: 5 whole business days before a Saturday night",
         "seed-000",
         "maintenance-window",
         ams(2026, 10, 17, 22),
         ams(2026, 10, 18, 1),
         {"now": ams(2026, 10, 5, 9), "regions": [NL_REGION]},
-        ams(2026, 10, 12, 22),
+        ams(2026, 10, 12, 8, 30),
         [],
         [
-            (ANN, ams(2026, 10, 12, 22)),
+            (ANN, ams(2026, 10, 12, 8, 30)),
             (START, ams(2026, 10, 17, 22)),
             (DONE, ams(2026, 10, 18, 1)),
         ],
@@ -382,6 +400,18 @@ WORKED = [
         [(ANN, mad(2026, 10, 1, 10))],
     ),
     (
+        # A Saturday-night release: 15 working days whole, Fri 2 to Fri 23 Oct without 12 Oct.
+        "002 API change: 15 whole working days before a Saturday night",
+        "seed-002",
+        "api-change",
+        mad(2026, 10, 24, 2),
+        None,
+        {"now": mad(2026, 9, 1, 9)},
+        mad(2026, 10, 2, 9),
+        [],
+        [(ANN, mad(2026, 10, 2, 9))],
+    ),
+    (
         "002 scheduled maintenance with a shut-down: several reminders and one just before",
         "seed-002",
         "scheduled-maintenance",
@@ -398,16 +428,18 @@ WORKED = [
         ],
     ),
     (
+        # An evening window after closing: Tuesday itself is the whole business day before
+        # it, so the deadline is Tue 08:30 (Mon 20:00 left the same opening time, earlier).
         "003 maintenance: 1 business day, start reminder, closing notice, extension",
         "seed-003",
         "maintenance",
         ams(2026, 10, 13, 20),
         ams(2026, 10, 13, 22),
         {"impact": "partial_outage", "now": ams(2026, 10, 5, 9)},
-        ams(2026, 10, 12, 20),
+        ams(2026, 10, 13, 8, 30),
         [],
         [
-            (ANN, ams(2026, 10, 12, 20)),
+            (ANN, ams(2026, 10, 13, 8, 30)),
             (START, ams(2026, 10, 13, 20)),
             (DONE, ams(2026, 10, 13, 22)),
             (EXT, ams(2026, 10, 13, 22)),
@@ -420,9 +452,13 @@ WORKED = [
         ams(2026, 10, 13, 20),
         ams(2026, 10, 13, 22),
         {"now": ams(2026, 10, 5, 9)},
-        ams(2026, 10, 12, 20),
+        ams(2026, 10, 13, 8, 30),
         [],
-        [(ANN, ams(2026, 10, 12, 20)), (DONE, ams(2026, 10, 13, 22)), (EXT, ams(2026, 10, 13, 22))],
+        [
+            (ANN, ams(2026, 10, 13, 8, 30)),
+            (DONE, ams(2026, 10, 13, 22)),
+            (EXT, ams(2026, 10, 13, 22)),
+        ],
     ),
     (
         "003 emergency maintenance: the same notices, announced at once",

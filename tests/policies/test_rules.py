@@ -43,8 +43,16 @@ def ams(*args: int) -> dt.datetime:
         # Business days skip the weekend: Mon 12, Fri 9, Thu 8 Oct.
         ("business_days", 3, ams(2026, 10, 13, 10), ams(2026, 10, 8, 10)),
         ("working_days", 3, ams(2026, 10, 13, 10), ams(2026, 10, 8, 10)),
-        # A start on a Sunday counts back from Friday as the first business date.
-        ("business_days", 1, ams(2026, 10, 11, 23, 30), ams(2026, 10, 9, 23, 30)),
+        # A start on a Sunday night needs Friday whole: due at its opening, not Fri 23:30.
+        ("business_days", 1, ams(2026, 10, 11, 23, 30), ams(2026, 10, 9, 8, 30)),
+        # Issue 10: five whole business days before a Saturday-night window, Mon-Fri.
+        ("business_days", 5, ams(2027, 1, 16, 22), ams(2027, 1, 11, 8, 30)),
+        # A start at opening: the business days before it whole.
+        ("business_days", 1, ams(2026, 10, 12, 8, 30), ams(2026, 10, 9, 8, 30)),
+        # 17:00 sharp is after the day's opening hours: that day is the one business day.
+        ("business_days", 1, ams(2026, 10, 13, 17), ams(2026, 10, 13, 8, 30)),
+        # On a holiday (Christmas Day, a Friday): Tue, Wed and Thu whole.
+        ("business_days", 3, ams(2026, 12, 25, 10), ams(2026, 12, 22, 8, 30)),
         # King's Day (Mon 27 Apr 2026) is skipped: Tue 28, Fri 24, Thu 23.
         ("business_days", 3, ams(2026, 4, 29, 10), ams(2026, 4, 23, 10)),
         # 5 May is skipped every year: Mon 4, Fri 1, Thu 30 Apr.

@@ -88,8 +88,9 @@ def test_too_little_notice_names_the_deadline_and_how_late():
     assert violation.severity is Severity.ERROR
     assert violation.override_allowed is False
     assert result.is_blocked and not result.ok
-    # Three business dates from Tue 22 Dec: a start on Christmas Day may be announced now.
-    assert result.earliest_compliant_start == ams(2026, 12, 25, 9)
+    # Announced Tue 22 Dec 09:00, three business days run to Mon 28 Dec 09:00 (25 and 26 Dec
+    # are holidays). A start on Christmas Day would leave only Tue 09:00 to Thu 17:00.
+    assert result.earliest_compliant_start == ams(2026, 12, 28, 9)
 
 
 def test_notice_exactly_at_the_deadline_is_enough():
@@ -149,7 +150,18 @@ def test_maintenance_window_in_peak_hours_moves_to_the_end_of_the_peak():
     assert result.earliest_compliant_start == ams(2026, 10, 14, 20)
 
 
-def test_maintenance_window_may_move_to_a_weekend_without_peak():
+@pytest.mark.parametrize(
+    ("now", "earliest"),
+    [
+        # Announced before Monday opens, Mon 5 to Fri 9 Oct lie whole before Friday's
+        # closing; the peak ends at 20:00.
+        (ams(2026, 10, 5, 8), ams(2026, 10, 9, 20)),
+        # Announced at Mon 09:00, the weekend leaves only 4 days 8 hours: the window waits
+        # for Mon 12 Oct 09:00, five business days on, and the end of that day's peak.
+        (ams(2026, 10, 5, 9), ams(2026, 10, 12, 20)),
+    ],
+)
+def test_maintenance_window_moves_out_of_the_peak_once_five_business_days_remain(now, earliest):
     result = check(
         SEED_000,
         "maintenance-window",
@@ -157,11 +169,10 @@ def test_maintenance_window_may_move_to_a_weekend_without_peak():
         ams(2026, 10, 12, 12),
         calendar=NL,
         regions=[NL_REGION],
-        now=ams(2026, 10, 5, 9),
+        now=now,
     )
     assert codes(result) == ["in_peak_hours"]
-    # Five business dates before Sat 10 Oct reach back to Mon 5 Oct, so 09:00 that Saturday.
-    assert result.earliest_compliant_start == ams(2026, 10, 10, 9)
+    assert result.earliest_compliant_start == earliest
 
 
 def test_high_risk_in_business_hours_is_a_warning_when_only_reasonable_efforts_are_promised():

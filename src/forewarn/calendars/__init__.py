@@ -1,8 +1,9 @@
 """Business calendars (docs/product.md S2): opening hours, holidays, closures, business time.
 
 Modules: ``engine`` (``BusinessCalendar``: ``is_open``, ``next_open``, ``add_business_time``,
-``business_time_between``, ``add_business_days``/``subtract_business_days``) over ``timeline``
-(its table of open intervals); ``holiday_sets`` (``nl-general`` and the ``holidays`` library);
+``business_time_between``, ``add_business_days``/``subtract_business_days``, and the notice
+deadline ``business_days_before`` with its inverse ``business_days_after``) over ``timeline``
+(its table of open intervals and business days); ``holiday_sets`` (``nl-general`` and the ``holidays`` library);
 ``definitions`` (a calendar as operators write it, checked and made into a ``BusinessCalendar``);
 ``models`` (``Calendar``); ``services``; ``api``; ``admin``.
 

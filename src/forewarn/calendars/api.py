@@ -170,8 +170,10 @@ class BetweenOut(Schema):
 @router.get("/calendars/{slug}/add", response={200: AddOut, 422: ErrorOut}, auth=needs(Role.VIEWER))
 def add(request, slug: Slug, query: Query[AddQuery]):
     """Add business time to `start`: exactly one of `business_hours` (opening time) or
-    `business_days` (the same wall-clock time on the N-th business date after start's local
-    date). Negative amounts subtract. The result is in the calendar's zone."""
+    `business_days` (whole business days, as `business_days` notice counts them: -N gives
+    the latest instant that leaves N whole business days before `start`, its deadline; N
+    the earliest instant with N whole business days after `start`). The result is in the
+    calendar's zone."""
     calendar = calendar_or_422(slug)
     if (query.business_hours is None) == (query.business_days is None):
         given = "neither" if query.business_hours is None else "both"
@@ -183,7 +185,11 @@ def add(request, slug: Slug, query: Query[AddQuery]):
     engine = engine_of(calendar)
     try:
         if query.business_days is not None:
-            result = engine.add_business_days(query.start, query.business_days)
+            n = query.business_days
+            if n < 0:
+                result = engine.business_days_before(query.start, -n)
+            else:
+                result = engine.business_days_after(query.start, n)
         else:
             result = engine.add_business_time(query.start, dt.timedelta(hours=query.business_hours))
     except (ValueError, OverflowError) as error:

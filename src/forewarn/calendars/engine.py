@@ -19,7 +19,15 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from forewarn.calendars.holiday_sets import HolidaySet
-from forewarn.calendars.timeline import Timeline, elapsed, following, merged, without
+from forewarn.calendars.timeline import (
+    Timeline,
+    build,
+    day_length,
+    day_of,
+    elapsed,
+    following,
+    share,
+)
 
 type HolidaySource = Callable[[int], Iterable[date]] | Iterable[date]
 
@@ -219,8 +227,64 @@ class BusinessCalendar:
             tab = self._grown(tab, n > 0, x)
 
     def subtract_business_days(self, t: datetime, n: int) -> datetime:
-        """Return the same wall-clock time as `t` on the n-th business date before t's date."""
+        """Return the same wall-clock time as `t` on the n-th business date before t's date.
+
+        Date arithmetic, not a notice deadline: see `business_days_before`."""
         return self.add_business_days(t, -n)
+
+    def business_days_before(self, start: datetime, n: int) -> datetime:
+        """Return the latest instant that leaves n whole business days before `start`: the
+        deadline of `business_days n` notice (docs/product.md S2).
+
+        Each business date (one with opening time) has a business day, from its first
+        opening to its last closing as its hours are set (closures inside them included;
+        a range over midnight or ending in another zone belongs to the date it opens on).
+        An instant's place is the business day it falls in and the share of that day
+        already past; an instant between two business days (a night, a weekend, a holiday)
+        is at the start of the later. The answer is the instant at the same share of the
+        n-th business day before the start's, the latest whose place is n business days
+        before the start's. So [answer, start) holds n business days:
+
+        - a start between business days (a Saturday night, a holiday, 17:00 sharp, an
+          opening): the n business days before it whole, from the first opening of the
+          earliest (5 before Sat 16 Jan 2027 22:00 on nl-business: Mon 11 Jan 08:30;
+          1 before Mon 08:30: Fri 08:30; 1 before Tue 17:00: Tue 08:30);
+        - a start inside business day D: the part of D before it, the n - 1 business days
+          before D whole, and the rest of the n-th from the same share on. Where the two
+          days have the same hours and no clock change falls inside them, that is the
+          start's wall-clock time (3 before Tue 13 Oct 2026 10:00: Thu 8 Oct 10:00), as in
+          `subtract_business_days`; otherwise the share is kept, not the wall-clock time.
+
+        n = 0 returns `start` itself (in UTC); n < 0 raises ValueError.
+        """
+        return self._days_on(start, -_count(n))
+
+    def business_days_after(self, t: datetime, n: int) -> datetime:
+        """Return the earliest start that `business_days n` notice given at `t` allows: the
+        earliest instant s with business_days_before(s, n) >= t (places as there).
+
+        Given between business days that is the last closing of the n-th business day
+        after (Sat 9 Jan 2027 22:00, 5 days: Fri 15 Jan 17:00); given inside one, the same
+        share of the n-th business day after it, rounded up to the microsecond.
+        """
+        return self._days_on(t, _count(n))
+
+    def _days_on(self, t: datetime, n: int) -> datetime:
+        """Return the earliest instant at t's place n business days on, or the latest -n
+        business days back (see `business_days_before`)."""
+        x = _instant(t)
+        if n == 0:
+            return _EPOCH + x
+        tab = self._table_for(x)
+        while True:
+            k, past = day_of(tab, x)
+            if min(k, k + n) < 0 or max(k, k + n) + 1 >= len(tab.day_starts):
+                tab = self._grown(tab, min(k, k + n) >= 0, x)
+                continue
+            into = share(past, day_length(tab, k), day_length(tab, k + n), up=n > 0)
+            if n > 0 and not into:
+                return _EPOCH + tab.day_ends[k + n - 1]
+            return _EPOCH + tab.day_starts[k + n] + into
 
     def add_calendar_days(self, t: datetime, n: int) -> datetime:
         """Return the same wall-clock time as `t` n local days later (earlier when n < 0),
@@ -289,46 +353,15 @@ class BusinessCalendar:
 
     def _build(self, first_year: int, last_year: int) -> Timeline:
         """Compute the open intervals of local years `first_year` to `last_year`."""
-        tz = self._tz
         holidays: set[date] = set()
         for year in range(first_year - 1, last_year + 1):
             holidays.update(self._holidays_in(year))
-        first_day, last_day = (
-            date(first_year, 1, 1).toordinal(),
-            date(last_year, 12, 31).toordinal(),
-        )
-        opened, closed, own = [], list(self._closed), []
-        # Start a few days early: a range may run past midnight into the first year.
-        for ordinal in range(first_day - 3, last_day + 1):
-            day = date.fromordinal(ordinal)
-            if day in holidays:
-                closed.append((self._midnight(day), self._midnight(day + _ONE_DAY)))
-                continue
-            for start, end, end_tz in self._weekly[day.weekday()]:
-                opens_at = datetime.combine(day, start, tzinfo=tz)
-                end_day = opens_at.astimezone(end_tz).date()
-                opens = _instant(opens_at)
-                closes = _instant(datetime.combine(end_day, end, tzinfo=end_tz))
-                if closes <= opens:
-                    closes = _instant(datetime.combine(end_day + _ONE_DAY, end, tzinfo=end_tz))
-                opened.append((opens, closes))
-                if ordinal >= first_day:
-                    own.append((ordinal, opens, closes))
-        lo, hi = self._midnight(date(first_year, 1, 1)), self._midnight(date(last_year + 1, 1, 1))
-        intervals = [
-            (max(s, lo), min(e, hi))
-            for s, e in without(merged(opened), merged(closed))
-            if e > lo and s < hi
-        ]
-        return Timeline(first_year, last_year, lo, hi, intervals, own)
+        return build(first_year, last_year, self._tz, self._weekly, self._closed, holidays)
 
     def _holidays_in(self, year: int) -> Iterable[date]:
         if callable(self.holidays):
             return self.holidays(year)
         return (d for d in self.holidays if d.year == year)
-
-    def _midnight(self, day: date) -> timedelta:
-        return _instant(datetime.combine(day, time(0), tzinfo=self._tz))
 
 
 @cache
@@ -355,6 +388,12 @@ def _instant(t: datetime) -> timedelta:
                 f"naive datetime {t.isoformat()}: business time needs an aware datetime"
             ) from None
         raise
+
+
+def _count(n: int) -> int:
+    if n < 0:
+        raise ValueError(f"count a whole number of business days >= 0, not {n}")
+    return n
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -5,10 +5,13 @@ Instants are timedeltas since the Unix epoch (see ``engine``). Pure Python, no D
 """
 
 from bisect import bisect_left, bisect_right
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ZERO = timedelta(0)
 _ONE_DAY = timedelta(days=1)
+_TICK = timedelta.resolution
 
 
 class Timeline:
@@ -20,6 +23,11 @@ class Timeline:
     Two indexes replace bisection: `clock_index[k]` is the first interval ending after
     day k of the span (24 h from `lo` each), `open_index[k]` the first whose `cum_end`
     reaches k hours; from there a step or two finds the interval.
+
+    `business_dates` are the local dates (ordinals) with opening time of their own; the
+    business day of the k-th runs from `day_starts[k]`, its first opening as its hours are
+    set, to `day_ends[k]`, its last closing, cut at the next one's start where they overlap
+    (``engine.BusinessCalendar.business_days_before`` counts these).
     """
 
     __slots__ = (
@@ -28,6 +36,8 @@ class Timeline:
         "clock_index",
         "cum_end",
         "cum_start",
+        "day_ends",
+        "day_starts",
         "ends",
         "first_year",
         "hi",
@@ -55,12 +65,61 @@ class Timeline:
             bisect_right(self.ends, lo + k * _ONE_DAY) for k in range((hi - lo).days + 1)
         ]
         self.open_index = [bisect_left(self.cum_end, k * hour) for k in range(total // hour + 1)]
+        spans: dict[int, tuple[timedelta, timedelta]] = {}
         business = set()
         for ordinal, opens, closes in own:
             i = bisect_left(self.starts, closes) - 1
             if i >= 0 and self.ends[i] > opens:
                 business.add(ordinal)
+            first, last = spans.get(ordinal, (opens, closes))
+            spans[ordinal] = (min(first, opens), max(last, closes))
         self.business_dates = sorted(business)
+        self.day_starts = [spans[ordinal][0] for ordinal in self.business_dates]
+        ends = [spans[ordinal][1] for ordinal in self.business_dates]
+        self.day_ends = [min(e, s) for e, s in zip(ends, self.day_starts[1:], strict=False)]
+        self.day_ends += ends[len(self.day_ends) :]
+
+
+def build(
+    first_year: int,
+    last_year: int,
+    tz: ZoneInfo,
+    weekly: tuple,
+    closures: tuple,
+    holidays: set[date],
+) -> Timeline:
+    """Compute the table of local years `first_year` to `last_year` in zone `tz`: `weekly`
+    holds each weekday's (start, end, end zone) ranges, `closures` (opens, closes) instants,
+    `holidays` the whole local days closed."""
+
+    def midnight(day: date) -> timedelta:
+        return datetime.combine(day, time(0), tzinfo=tz) - _EPOCH
+
+    first_day, last_day = date(first_year, 1, 1).toordinal(), date(last_year, 12, 31).toordinal()
+    opened, closed, own = [], list(closures), []
+    # Start a few days early: a range may run past midnight into the first year.
+    for ordinal in range(first_day - 3, last_day + 1):
+        day = date.fromordinal(ordinal)
+        if day in holidays:
+            closed.append((midnight(day), midnight(day + _ONE_DAY)))
+            continue
+        for start, end, end_tz in weekly[day.weekday()]:
+            opens_at = datetime.combine(day, start, tzinfo=tz)
+            end_day = opens_at.astimezone(end_tz).date()
+            opens = opens_at - _EPOCH
+            closes = datetime.combine(end_day, end, tzinfo=end_tz) - _EPOCH
+            if closes <= opens:
+                closes = datetime.combine(end_day + _ONE_DAY, end, tzinfo=end_tz) - _EPOCH
+            opened.append((opens, closes))
+            if ordinal >= first_day:
+                own.append((ordinal, opens, closes))
+    lo, hi = midnight(date(first_year, 1, 1)), midnight(date(last_year + 1, 1, 1))
+    intervals = [
+        (max(s, lo), min(e, hi))
+        for s, e in without(merged(opened), merged(closed))
+        if e > lo and s < hi
+    ]
+    return Timeline(first_year, last_year, lo, hi, intervals, own)
 
 
 def following(tab: Timeline, x: timedelta) -> int:
@@ -78,6 +137,30 @@ def elapsed(tab: Timeline, x: timedelta) -> timedelta:
     if i == len(tab.starts):
         return tab.total
     return x - tab.base[i] if x > tab.starts[i] else tab.cum_start[i]
+
+
+def day_of(tab: Timeline, x: timedelta) -> tuple[int, timedelta]:
+    """Return the business day holding instant x (its index in `day_starts`, -1 before the
+    first) and how far into it x is; an instant between two business days is at the start
+    of the later one."""
+    k = bisect_right(tab.day_starts, x) - 1
+    if k >= 0 and x >= tab.day_ends[k]:
+        return k + 1, _ZERO
+    return k, x - tab.day_starts[k] if k >= 0 else _ZERO
+
+
+def day_length(tab: Timeline, k: int) -> timedelta:
+    """Return the length of business day k, from its first opening to its last closing."""
+    return tab.day_ends[k] - tab.day_starts[k]
+
+
+def share(past: timedelta, of: timedelta, onto: timedelta, up: bool = False) -> timedelta:
+    """Return past * onto / of to the microsecond, rounded down (up when `up`): the same
+    share of a business day `onto` long as `past` is of one `of` long."""
+    if of == onto:
+        return past
+    quotient, rest = divmod((past // _TICK) * (onto // _TICK), of // _TICK)
+    return _TICK * (quotient + (1 if up and rest else 0))
 
 
 def merged(spans: list) -> list:

@@ -137,8 +137,8 @@ class BusinessCalendar(Protocol):
     zone: str
 
     def add_business_time(self, t: dt.datetime, d: dt.timedelta) -> dt.datetime: ...
-    def add_business_days(self, t: dt.datetime, n: int) -> dt.datetime: ...
-    def subtract_business_days(self, t: dt.datetime, n: int) -> dt.datetime: ...
+    def business_days_before(self, start: dt.datetime, n: int) -> dt.datetime: ...
+    def business_days_after(self, t: dt.datetime, n: int) -> dt.datetime: ...
     def open_intervals(
         self, a: dt.datetime, b: dt.datetime
     ) -> list[tuple[dt.datetime, dt.datetime]]: ...
@@ -386,8 +386,9 @@ def announce_by(
     calendar_days and weeks keep the start's wall-clock time in the calendar's zone (a notice
     "15 calendar days before" a 10:00 start is due at 10:00, also across a DST change, so
     the deadline reads as the customer counts days); hours are elapsed time; business_days
-    and business_hours come from the business calendar. Without a calendar, days are counted
-    in the start's own zone.
+    and business_hours come from the business calendar: the latest instant that leaves N whole
+    business days (``business_days_before``) or N hours of opening time before the start.
+    Without a calendar, days are counted in the start's own zone.
     """
     start_utc = require_aware(start, "start")
     if not rule.has_deadline:
@@ -402,7 +403,7 @@ def announce_by(
     elif calendar is None:
         raise PolicyError("calendar", f"A notice of {rule} needs a business calendar.")
     elif rule.unit is NoticeUnit.BUSINESS_DAYS:
-        due = calendar.subtract_business_days(start_utc.astimezone(zone), rule.amount)
+        due = calendar.business_days_before(start_utc, rule.amount)
     else:
         due = calendar.add_business_time(
             start_utc.astimezone(zone), -dt.timedelta(hours=rule.amount)

@@ -43,7 +43,6 @@ from forewarn.policies.rules import (
     listed,
     parse_choice,
     require_aware,
-    wall_clock_instant,
 )
 
 
@@ -357,18 +356,15 @@ def _earliest_compliant_start(
                 local_now.date() + dt.timedelta(days=days), local_now.time(), zone
             )
             until += dt.timedelta(days=days + 1)
-        elif rule.unit is NoticeUnit.BUSINESS_HOURS:
-            reached = calendar.add_business_time(local_now, dt.timedelta(hours=rule.amount))
+        else:
+            # Business notice given now allows every start from the first it leaves enough
+            # for: N hours of opening, or N whole business days (``business_days_after``).
+            if rule.unit is NoticeUnit.BUSINESS_HOURS:
+                reached = calendar.add_business_time(now, dt.timedelta(hours=rule.amount))
+            else:
+                reached = calendar.business_days_after(now, rule.amount)
             candidates.add(reached.astimezone(UTC))
             until = reached.astimezone(UTC) + slack
-        else:
-            # The deadline keeps the start's wall-clock time, so a start date allows either
-            # the whole day or the part from now's time on: try both on every date.
-            until = calendar.add_business_days(local_now, rule.amount).astimezone(UTC) + slack
-            day = local_now.date()
-            while (midnight := wall_clock_instant(day, dt.time(0), zone)) <= until:
-                candidates |= _readings(day, local_now.time(), zone) | {midnight}
-                day += dt.timedelta(days=1)
     shutdown_spec = ctx.work_type.notice_spec(NoticeKind.SHUTDOWN_REMINDERS)
     if ctx.shutdown and shutdown_spec is not None:
         # A reminder due when the announcement goes out is no separate occasion; a minute later is.
