@@ -67,6 +67,7 @@ bench: venv
 	$(BIN)/python bench/availability.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/statuspage.py
+	$(BIN)/python bench/static_copy.py
 	$(BIN)/python bench/incidents.py
 
 clean:

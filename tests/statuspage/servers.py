@@ -64,7 +64,8 @@ def nginx(http: str, folder: Path, port: int, *, workers: int = 1) -> Iterator[N
         + f"worker_processes {workers};\npid {folder / 'nginx.pid'};\n"
         + f"error_log {folder / 'error.log'} warn;\n"
         + "events { worker_connections 1024; }\n"
-        + f"http {{\n  access_log off;\n{temp}\n{http}\n}}\n"
+        # Debian's nginx.conf sends files with sendfile(2); so does this one.
+        + f"http {{\n  access_log off;\n  sendfile on;\n  tcp_nopush on;\n{temp}\n{http}\n}}\n"
     )
     command = [str(NGINX), "-p", str(folder), "-c", str(folder / "nginx.conf")]
     with _running(command, port, os.environ, folder / "stderr.log") as process:
