@@ -49,11 +49,14 @@ def test_a_url_that_cannot_be_a_plain_file_is_refused(url):
 
 def test_links_are_read_from_html_and_css_but_not_from_forms():
     html = """<link rel="stylesheet" href="/static/a.css"><a href="?month=2026-10">prev</a>
-    <form action="/subscribe/" method="post"></form><img src="/static/i.png"><a>none</a>"""
+    <form action="/subscribe/" method="post"></form><img src="/static/i.png"><a>none</a>
+    <abbr title="x">B</abbr><a title='a > b' class=x HREF=/x?a=1&amp;b=2>x</a>
+    <img data-src="/no.png" srcset="/no2.png 2x"><li><span class="tip">href="/no3"</span></li>"""
     assert links(html, "text/html; charset=utf-8") == [
         "/static/a.css",
         "?month=2026-10",
         "/static/i.png",
+        "/x?a=1&b=2",
     ]
     css = """body{background:url("../img/bg.png")} @import 'more.css'; i{src:url(f.woff2)}"""
     assert links(css, 'text/css; charset="utf-8"') == ["../img/bg.png", "more.css", "f.woff2"]
