@@ -5,6 +5,8 @@ Loads the demo data into a temporary SQLite database, starts `forewarn web`, run
 configuration (deploy/nginx/forewarn-static.conf). In the same run, a second nginx
 serves the same files with nothing added (a plain file server): the baseline. `wrk`
 drives each for a few seconds per URL (/, /api/v2/summary.json, and that JSON's 304).
+The two take turns, round after round; each figure is the median of its rounds, the
+ratio the median of the rounds' ratios.
 Then a real `forewarn worker` keeps the copy current while component statuses change:
 ``publish_s`` is the time from a change's commit until nginx serves it.
 
@@ -72,14 +74,24 @@ def _get(url: str, headers=None):
     return urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10)
 
 
-def _load(base: str, seconds: int, connections: int) -> dict:
-    etag = _get(base + URLS["summary_json"]).headers["ETag"]
+def _compare(copy: str, plain: str, seconds: int, connections: int, rounds: int) -> dict:
+    """Per URL: (copy req/s, copy p99 ms, plain req/s, copy/plain), medians over ``rounds``.
+
+    In each round the two servers run one after the other (which goes first alternates) and
+    the round's ratio is taken between those two runs, so that other work on the machine
+    weighs on both alike.
+    """
+    etag = _get(copy + URLS["summary_json"]).headers["ETag"]
+    cases = {name: (path, ()) for name, path in URLS.items()}
+    cases["summary_304"] = (URLS["summary_json"], (f"If-None-Match: {etag}",))
     figures = {}
-    for name, path in URLS.items():
-        figures[name] = wrk(base + path, seconds, connections)
-    figures["summary_304"] = wrk(
-        base + URLS["summary_json"], seconds, connections, [f"If-None-Match: {etag}"]
-    )
+    for name, (path, headers) in cases.items():
+        runs = []
+        for round_ in range(rounds):
+            order = (copy, plain) if round_ % 2 == 0 else (plain, copy)
+            found = {base: wrk(base + path, seconds, connections, headers) for base in order}
+            runs.append((*found[copy], found[plain][0], found[copy][0] / found[plain][0]))
+        figures[name] = tuple(statistics.median(run[i] for run in runs) for i in range(4))
     return figures
 
 
@@ -114,7 +126,9 @@ def publish_seconds(platform: Platform, front: str, changes: int) -> list[float]
     return found
 
 
-def measure(seconds: int = 5, connections: int = 64, workers: int = 2, changes: int = 4) -> dict:
+def measure(
+    seconds: int = 5, connections: int = 64, workers: int = 2, changes: int = 4, rounds: int = 3
+) -> dict:
     """Run the whole measurement; the figures as one flat dict."""
     if not NGINX.exists() or not shutil.which("wrk"):
         raise SystemExit("This benchmark needs Debian's nginx and wrk: apt-get install nginx wrk")
@@ -134,15 +148,15 @@ def measure(seconds: int = 5, connections: int = 64, workers: int = 2, changes: 
                 plain, plain_port
             )
             with nginx(http, Path(folder) / "nginx", front_port, workers=workers):
-                copy = _load(front, seconds, connections)
-                baseline = _load(f"http://127.0.0.1:{plain_port}", seconds, connections)
+                plain_url = f"http://127.0.0.1:{plain_port}"
+                figures = _compare(front, plain_url, seconds, connections, rounds)
                 delays = publish_seconds(platform, front, changes)
     result = {}
-    for name in copy:
-        result[f"static_{name}_per_s"] = round(copy[name][0])
-        result[f"static_{name}_p99_ms"] = round(copy[name][1], 2)
-        result[f"plain_nginx_{name}_per_s"] = round(baseline[name][0])
-        result[f"static_{name}_ratio"] = round(copy[name][0] / baseline[name][0], 3)
+    for name, (copy_per_s, copy_p99, plain_per_s, ratio) in figures.items():
+        result[f"static_{name}_per_s"] = round(copy_per_s)
+        result[f"static_{name}_p99_ms"] = round(copy_p99, 2)
+        result[f"plain_nginx_{name}_per_s"] = round(plain_per_s)
+        result[f"static_{name}_ratio"] = round(ratio, 3)
     result["publish_s"] = max(delays)
     result["publish_s_median"] = statistics.median(delays)
     return result
@@ -154,11 +168,15 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="nginx worker processes")
     parser.add_argument("--changes", type=int, default=4, help="status changes timed")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per server and URL")
     options = parser.parse_args()
-    result = measure(options.seconds, options.connections, options.workers, options.changes)
+    result = measure(
+        options.seconds, options.connections, options.workers, options.changes, options.rounds
+    )
     print(
         f"nginx {options.workers} workers, wrk 2 threads x {options.connections} connections, "
-        f"{options.seconds} s each; the copy (shipped config) vs the same files served plainly"
+        f"{options.seconds} s each, medians of {options.rounds} rounds; the copy (shipped "
+        "configuration) vs the same files served plainly"
     )
     for name in ("page", "summary_json", "summary_304"):
         print(

@@ -245,4 +245,7 @@ def test_with_the_platform_down_the_copy_still_answers(stack):
     assert subscribe.status == 200 and subscribe.headers["Cache-Control"] == "no-cache"
     assert b'action="/subscribe/"' in subscribe.body
     assert stack.front("/subscribe/", method="POST", body=b"email=x").status == 503
+    assert stack.front("/incidents/x/follow/", method="POST", body=b"email=x").status == 503
     assert stack.front("/console/").status == 503
+    preflight = stack.front("/api/v2/summary.json", method="OPTIONS")
+    assert (preflight.status, preflight.headers["Access-Control-Allow-Origin"]) == (204, "*")
