@@ -43,5 +43,5 @@ def world(transactional_db, clock, settings, tmp_path):
         message="Calls to the EU fail. We are investigating.",
         components={made["voice"]: "major_outage"},
     )
-    jobs._done.update(published=None, uploaded=None)  # a new worker process
+    jobs._done.update(published=None, uploaded=None, retry_at=0.0)  # a new worker process
     return made | {"incident": incident, "folder": tmp_path / "site"}

@@ -132,3 +132,13 @@ def test_the_job_publishes_again_when_someone_else_swapped_in_an_older_copy(worl
     site_files.write_copy(world["folder"], [], {"state": "older"})
     assert jobs.publish_static_copy() == 1
     assert site_files.read_manifest(world["folder"])["state"] == publish.page_state()
+
+
+def test_a_failing_publish_waits_before_trying_again(world, settings, monkeypatch):
+    settings.ALLOWED_HOSTS = ["elsewhere.example"]
+    with pytest.raises(publish.PublishFailed, match="FOREWARN_SITE_URL in ALLOWED_HOSTS"):
+        jobs.publish_static_copy()
+    settings.ALLOWED_HOSTS = [HOST]
+    assert jobs.publish_static_copy() == 0  # not 5 times a second: after RETRY_AFTER_SECONDS
+    monkeypatch.setitem(jobs._done, "retry_at", 0.0)
+    assert jobs.publish_static_copy() == 1

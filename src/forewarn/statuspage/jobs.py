@@ -14,6 +14,7 @@ that changed, everything on the first upload of the process.
 """
 
 import logging
+import time
 
 from django.conf import settings
 
@@ -23,15 +24,24 @@ from . import publish, upload
 
 logger = logging.getLogger("forewarn.statuspage.publish")
 
-_done: dict[str, str | None] = {"published": None, "uploaded": None}
+RETRY_AFTER_SECONDS = 30  # after a failure (the scheduler logs it), rather than 5 times a second
+_done: dict[str, str | float | None] = {"published": None, "uploaded": None, "retry_at": 0.0}
 
 
 @job("publish_static_copy", lane="static copy", interval=0.2)
 def publish_static_copy() -> int:
     """Publish the copy if the page changed since (or this process has not published yet)."""
     folder = settings.FOREWARN_STATIC_DIR
-    if not folder:
+    if not folder or time.monotonic() < _done["retry_at"]:
         return 0
+    try:
+        return _publish_and_upload(folder)
+    except Exception:
+        _done["retry_at"] = time.monotonic() + RETRY_AFTER_SECONDS
+        raise
+
+
+def _publish_and_upload(folder: str) -> int:
     state = publish.page_state()
     handled = 0
     if _done["published"] != state or publish.published_state(folder) != state:

@@ -102,7 +102,10 @@ def collect() -> list[site_files.SiteFile]:
         status, headers, body = _get(handler, origin, url)
         if status != 200:
             if url in required:
-                raise PublishFailed(f"{url} answered {status}; the copy needs it.")
+                hint = (
+                    " Is the host of FOREWARN_SITE_URL in ALLOWED_HOSTS?" if status == 400 else ""
+                )
+                raise PublishFailed(f"{url} answered {status}; the copy needs it.{hint}")
             logger.warning("Not publishing %s, linked from the page: it answered %s.", url, status)
             continue
         found.append(_site_file(url, headers, body))
