@@ -218,6 +218,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# The static copy (docs/operators/static-copy.md): `forewarn publish` writes the whole public
+# site into FOREWARN_STATIC_DIR (kept as a symlink to the current copy), and every worker
+# re-publishes it within seconds of a change when it is set. With FOREWARN_STATIC_S3_BUCKET
+# the worker also uploads it there (credentials: boto3's usual AWS_* variables or files).
+FOREWARN_STATIC_DIR = os.environ.get("FOREWARN_STATIC_DIR", "")
+FOREWARN_STATIC_S3_BUCKET = os.environ.get("FOREWARN_STATIC_S3_BUCKET", "")
+FOREWARN_STATIC_S3_PREFIX = os.environ.get("FOREWARN_STATIC_S3_PREFIX", "")
+FOREWARN_STATIC_S3_ENDPOINT_URL = os.environ.get("FOREWARN_STATIC_S3_ENDPOINT_URL", "")
+FOREWARN_STATIC_S3_REGION = os.environ.get("FOREWARN_STATIC_S3_REGION", "")
+
 CACHES = {
     # Rendered public pages: per process, keyed by the page version, so never stale.
     "default": {
