@@ -7,14 +7,15 @@ long a process may reuse what it read.
 
 import functools
 import hashlib
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 
@@ -105,23 +106,52 @@ def validators_for(version: tuple[int, datetime], key: str) -> Validators:
 
 
 def fresh_state() -> str | None:
-    """The state answers depend on now, when this process knows it without asking the database."""
+    """The state answers depend on now, when this process knows it without asking the database.
+
+    Called before every answer of the fast path: the state of the last call is reused while
+    the version and the day are the same objects.
+    """
     version = remembered_version()
-    return None if version is None else _state(version, _provider_day_start())
+    if version is None:
+        return None
+    day_start = _provider_day_start()
+    last = _last_state
+    if last[0] is version and last[1] is day_start:
+        return last[2]
+    return _state(version, day_start)
+
+
+_last_state: tuple = (None, None, None)
 
 
 def _state(version: tuple[int, datetime], day_start: datetime) -> str:
     # The change time joins the counter so a restored or recreated database never meets
     # pages cached under the same number; the provider's date joins them so the uptime bars
     # move on to a new day at midnight even when nothing else changed.
+    global _last_state
     number, changed_at = version
-    return f"{number}:{changed_at.timestamp()}:{day_start.date().isoformat()}"
+    state = f"{number}:{changed_at.timestamp()}:{day_start.date().isoformat()}"
+    _last_state = (version, day_start, state)
+    return state
+
+
+# The provider's day: its zone, its first instant and the first instant after it (Unix time).
+_day: tuple = (None, None, 0.0, 0.0)
 
 
 def _provider_day_start() -> datetime:
-    """Midnight of today in the provider's time zone."""
-    now = timezone.localtime(timezone.now(), ZoneInfo(settings.PROVIDER_TIME_ZONE))
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+    """Midnight of today in the provider's time zone (worked out again when the day is over)."""
+    global _day
+    zone_name, start, since, until = _day
+    now = time.time()
+    if zone_name != settings.PROVIDER_TIME_ZONE or not since <= now < until:
+        zone_name = settings.PROVIDER_TIME_ZONE
+        zone = ZoneInfo(zone_name)
+        today = datetime.fromtimestamp(now, zone).date()
+        start = datetime.combine(today, dt_time(0), tzinfo=zone)
+        end = datetime.combine(today + timedelta(days=1), dt_time(0), tzinfo=zone)
+        _day = (zone_name, start, start.timestamp(), end.timestamp())
+    return start
 
 
 def not_modified(
@@ -131,7 +161,9 @@ def not_modified(
     if if_none_match is not None:
         candidates = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
         return validators.etag in candidates or "*" in candidates
-    since = parse_http_date_safe(if_modified_since or "")
+    if not if_modified_since:
+        return False
+    since = parse_http_date_safe(if_modified_since)
     return since is not None and validators.last_modified <= since
 
 

@@ -26,17 +26,22 @@ from forewarn.ops.request_id import HEADER, request_id_of
 
 from .caching import REPLAYABLE, Validators, fresh_state, not_modified
 
-# What a kept answer must have in common with a request it answers (besides the page state).
-KEYED = (
-    "PATH_INFO",
-    "QUERY_STRING",
-    "HTTP_HOST",
-    "HTTP_X_FORWARDED_HOST",
-    "HTTP_X_FORWARDED_PROTO",
-    "SERVER_NAME",
-    "SERVER_PORT",
-    "wsgi.url_scheme",
-)
+
+def url_key(environ) -> tuple:
+    """What a kept answer has in common with the requests it answers (besides the page state)."""
+    get = environ.get
+    return (
+        get("PATH_INFO"),
+        get("QUERY_STRING"),
+        get("HTTP_HOST"),
+        get("HTTP_X_FORWARDED_HOST"),
+        get("HTTP_X_FORWARDED_PROTO"),
+        get("SERVER_NAME"),
+        get("SERVER_PORT"),
+        get("wsgi.url_scheme"),
+    )
+
+
 MAX_BYTES = 32 * 2**20
 MAX_URLS = 1000
 
@@ -70,7 +75,7 @@ class PublicFastPath:
             cookie and any(name in cookie for name in self._cookies)
         ):
             return self.app(environ, start_response)
-        key = tuple(environ.get(name) for name in KEYED)
+        key = url_key(environ)
         entry = self._entries.get(key)
         if entry is not None and entry.validators.state == fresh_state():
             answer = entry.answers.get(
