@@ -4,7 +4,7 @@ data.
 Modules: ``management/commands/`` (``forewarn demo``, ``load_demo``, ``web``, ``worker``,
 ``token``); ``jobs`` (``load_jobs``: imports every app's ``jobs`` module for the scheduler);
 ``demo`` (the catalog's demo rows, and ``domain_demo_modules`` finding every other app's
-``demo.load``); ``serving`` (the gunicorn command line); ``views`` (``/healthz``, ``/readyz``);
+``demo.load``); ``serving`` (the web server's command line: granian or gunicorn); ``views`` (``/healthz``, ``/readyz``);
 ``migrations`` (the shared cache table).
 
 Entry points: none for other domains; a domain takes part by having ``jobs.py`` (scheduler jobs)

@@ -1,14 +1,52 @@
-"""How Forewarn's web process is started: gunicorn serving the WSGI application."""
+"""How Forewarn's web process is started: granian (default) or gunicorn serving forewarn.wsgi.
+
+Pure Python, no Django.
+
+Granian was chosen on measurements (bench/statuspage.py, README "Speed"): on the same
+machine, with the demo's two workers of two threads, it answers the cached page and JSON
+several times as many requests per second as gunicorn's threaded workers, at a lower 99th
+percentile latency, because its HTTP handling is Rust and keeps connections alive without
+Python. gunicorn stays available (``FOREWARN_WEB_SERVER=gunicorn``) for setups built around it.
+"""
 
 import sys
 
+SERVERS = ("granian", "gunicorn")
+DEFAULT_SERVER = "granian"
+APPLICATION = "forewarn.wsgi:application"
 
-def gunicorn_command(
-    bind: str, *, workers: int, threads: int = 1, options: tuple[str, ...] = ()
+
+def web_command(
+    bind: str,
+    *,
+    workers: int,
+    threads: int = 1,
+    server: str = DEFAULT_SERVER,
+    access_log: bool = False,
+    graceful_seconds: int = 20,
+    log_level: str = "info",
 ) -> list[str]:
-    """The command line that serves forewarn.wsgi on ``bind`` (production, demo and benchmarks alike)."""
+    """The command line that serves forewarn.wsgi on ``bind`` (production, demo and benchmarks).
+
+    ``bind`` is ``HOST:PORT`` or ``unix:/path/to/socket``.
+    """
+    if server == "gunicorn":
+        return [
+            sys.executable, "-m", "gunicorn", APPLICATION,
+            "--bind", bind, "--workers", str(workers), "--threads", str(threads),
+            "--graceful-timeout", str(graceful_seconds), "--log-level", log_level,
+            *(("--access-logfile", "-") if access_log else ()),
+        ]  # fmt: skip
+    if server != "granian":
+        raise ValueError(f"Unknown web server {server!r}: choose one of {', '.join(SERVERS)}.")
+    if bind.startswith("unix:"):
+        where = ["--uds", bind.removeprefix("unix:")]
+    else:
+        host, _, port = bind.rpartition(":")
+        where = ["--host", host.strip("[]") or "127.0.0.1", "--port", port]
     return [
-        sys.executable, "-m", "gunicorn", "forewarn.wsgi:application",
-        "--bind", bind, "--workers", str(workers), "--threads", str(threads),
-        *options,
+        sys.executable, "-m", "granian", "--interface", "wsgi", APPLICATION, *where,
+        "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
+        "--respawn-failed-workers", "--workers-kill-timeout", str(graceful_seconds),
+        "--log-level", log_level, "--access-log" if access_log else "--no-access-log",
     ]  # fmt: skip

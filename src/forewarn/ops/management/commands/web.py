@@ -3,11 +3,11 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from forewarn.ops.serving import gunicorn_command
+from forewarn.ops.serving import DEFAULT_SERVER, SERVERS, web_command
 
 
 class Command(BaseCommand):
-    help = "Run the production web process: gunicorn serving forewarn.wsgi (WSGI)."
+    help = "Run the production web process: granian (or gunicorn) serving forewarn.wsgi (WSGI)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,12 +19,13 @@ class Command(BaseCommand):
             default=int(os.environ.get("WEB_WORKERS", (os.cpu_count() or 1) * 2 + 1)),
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
-
-    def handle(self, *args, bind, workers, threads, **options):
-        argv = gunicorn_command(
-            bind,
-            workers=workers,
-            threads=threads,
-            options=("--access-logfile", "-", "--graceful-timeout", "20"),
+        parser.add_argument(
+            "--server",
+            choices=SERVERS,
+            default=os.environ.get("FOREWARN_WEB_SERVER", DEFAULT_SERVER),
+            help="the HTTP server (default granian; FOREWARN_WEB_SERVER)",
         )
+
+    def handle(self, *args, bind, workers, threads, server, **options):
+        argv = web_command(bind, workers=workers, threads=threads, server=server, access_log=True)
         os.execv(sys.executable, argv)
