@@ -45,7 +45,8 @@ def web_command(
         host, _, port = bind.rpartition(":")
         where = ["--host", host.strip("[]") or "127.0.0.1", "--port", port]
     return [
-        sys.executable, "-m", "granian", "--interface", "wsgi", APPLICATION, *where,
+        sys.executable, "-m", "forewarn.ops.granian_server", "--interface", "wsgi", APPLICATION,
+        *where,
         "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
         "--respawn-failed-workers", "--workers-kill-timeout", str(graceful_seconds),
         "--log-level", log_level, "--access-log" if access_log else "--no-access-log",
