@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from forewarn.ops.backups import mark_in_use
 from forewarn.ops.management.commands.worker import run_worker
+from forewarn.ops.metrics import multiprocess_folder
 from forewarn.ops.serving import DEFAULT_SERVER, web_command
 from forewarn.ops.stopping import SignalStop
 
@@ -65,7 +66,11 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
-        env = os.environ | {"FOREWARN_DATA_DIR": str(settings.DATA_DIR), "PORT": str(port)}
+        env = os.environ | {
+            "FOREWARN_DATA_DIR": str(settings.DATA_DIR),
+            "PORT": str(port),
+            "PROMETHEUS_MULTIPROC_DIR": multiprocess_folder(settings.DATA_DIR),
+        }
         web = subprocess.Popen(
             web_command(
                 f"127.0.0.1:{port}",

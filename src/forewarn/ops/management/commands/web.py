@@ -1,8 +1,10 @@
 import os
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from forewarn.ops.metrics import multiprocess_folder
 from forewarn.ops.serving import DEFAULT_SERVER, SERVERS, web_command
 
 
@@ -27,5 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, bind, workers, threads, server, **options):
+        # The workers add up their request counts for /metrics in this folder.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = multiprocess_folder(settings.DATA_DIR)
         argv = web_command(bind, workers=workers, threads=threads, server=server, access_log=True)
         os.execv(sys.executable, argv)
