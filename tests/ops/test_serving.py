@@ -16,6 +16,7 @@ def test_granian_serves_the_wsgi_application_through_forewarns_signal_handling()
     assert argv[argv.index("--workers") + 1] == "3"
     assert argv[argv.index("--blocking-threads") + 1] == "2"
     assert "--no-access-log" in argv
+    assert argv[argv.index("--backpressure") + 1] == "16"
 
 
 def test_granian_on_a_unix_socket_and_ipv6():
