@@ -2,11 +2,12 @@
 
 Pure Python, no Django.
 
-Granian was chosen on measurements (bench/statuspage.py, README "Speed"): on the same
-machine, with the demo's two workers of two threads, it answers the cached page and JSON
-several times as many requests per second as gunicorn's threaded workers, at a lower 99th
-percentile latency, because its HTTP handling is Rust and keeps connections alive without
-Python. gunicorn stays available (``FOREWARN_WEB_SERVER=gunicorn``) for setups built around it.
+Granian was chosen on measurements (bench/statuspage.py, docs/operators/scale.md): on the
+same machine, with the demo's two workers of two threads, it answered the cached JSON and its
+304s about 4.5 times, and the page 1.5 times, as many requests per second as gunicorn's
+threaded workers, at a sixth to an eighth of their 99th-percentile latency: its HTTP handling
+is Rust and keeps connections alive without Python. gunicorn stays available
+(``FOREWARN_WEB_SERVER=gunicorn``).
 """
 
 import sys
