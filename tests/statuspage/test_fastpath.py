@@ -14,21 +14,18 @@ from forewarn.catalog import services as catalog
 from forewarn.catalog.models import Component, ComponentGroup
 from forewarn.incidents import configuration
 from forewarn.incidents import services as incidents
+from forewarn.statuspage import urls as statuspage_urls
 from forewarn.statuspage import version
 from forewarn.statuspage.fastpath import PublicFastPath
 from forewarn.statuspage.models import PageVersion
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tue 10:00 Europe/Amsterdam
 
+# Every Statuspage v2 URL the page serves, as its URLconf lists them.
 V2 = [
-    "/api/v2/summary.json",
-    "/api/v2/status.json",
-    "/api/v2/components.json",
-    "/api/v2/incidents.json",
-    "/api/v2/incidents/unresolved.json",
-    "/api/v2/scheduled-maintenances.json",
-    "/api/v2/scheduled-maintenances/upcoming.json",
-    "/api/v2/scheduled-maintenances/active.json",
+    "/" + str(p.pattern)
+    for p in statuspage_urls.urlpatterns
+    if str(p.pattern).startswith("api/v2/")
 ]
 
 
