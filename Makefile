@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: demo test fuzz docs venv lint lock browser nginx bench clean
+.PHONY: demo test fuzz docs venv lint lock browser loadtools bench clean
 
 $(BIN)/forewarn: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Forewarn needs Python 3.12 or newer; none found on PATH or under pyenv." >&2; exit 1; }
@@ -33,13 +33,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
 
-# Debian's nginx for the static copy's tests (deploy/nginx/forewarn-static.conf); they skip without it.
-nginx:
-	@test -x /usr/sbin/nginx || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-	  else echo "Install Debian's nginx (sudo apt-get install nginx) for the static copy's tests; they skip without it." >&2; fi; }
+# Debian's nginx (the static copy's tests, deploy/nginx/) and wrk (the status page's benchmark);
+# the tests that need them skip with a reason where they are missing.
+loadtools:
+	@test -x /usr/sbin/nginx && command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; \
+	  else echo "Install Debian's nginx and wrk (sudo apt-get install nginx wrk); the tests that need them skip." >&2; fi; }
 
-test: venv browser nginx
+test: venv browser loadtools
 	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # A longer search for inputs that make the API fail (the suite runs a short one): every
@@ -62,12 +63,13 @@ lock: venv
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --quiet -o requirements.lock
 
-bench: venv
+bench: venv loadtools
 	$(BIN)/python bench/calendar.py
 	$(BIN)/python bench/availability.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/statuspage.py
 	$(BIN)/python bench/static_copy.py
+	$(BIN)/python bench/page_render.py
 	$(BIN)/python bench/incidents.py
 
 clean:

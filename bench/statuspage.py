@@ -1,15 +1,20 @@
-"""Status page under an incident's traffic spike: cached page and JSON vs a bare Django request.
+"""Status page under an incident's traffic spike: the web process and the static copy against nginx.
 
-Starts gunicorn (WSGI, the production web process) on 127.0.0.1 with the demo
-data in a temporary SQLite database, then drives it with `wrk` (Debian's
-package; installed if missing and we are root) for a few seconds per URL:
+One run, everything on 127.0.0.1, each measurement `wrk -t2 -c64` for a few seconds:
 
-- baseline: /healthz, the cheapest request Django can answer (no DB, no template);
-- /  and /api/v2/summary.json served from the page cache (one indexed read);
-- /api/v2/summary.json with If-None-Match: the 304 a returning client gets.
+- baseline: nginx serving byte-identical copies of `/` and `/api/v2/summary.json` (the
+  bodies the web process sent, as plain files), and a 304 for the JSON;
+- the web process as `make demo` starts it (`forewarn demo`: granian, 2 workers of 2 threads,
+  the worker in-process, demo data in a temporary SQLite database): the cached page, the
+  JSON, and the JSON's 304 (If-None-Match); the largest RSS of any web process meanwhile;
+  `--servers granian,gunicorn` runs it once per server to compare them;
+- the static copy (`forewarn publish` served by deploy/nginx/forewarn-static.conf), and
+  `publish_s`: the time from a status change until the copy shows it. Hook:
+  ``static_copy`` measures it when that configuration is in the tree, and says why not if not.
 
-Prints requests/s for each and the ratio to the baseline, and as its last line
-one JSON object. Everything targets 127.0.0.1, runs a bounded time, and stops.
+Prints a table, and as its last line one JSON object: requests/s and p99 (ms) of each, the
+ratios to nginx, the RSS, `publish_s`. Needs wrk and nginx (Debian's; installed if missing and
+we are root). Bounded: every wrk run has a timeout, every process is stopped at the end.
 """
 
 import os
@@ -25,30 +30,28 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
+from contextlib import ExitStack, contextmanager  # noqa: E402
+from email.message import Message  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-from forewarn.ops.serving import gunicorn_command  # noqa: E402
-
-# This file's folder holds bench/calendar.py, which would shadow the standard library.
-sys.path = [
-    p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))
-]
+REPO = Path(__file__).resolve().parents[1]
+STATIC_CONF = REPO / "deploy" / "nginx" / "forewarn-static.conf"
+FOREWARN = [sys.executable, "-m", "forewarn.cli"]
+URLS = {"page": "/", "summary": "/api/v2/summary.json"}
 
 
-def ensure_wrk() -> str:
-    path = shutil.which("wrk")
-    if path:
-        return path
-    if os.geteuid() == 0:
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL
-        )
-        return shutil.which("wrk")
-    sys.exit("This benchmark needs wrk: sudo apt-get install wrk")
+def ensure(tool: str) -> str:
+    if not shutil.which(tool) and os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-qq", tool], check=True, capture_output=True)
+    return shutil.which(tool) or sys.exit(f"This benchmark needs {tool}: apt-get install {tool}")
 
 
 def free_port() -> int:
@@ -57,78 +60,287 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wrk(binary: str, url: str, seconds: int, connections: int, headers=()) -> float:
-    args = [binary, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+def get(url: str, headers=None) -> tuple[int, Message, bytes]:
+    """Status, headers (any case) and body."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers, answer.read()
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{url} did not answer within {seconds:.0f} s") from None
+            time.sleep(0.2)
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, options, headers=()) -> dict:
+    """Requests/s and 99th percentile latency (ms) of ``url`` under wrk -t2 -c<connections>."""
+    args = ["wrk", "-t2", f"-c{options.connections}", f"-d{options.seconds}s", "--latency"]
     for header in headers:
         args += ["-H", header]
     out = subprocess.run(
-        [*args, url], capture_output=True, text=True, timeout=seconds + 30, check=True
+        [*args, url], capture_output=True, text=True, timeout=options.seconds + 30, check=True
     ).stdout
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        raise SystemExit(f"{url}: {non_2xx.group(1)} error responses\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    if failed := re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", out):
+        raise SystemExit(f"{url}: {failed.group(0)}\n{out}")
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    return {
+        "per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p99_ms": round(float(p99.group(1)) * UNITS[p99.group(2)], 2),
+    }
+
+
+def measure(base: str, options) -> dict:
+    """The page, the JSON and the JSON's 304 (If-None-Match with the ETag ``base`` gives)."""
+    etag = get(base + URLS["summary"])[1]["ETag"]
+    return {
+        "page": wrk(base + URLS["page"], options),
+        "summary": wrk(base + URLS["summary"], options),
+        "summary_304": wrk(base + URLS["summary"], options, [f"If-None-Match: {etag}"]),
+    }
+
+
+@contextmanager
+def running(argv: list[str], env=None, **popen):
+    process = subprocess.Popen(argv, env=env, start_new_session=True, **popen)
+    try:
+        yield process
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:
+            pass
+
+
+def nginx_conf(folder: Path, body: str) -> Path:
+    """A whole nginx.conf around ``body`` (what goes inside http {}), kept inside ``folder``."""
+    temp = folder / "temp"
+    temp.mkdir(parents=True, exist_ok=True)
+    paths = " ".join(
+        f"{kind}_temp_path {temp / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi")
+    )
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        f"worker_processes 2; daemon off; pid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'} warn;\n"
+        "events { worker_connections 1024; }\n"
+        f"http {{\n access_log off; {paths} scgi_temp_path {temp / 'scgi'};\n{body}\n}}\n"
+    )
+    return conf
+
+
+@contextmanager
+def nginx_copy(folder: Path, bodies: dict[str, bytes]):
+    """nginx serving the bodies as plain files: what the machine can do for these bytes."""
+    root = folder / "root"
+    (root / "api" / "v2").mkdir(parents=True)
+    (root / "index.html").write_bytes(bodies["page"])
+    (root / "api" / "v2" / "summary.json").write_bytes(bodies["summary"])
+    port = free_port()
+    body = (
+        "types { text/html html; application/json json; }\n"
+        f"server {{ listen 127.0.0.1:{port}; root {root}; location / {{ index index.html; }} }}"
+    )
+    with running(["nginx", "-p", str(folder), "-c", str(nginx_conf(folder, body))]):
+        wait_for(f"http://127.0.0.1:{port}/", 10)
+        yield f"http://127.0.0.1:{port}"
+
+
+def web_processes(demo_pid: int) -> list[int]:
+    """The web server's processes: the demo's children and theirs (the demo itself is the worker)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], list(children.get(demo_pid, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+class RssWatch(threading.Thread):
+    """The largest resident set size of any one web process, sampled every 0.2 s."""
+
+    def __init__(self, demo_pid: int):
+        super().__init__(daemon=True)
+        self.demo_pid, self.largest_mb, self.done = demo_pid, 0.0, threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.2):
+            for pid in web_processes(self.demo_pid):
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                if found := re.search(r"VmRSS:\s+(\d+) kB", status):
+                    self.largest_mb = max(self.largest_mb, int(found.group(1)) / 1024)
+
+
+@contextmanager
+def demo(data_dir: Path, server: str):
+    """`forewarn demo` as `make demo` runs it, on a free port, with its own data folder."""
+    port = free_port()
+    env = os.environ | {
+        "FOREWARN_DATA_DIR": str(data_dir),
+        "FOREWARN_WEB_SERVER": server,
+        "FOREWARN_STATIC_DIR": str(data_dir / "site"),
+    }
+    env.pop("DATABASE_URL", None)
+    argv = [*FOREWARN, "demo", "--port", str(port)]
+    with running(argv, env=env, stdout=subprocess.DEVNULL) as process:
+        wait_for(f"http://127.0.0.1:{port}/healthz", 180)
+        yield f"http://127.0.0.1:{port}", process, env
+
+
+def warm(base: str) -> dict[str, bytes]:
+    """Every worker's cache and fast path hold the answers; their bodies."""
+    for _ in range(12):
+        bodies = {name: get(base + path)[2] for name, path in URLS.items()}
+    return bodies
+
+
+@contextmanager
+def static_copy(base: str, env: dict, folder: Path):
+    """Hook for the static copy: served when deploy/nginx/forewarn-static.conf is in the tree.
+
+    Publishes the demo's site with `forewarn publish`, serves it with that configuration (its
+    SET lines pointed here) and yields its address, or None, saying why, without it.
+    """
+    if not STATIC_CONF.exists():
+        print(f"static copy: not measured ({STATIC_CONF.relative_to(REPO)} is not in this tree)")
+        yield None
+        return
+    site = Path(env["FOREWARN_STATIC_DIR"])
+    subprocess.run(
+        [*FOREWARN, "publish", "--dir", str(site)], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    port = free_port()
+    conf = STATIC_CONF.read_text()
+    conf = re.sub(r"server 127\.0\.0\.1:\d+;", f"server {base.removeprefix('http://')};", conf)
+    conf = re.sub(r"listen 80;", f"listen 127.0.0.1:{port};", conf)
+    conf = re.sub(r"root /\S+;", f"root {site};", conf)
+    with running(["nginx", "-p", str(folder), "-c", str(nginx_conf(folder, conf))]):
+        wait_for(f"http://127.0.0.1:{port}/", 10)
+        yield f"http://127.0.0.1:{port}"
+
+
+CHANGE = """
+import django, time; django.setup()
+from forewarn.catalog.models import Component
+from forewarn.catalog.services import set_status
+component = Component.objects.filter(visibility="public").order_by("pk").first()
+set_status(component, "major_outage" if component.status == "operational" else "operational")
+print(component.public_id, Component.objects.get(pk=component.pk).status, time.time())
+"""
+
+
+def publish_delay(static: str, env: dict) -> float:
+    """Seconds from a status change (committed by another process) until the copy shows it."""
+    env = env | {"DJANGO_SETTINGS_MODULE": "forewarn.settings"}
+    said = subprocess.run(
+        [sys.executable, "-c", CHANGE], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    public_id, status, committed_at = said[0], said[1], float(said[2])
+    while time.time() - committed_at < 30:
+        components = json.loads(get(static + "/api/v2/components.json")[2])["components"]
+        if any(c["id"] == public_id and c["status"] == status for c in components):
+            return round(time.time() - committed_at, 2)
+        time.sleep(0.05)
+    raise SystemExit("The static copy did not show the change within 30 s.")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=4, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="medians over this many rounds")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--servers", default="granian", help="comma-separated: granian,gunicorn")
     options = parser.parse_args()
-    binary = ensure_wrk()
-    forewarn = [sys.executable, "-m", "forewarn.cli"]
-    with tempfile.TemporaryDirectory() as data_dir:
-        env = os.environ | {"FOREWARN_DATA_DIR": data_dir}
-        env.pop("DATABASE_URL", None)
-        subprocess.run([*forewarn, "migrate", "-v", "0"], env=env, check=True)
-        subprocess.run([*forewarn, "load_demo"], env=env, check=True, stdout=subprocess.DEVNULL)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        web = subprocess.Popen(
-            gunicorn_command(
-                f"127.0.0.1:{port}", workers=options.workers, options=("--log-level", "warning")
-            ),
-            env=env,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            for path in ("/", "/api/v2/summary.json"):  # warm every worker's cache
-                for _ in range(options.workers * 4):
-                    urllib.request.urlopen(base + path, timeout=5).read()
-            etag = urllib.request.urlopen(base + "/api/v2/summary.json", timeout=5).headers["ETag"]
-            figures = {
-                "baseline_healthz_per_s": wrk(
-                    binary, base + "/healthz", options.seconds, options.connections
-                ),
-                "page_per_s": wrk(binary, base + "/", options.seconds, options.connections),
-                "summary_json_per_s": wrk(
-                    binary, base + "/api/v2/summary.json", options.seconds, options.connections
-                ),
-                "summary_304_per_s": wrk(
-                    binary,
-                    base + "/api/v2/summary.json",
-                    options.seconds,
-                    options.connections,
-                    headers=[f"If-None-Match: {etag}"],
-                ),
+    ensure("wrk")
+    ensure("nginx")
+    with tempfile.TemporaryDirectory(prefix="forewarn-bench-") as temp, ExitStack() as stack:
+        temp = Path(temp)
+        temp.chmod(0o755)  # nginx's workers (nobody) read the copies
+        webs, watches, envs = {}, {}, {}
+        for server in options.servers.split(","):
+            webs[server], process, envs[server] = stack.enter_context(demo(temp / server, server))
+            watches[server] = RssWatch(process.pid)
+        first = next(iter(webs))
+        bodies = {server: warm(base) for server, base in webs.items()}[first]
+        targets = {"nginx": stack.enter_context(nginx_copy(temp / "nginx", bodies)), **webs}
+        static = stack.enter_context(static_copy(webs[first], envs[first], temp / "static"))
+        if static:
+            targets["static"] = static
+        for watch in watches.values():
+            watch.start()
+        # Rounds that take turns, so that a burst of load from elsewhere on the machine falls
+        # on every contender alike; the medians are reported.
+        rounds = [
+            {who: measure(base, options) for who, base in targets.items()}
+            for _ in range(options.rounds)
+        ]
+        for watch in watches.values():
+            watch.done.set()
+        publish_s = publish_delay(static, envs[first]) if static else None
+    figures = {
+        who: {
+            what: {
+                key: round(statistics.median(r[who][what][key] for r in rounds), 2)
+                for key in ("per_s", "p99_ms")
             }
-        finally:
-            web.terminate()
-            web.wait(timeout=20)
-    baseline = figures["baseline_healthz_per_s"]
+            for what in rounds[0][who]
+        }
+        for who in targets
+    }
+    rss = {server: round(watch.largest_mb, 1) for server, watch in watches.items()}
+    print(json.dumps(report(figures, rss, publish_s, options)))
+
+
+def report(figures: dict, rss: dict, publish_s: float | None, options) -> dict:
+    """Print the table; return the figures flat, with the ratios to nginx."""
+    nginx = figures["nginx"]
     print(
-        f"gunicorn {options.workers} sync workers, wrk 2 threads x {options.connections} connections, {options.seconds} s each"
+        f"wrk -t2 -c{options.connections}, {options.seconds} s each, medians of {options.rounds}"
+        " rounds; ratio = requests/s over nginx's for the same bytes"
     )
-    for name, value in figures.items():
-        print(f"  {name:26s} {value:10.0f} req/s   {value / baseline:6.2f} x baseline")
-    figures["page_ratio"] = round(figures["page_per_s"] / baseline, 3)
-    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}))
+    flat: dict[str, object] = {}
+    for who, measured in figures.items():
+        for what, value in measured.items():
+            ratio = value["per_s"] / nginx[what]["per_s"]
+            print(
+                f"  {who:9s} {what:12s} {value['per_s']:9.0f} req/s  p99 {value['p99_ms']:7.2f} ms"
+                f"  {ratio:6.1%} of nginx"
+            )
+            flat[f"{who}_{what}_per_s"] = round(value["per_s"])
+            flat[f"{who}_{what}_p99_ms"] = value["p99_ms"]
+            if who != "nginx":
+                flat[f"{who}_{what}_ratio"] = round(ratio, 3)
+    for server, largest in rss.items():
+        print(f"  {server:9s} largest web process RSS {largest:.0f} MB")
+        flat[f"{server}_rss_mb"] = largest
+    print(f"  publish_s {publish_s if publish_s is not None else 'not measured'}")
+    return flat | {"publish_s": publish_s}
 
 
 if __name__ == "__main__":

@@ -75,7 +75,8 @@ def test_the_deploy_check_refuses_captured_mail_in_production(tmp_path):
     assert "mail.E001" in result.stderr
 
 
-def test_forewarn_web_serves_the_product_under_gunicorn(tmp_path):
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_forewarn_web_serves_the_product(tmp_path, server):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -92,6 +93,8 @@ def test_forewarn_web_serves_the_product_under_gunicorn(tmp_path):
             f"127.0.0.1:{port}",
             "--workers",
             "1",
+            "--server",
+            server,
         ],
         env=environment,
         stdout=subprocess.DEVNULL,

@@ -1,7 +1,7 @@
 """The ``forewarn`` command: Django's management commands with the product's settings.
 
 forewarn demo                  # embedded default: SQLite, worker in-process, demo data
-forewarn web                   # production web process (gunicorn, WSGI)
+forewarn web                   # production web process (granian, WSGI)
 forewarn worker                # production background worker (the scheduler loop)
 forewarn token create USER     # prints a new API token as its last line
 forewarn migrate | createsuperuser | ...

@@ -330,3 +330,14 @@ FOREWARN_WEBHOOKS_TO_LOOPBACK = False
 
 # How long a web process may reuse the page version it read (seconds; 0 = every request).
 FOREWARN_PAGE_FRESHNESS_SECONDS = float(os.environ.get("FOREWARN_PAGE_FRESHNESS_SECONDS", "1"))
+
+# /metrics (forewarn.ops.metrics): open to FOREWARN_METRICS_NETWORKS (comma-separated; default
+# this machine; empty: none) and to `Authorization: Bearer $FOREWARN_METRICS_TOKEN` when set.
+# A notice counts as late FOREWARN_METRICS_LATE_SECONDS after its due time.
+FOREWARN_METRICS_TOKEN = os.environ.get("FOREWARN_METRICS_TOKEN", "")
+FOREWARN_METRICS_NETWORKS = [
+    n.strip()
+    for n in os.environ.get("FOREWARN_METRICS_NETWORKS", "127.0.0.1/32,::1/128").split(",")
+    if n.strip()
+]
+FOREWARN_METRICS_LATE_SECONDS = float(os.environ.get("FOREWARN_METRICS_LATE_SECONDS", "60"))

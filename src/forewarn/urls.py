@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from forewarn.api.v1 import api
+from forewarn.ops import metrics
 from forewarn.ops import views as ops_views
 
 admin.site.site_header = "Forewarn console"
@@ -19,5 +20,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("forewarn.statuspage.urls")),
 ]

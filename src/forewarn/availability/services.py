@@ -230,11 +230,12 @@ def measured_components(components) -> list[Component]:
     )
 
 
-def engine_inputs(components, period: engine.Period) -> EngineInputs:
+def engine_inputs(components, period: engine.Period, *, detail: bool = True) -> EngineInputs:
     """Components and their history and exclusions over ``period``, in four queries.
 
     ``components`` are rows from ``measured_components`` (then not read again), or anything
-    ``measured_components`` takes.
+    ``measured_components`` takes. Without ``detail`` (the uptime bars) the history leaves out
+    what only reports show: each change's cause, actor and backdating.
     """
     if isinstance(components, QuerySet):
         components = measured_components(components)
@@ -256,21 +257,12 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         if rows[group_id].is_redundant:
             rows[group_id].measured_members.append((member_id, slug, name))
     measured = set(rows) | {m for found in members.values() for m in found}
+    details = ("cause", "entered_at", "backdate_reason", "actor") if detail else ()
     history = list(
         StatusInterval.objects.filter(component_id__in=measured, started_at__lt=period.end)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=period.start))
         .order_by("component_id", "started_at")
-        .values_list(
-            "component_id",
-            "started_at",
-            "ended_at",
-            "status",
-            "cause",
-            "cause_ref",
-            "entered_at",
-            "backdate_reason",
-            "actor",
-        )
+        .values_list("component_id", "started_at", "ended_at", "status", "cause_ref", *details)
     )
     exclusions = provided_exclusions(list(rows.values()), period)
     codes = {status: code for code, status in enumerate(STATUSES)}
@@ -279,8 +271,8 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         [to_seconds(r[1]) for r in history],
         [int(ONGOING) if r[2] is None else to_seconds(r[2]) for r in history],
         [codes[r[3]] for r in history],
-        [_cause(r[4], r[5]) for r in history],
-        [r[5] for r in history],
+        [_cause(r[5], r[4]) for r in history] if detail else None,
+        [r[4] for r in history],
         planned_reasons((e.ref, e.reason) for e in exclusions),
     )
     specs = {pk: component_spec(c, tuple(sorted(members.get(pk, ())))) for pk, c in rows.items()}
@@ -295,7 +287,7 @@ def engine_inputs(components, period: engine.Period) -> EngineInputs:
         categories=categories,
         statuses=statuses,
         exclusions=exclusions,
-        backdated=_backdated(history),
+        backdated=_backdated(history) if detail else (),
     )
 
 

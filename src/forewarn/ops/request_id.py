@@ -10,8 +10,8 @@ the exception's text.
 """
 
 import logging
+import os
 import re
-import uuid
 from contextvars import ContextVar
 
 from django.core.signals import got_request_exception
@@ -25,10 +25,10 @@ _current: ContextVar[str] = ContextVar("request_id", default="-")
 
 
 def request_id_of(header: str | None) -> str:
-    """The caller's id when it is a sane token, else a new one (32 hex digits)."""
+    """The caller's id when it is a sane token, else a new one (32 random hex digits)."""
     if header and _SANE.fullmatch(header):
         return header
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 128 random bits; cheaper than uuid4().hex
 
 
 class RequestIdFilter(logging.Filter):

@@ -7,19 +7,31 @@ long a process may reuse what it read.
 
 import functools
 import hashlib
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
+from datetime import time as dt_time
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 
-from .version import current_version
+from .version import current_version, remembered_version
 
 MAX_AGE_SECONDS = 10
+# The WSGI environ key under which a cached answer says it may be replayed (``fastpath``).
+REPLAYABLE = "forewarn.statuspage.replayable"
+
+
+class Validators(NamedTuple):
+    """What a public answer depends on (``state``) and the validators it was sent with."""
+
+    state: str
+    etag: str
+    last_modified: int
 
 
 def _etag(state: str, key: str) -> str:
@@ -46,19 +58,16 @@ def public_cached(view=None, *, cors: bool = False):
             if request.method not in ("GET", "HEAD"):
                 response = HttpResponseNotAllowed(["GET", "HEAD", "OPTIONS"])
                 return _decorate(response, cors)
-            version, changed_at = current_version()
-            # The change time joins the counter so a restored or recreated database never
-            # meets pages cached under the same number; the provider's date joins them so the
-            # uptime bars move on to a new day at midnight even when nothing else changed.
-            day_start = _provider_day_start()
-            state = f"{version}:{changed_at.timestamp()}:{day_start.date().isoformat()}"
             key = request.get_full_path()
-            etag = _etag(state, key)
-            last_modified = int(max(changed_at, day_start).timestamp())
-            if _not_modified(request, etag, last_modified):
+            validators = validators_for(current_version(), key)
+            if not_modified(
+                request.headers.get("If-None-Match"),
+                request.headers.get("If-Modified-Since"),
+                validators,
+            ):
                 response = HttpResponseNotModified()
             else:
-                cache_key = f"page:{state}:{key}"
+                cache_key = f"page:{validators.state}:{key}"
                 stored = cache.get(cache_key)
                 if stored is None:
                     fresh = view(request, *args, **kwargs)
@@ -67,8 +76,9 @@ def public_cached(view=None, *, cors: bool = False):
                     stored = (fresh.content, fresh["Content-Type"])
                     cache.set(cache_key, stored, 300)
                 response = HttpResponse(stored[0], content_type=stored[1])
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(last_modified)
+            request.environ[REPLAYABLE] = validators
+            response["ETag"] = validators.etag
+            response["Last-Modified"] = http_date(validators.last_modified)
             response["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
             return _decorate(response, cors)
 
@@ -87,19 +97,74 @@ def _options(cors: bool) -> HttpResponse:
     return response
 
 
+def validators_for(version: tuple[int, datetime], key: str) -> Validators:
+    """The state, ETag and Last-Modified of the answer for ``key`` (a full path) at ``version``."""
+    day_start = _provider_day_start()
+    state = _state(version, day_start)
+    last_modified = int(max(version[1], day_start).timestamp())
+    return Validators(state, _etag(state, key), last_modified)
+
+
+def fresh_state() -> str | None:
+    """The state answers depend on now, when this process knows it without asking the database.
+
+    Called before every answer of the fast path: the state of the last call is reused while
+    the version and the day are the same objects.
+    """
+    version = remembered_version()
+    if version is None:
+        return None
+    day_start = _provider_day_start()
+    last = _last_state
+    if last[0] is version and last[1] is day_start:
+        return last[2]
+    return _state(version, day_start)
+
+
+_last_state: tuple = (None, None, None)
+
+
+def _state(version: tuple[int, datetime], day_start: datetime) -> str:
+    # The change time joins the counter so a restored or recreated database never meets
+    # pages cached under the same number; the provider's date joins them so the uptime bars
+    # move on to a new day at midnight even when nothing else changed.
+    global _last_state
+    number, changed_at = version
+    state = f"{number}:{changed_at.timestamp()}:{day_start.date().isoformat()}"
+    _last_state = (version, day_start, state)
+    return state
+
+
+# The provider's day: its zone, its first instant and the first instant after it (Unix time).
+_day: tuple = (None, None, 0.0, 0.0)
+
+
 def _provider_day_start() -> datetime:
-    """Midnight of today in the provider's time zone."""
-    now = timezone.localtime(timezone.now(), ZoneInfo(settings.PROVIDER_TIME_ZONE))
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+    """Midnight of today in the provider's time zone (worked out again when the day is over)."""
+    global _day
+    zone_name, start, since, until = _day
+    now = time.time()
+    if zone_name != settings.PROVIDER_TIME_ZONE or not since <= now < until:
+        zone_name = settings.PROVIDER_TIME_ZONE
+        zone = ZoneInfo(zone_name)
+        today = datetime.fromtimestamp(now, zone).date()
+        start = datetime.combine(today, dt_time(0), tzinfo=zone)
+        end = datetime.combine(today + timedelta(days=1), dt_time(0), tzinfo=zone)
+        _day = (zone_name, start, start.timestamp(), end.timestamp())
+    return start
 
 
-def _not_modified(request, etag: str, last_modified: int) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
+def not_modified(
+    if_none_match: str | None, if_modified_since: str | None, validators: Validators
+) -> bool:
+    """Whether a request with these conditional headers gets a 304 (RFC 9110 §13.2.2)."""
     if if_none_match is not None:
         candidates = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        return etag in candidates or "*" in candidates
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return since is not None and last_modified <= since
+        return validators.etag in candidates or "*" in candidates
+    if not if_modified_since:
+        return False
+    since = parse_http_date_safe(if_modified_since)
+    return since is not None and validators.last_modified <= since
 
 
 def _decorate(response, cors: bool):

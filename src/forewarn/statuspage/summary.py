@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
 
 from forewarn.catalog.models import Component, ComponentGroup, Visibility
 from forewarn.catalog.statuses import Status, worst
@@ -33,9 +33,18 @@ def page_status(statuses: list[str]) -> PageStatus:
     return PageStatus("maintenance", "Service Under Maintenance")
 
 
-def public_groups_and_components():
-    """Public groups (with their public components) and the public components outside any group."""
+def public_groups_and_components(*, measured: bool = False):
+    """Public groups (with their public components) and the public components outside any group.
+
+    ``measured``: each row also carries what the uptime bars measure it with (its category,
+    region and first status, as ``availability.services.measured_components`` loads them), so
+    the bars need not load the components again.
+    """
     public = Component.objects.filter(visibility=Visibility.PUBLIC)
+    if measured:
+        public = public.select_related("category", "region").annotate(
+            history_from=Min("status_history__started_at")
+        )
     groups = list(
         ComponentGroup.objects.filter(visibility=Visibility.PUBLIC).prefetch_related(
             Prefetch(

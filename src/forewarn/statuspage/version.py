@@ -39,5 +39,16 @@ def current_version() -> tuple[int, datetime]:
     return _remembered["value"]
 
 
+def remembered_version() -> tuple[int, datetime] | None:
+    """The version this process read less than FOREWARN_PAGE_FRESHNESS_SECONDS ago, else None.
+
+    Never reads the database: the fast path (``fastpath``) answers only while this is known.
+    """
+    freshness = settings.FOREWARN_PAGE_FRESHNESS_SECONDS
+    if freshness <= 0 or time.monotonic() - _remembered["read_at"] >= freshness:
+        return None
+    return _remembered["value"]
+
+
 def forget_version() -> None:
     _remembered["value"] = None

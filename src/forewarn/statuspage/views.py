@@ -15,7 +15,7 @@ from .version import current_version
 
 @public_cached
 def index(request):
-    groups, ungrouped = summary.public_groups_and_components()
+    groups, ungrouped = summary.public_groups_and_components(measured=True)
     components = [c for g in groups for c in g.public_components] + ungrouped
     statuses = [c.status for c in components]
     uptime = uptime_bars(components)

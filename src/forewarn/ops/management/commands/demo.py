@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 
 from forewarn.ops.backups import mark_in_use
 from forewarn.ops.management.commands.worker import run_worker
-from forewarn.ops.serving import gunicorn_command
+from forewarn.ops.metrics import multiprocess_folder
+from forewarn.ops.serving import DEFAULT_SERVER, web_command
 from forewarn.ops.stopping import SignalStop
 
 
@@ -65,13 +66,19 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
-        env = os.environ | {"FOREWARN_DATA_DIR": str(settings.DATA_DIR), "PORT": str(port)}
+        env = os.environ | {
+            "FOREWARN_DATA_DIR": str(settings.DATA_DIR),
+            "PORT": str(port),
+            "PROMETHEUS_MULTIPROC_DIR": multiprocess_folder(settings.DATA_DIR),
+        }
         web = subprocess.Popen(
-            gunicorn_command(
+            web_command(
                 f"127.0.0.1:{port}",
                 workers=2,
                 threads=2,
-                options=("--graceful-timeout", "5", "--log-level", "warning"),
+                server=os.environ.get("FOREWARN_WEB_SERVER", DEFAULT_SERVER),
+                graceful_seconds=5,
+                log_level="warning",
             ),
             env=env,
         )
