@@ -1,0 +1,1 @@
+"""What planned work tells the availability engine (filled in below)."""
