@@ -68,6 +68,7 @@ class WindowCheck:
 class WorkCheck:
     windows: list[WindowCheck]
     uncovered: list[Organization] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
 
     @property
     def violations(self) -> list[tuple[int, str, Violation]]:
@@ -224,4 +225,4 @@ def check_work(
                 raise ValidationError({error.field: str(error)}) from None
             results.append(PolicyCheck(group, result))
         checked.append(WindowCheck(window, results))
-    return WorkCheck(checked, uncovered)
+    return WorkCheck(checked, uncovered, found_groups)

@@ -148,3 +148,15 @@ def next_transition_at(
         due = now + VERIFY_EVERY
         return min(due, next_extension_at) if next_extension_at else due
     return None
+
+
+def work_state(states: Iterable[str]) -> PlannedState:
+    """The state of work from its windows' states: the most advanced open one, else how it
+    ended (completed when any window was, else cancelled)."""
+    found = [PlannedState(s) for s in states]
+    if not found or all(s is S.DRAFT for s in found):
+        return S.DRAFT
+    for state in (S.IN_PROGRESS, S.VERIFYING, S.SCHEDULED):
+        if state in found:
+            return state
+    return S.COMPLETED if S.COMPLETED in found else S.CANCELLED

@@ -73,6 +73,12 @@ class PlannedWork(models.Model):
         max_length=500, blank=True, help_text="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=8."
     )
     state = models.CharField(max_length=16, choices=STATE_CHOICES, default=PlannedState.DRAFT)
+    audiences = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Who is told under which policy, as of the last check: "
+        '[{"policy": "seed-003", "work_type": "maintenance", "organizations": [3, 7]}].',
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

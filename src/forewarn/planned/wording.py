@@ -59,6 +59,7 @@ class About:
     shutdown: bool = False
     url: str = ""
     features: tuple[str, ...] = ()
+    for_plan: bool = False  # the features are those of the recipient's plan
     plan_change: str = ""
     reason: str = ""
     next_update_at: dt.datetime | None = None
@@ -121,7 +122,12 @@ def body(kind: NoticeKind, about: About) -> str:
         lines.append(f"**Affected:** {', '.join(about.components)}")
     if about.features:
         included = "\n".join(f"- {name}" for name in about.features)
-        lines.append(f"**New features your licences include at no extra cost:**\n\n{included}")
+        heading = (
+            "New features your licences include at no extra cost"
+            if about.for_plan
+            else "New features"
+        )
+        lines.append(f"**{heading}:**\n\n{included}")
     if about.plan_change:
         lines.append(f"**Changes to your plan:** {about.plan_change}")
     if about.url:
