@@ -148,9 +148,6 @@ def about(work: PlannedWork, target: Target, **extra) -> wording.About:
         work_type=target.work_type.name,
         description=work.description,
         impact=work.impact_text,
-        components=tuple(
-            work.affected.order_by("component__name").values_list("component__name", flat=True)
-        ),
         shutdown=work.shutdown,
         url=public_url(work),
         features=target.features,

@@ -55,7 +55,6 @@ class About:
     work_type: str
     description: str = ""
     impact: str = ""
-    components: tuple[str, ...] = ()
     shutdown: bool = False
     url: str = ""
     features: tuple[str, ...] = ()
@@ -118,8 +117,6 @@ def body(kind: NoticeKind, about: About) -> str:
         lines.append(f"**Expected impact:** {about.impact.strip()}")
     if about.shutdown and kind in (NoticeKind.ANNOUNCEMENT, NoticeKind.SHUTDOWN_REMINDERS):
         lines.append("**The system will be shut down during the window.**")
-    if about.components:
-        lines.append(f"**Affected:** {', '.join(about.components)}")
     if about.features:
         included = "\n".join(f"- {name}" for name in about.features)
         heading = (
