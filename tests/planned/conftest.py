@@ -128,12 +128,17 @@ def draft(world, policy="seed-000", work_type="service-update", *, components=No
 
 
 def sent(work) -> list[tuple[str, datetime, str]]:
-    """(notice kind, when it went out, address) of every delivery about ``work``, in order."""
+    """(notice kind, when it went out, address) of every delivery about ``work``, in the order
+    they went out (then by kind and address)."""
     rows = Delivery.objects.filter(notice__thread_key=f"planned:{work.pk}", sent_at__isnull=False)
-    return sorted(
+    return in_order(
         (d.notice.kind.removeprefix("planned."), d.sent_at, d.address)
         for d in rows.select_related("notice")
     )
+
+
+def in_order(rows) -> list[tuple[str, datetime, str]]:
+    return sorted(rows, key=lambda row: (row[1], row[0], row[2]))
 
 
 @contextmanager

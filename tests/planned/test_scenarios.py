@@ -11,7 +11,7 @@ from forewarn.planned import services
 from forewarn.planned.models import Window
 from forewarn.record.models import Event
 
-from .conftest import T0, draft, refused, sent, tick
+from .conftest import T0, draft, in_order, refused, sent, tick
 
 EVERYONE_ON_VOICE = [
     "all@example.com",
@@ -195,7 +195,7 @@ def test_seed_003_each_client_hears_under_its_own_policy(world, clock, enterpris
     for at in [utc(2027, 1, 6, 9), utc(2027, 1, 19, 9), utc(2027, 1, 20, 9), utc(2027, 1, 20, 11)]:
         tick(clock, at)
     public = ["all@example.com", "ann@acme.example", "voice-fan@example.com"]
-    assert sent(work) == sorted(
+    assert sent(work) == in_order(
         [("announcement", utc(2027, 1, 6, 9), "bob@beta.example")]
         + [("announcement", utc(2027, 1, 19, 9), a) for a in public]
         + [("start", utc(2027, 1, 20, 9), a) for a in public]

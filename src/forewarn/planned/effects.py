@@ -18,23 +18,28 @@ from .models import Hold, Window
 
 
 def hold(window: Window, *, actor: str, now: datetime) -> list[dict]:
-    """Set each affected component to its expected status; returns what changed."""
+    """Set each affected component to its expected status; returns what changed. A window
+    held again (extended after its end) keeps the status each component had first."""
     work = window.work
     changes = []
     for effect in work.affected.select_related("component").order_by("component__name"):
         component = Component.objects.select_for_update().get(pk=effect.component_id)
-        current = StatusInterval.objects.filter(component=component, ended_at__isnull=True).first()
-        Hold.objects.update_or_create(
-            window=window,
-            component=component,
-            defaults={
-                "status_before": component.status,
-                "before_ref": current.cause_ref if current else "",
-                "status_set": effect.expected_status,
-                "started_at": now,
-                "returned_at": None,
-            },
-        )
+        held = Hold.objects.filter(window=window, component=component).first()
+        if held is None:
+            current = StatusInterval.objects.filter(
+                component=component, ended_at__isnull=True
+            ).first()
+            held = Hold(
+                window=window,
+                component=component,
+                status_before=component.status,
+                before_ref=current.cause_ref if current else "",
+                started_at=now,
+            )
+        # Held again after an extension: it keeps what it found the first time.
+        held.status_set = effect.expected_status
+        held.returned_at = None
+        held.save()
         if component.status != effect.expected_status:
             changes.append(_change(component, component.status, effect.expected_status))
             set_status(
