@@ -28,6 +28,12 @@ OVERRIDE = Role.ADMIN  # publish over a firm violation the work type lets be ove
 FEATURES = 50
 
 
+def is_emergency(work_type) -> bool:
+    """Emergency maintenance for the SLA: work announced as soon as possible, or named so."""
+    slug = work_type.slug.lower()
+    return work_type.notice_unit == "asap" or "emergency" in slug or "urgent" in slug
+
+
 def allow(role: str | None, needed: str, what: str) -> None:
     if role in ROLE_ORDER and ROLE_ORDER.index(role) >= ROLE_ORDER.index(needed):
         return

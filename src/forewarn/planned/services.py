@@ -139,6 +139,7 @@ def create_draft(
             {"work_type": f"Policy {policy.slug} has no work type {work_type.slug}."}
         )
     time_zone = time_zone or policy.calendar.time_zone
+    fields.setdefault("emergency", guards.is_emergency(work_type))
     spans = guards.window_list(work_type, start, end, time_zone, rrule)
     statuses = guards.component_statuses(components)
     now = timezone.now()
