@@ -223,6 +223,9 @@ def check_work(
                 )
             except PolicyError as error:
                 raise ValidationError({error.field: str(error)}) from None
+            except (ValueError, OverflowError) as error:  # the engine: no opening, a year too far
+                field = "policy" if "never opens" in str(error) else "start"
+                raise ValidationError({field: str(error)}) from None
             results.append(PolicyCheck(group, result))
         checked.append(WindowCheck(window, results))
     return WorkCheck(checked, uncovered, found_groups)

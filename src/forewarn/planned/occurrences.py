@@ -93,11 +93,19 @@ def windows(
     rule = parse_rule(rule_text, start, zone)
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     days = (local_end.date() - local_start.date()).days
-    until = start + HORIZON
+    local = start.astimezone(zone).replace(tzinfo=zone)
+    try:
+        starts = rule.between(local, local + HORIZON, inc=True)
+    except (ValueError, OverflowError) as error:
+        raise OccurrenceError("rrule", f"The rule cannot be expanded: {error}.") from None
+    if len(starts) > MAX_OCCURRENCES:
+        raise OccurrenceError(
+            "rrule",
+            f"The rule gives more than {MAX_OCCURRENCES} windows in the next "
+            f"{HORIZON.days // 366} years; end it with COUNT or UNTIL.",
+        )
     found: list[Window] = []
-    for at in rule:
-        if len(found) == MAX_OCCURRENCES or at.astimezone(UTC) > until:
-            break
+    for at in starts:
         lo = wall_clock_instant(at.date(), local_start.time(), zone)
         hi = wall_clock_instant(at.date() + dt.timedelta(days=days), local_end.time(), zone)
         if hi <= lo:  # a window inside a skipped hour: keep its elapsed length
