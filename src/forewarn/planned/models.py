@@ -160,7 +160,9 @@ class Window(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    overrunning_since = models.DateTimeField(null=True, blank=True)
+    overrunning_since = models.DateTimeField(
+        null=True, blank=True, help_text="When it first ran past its end while still open."
+    )
     extensions = models.PositiveIntegerField(default=0)
     next_extension_at = models.DateTimeField(null=True, blank=True)
     kept_policy = models.BooleanField(

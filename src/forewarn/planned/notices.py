@@ -11,7 +11,7 @@ wording: ``wording``.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -213,7 +213,7 @@ def queue(
             "notice_id": notice.pk,
             "kind": kind.value,
             "window": window.index,
-            "due_at": notice.due_at.isoformat(),
+            "due_at": notice.due_at.astimezone(UTC).isoformat(),
             "audience": target.audience,
             "policy": target.policy or work.policy.slug,
             "organizations": list(target.organizations),

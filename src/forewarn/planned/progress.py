@@ -84,7 +84,6 @@ def extend(
         effects.hold(running, actor=actor, now=now)
     running.end_at = span.end
     running.sequence += 1
-    running.overrunning_since = None
     running.violations = running.violations + [v for v in found if v not in running.violations]
     running.kept_policy = running.kept_policy and not found
     runner.tell_extension(running, now, reason=reason, actor=actor, new_end=span.end)

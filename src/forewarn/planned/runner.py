@@ -104,7 +104,7 @@ def end(window: Window, now: datetime, *, actor: str = SYSTEM) -> None:
     if may_complete(effects.statuses(window).values()):
         complete(window, now, actor=actor)
         return
-    window.overrunning_since = now
+    window.overrunning_since = window.overrunning_since or now
     window.save()
     notices.alert_owner(window, now=now)
     work.record(
