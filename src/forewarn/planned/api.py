@@ -24,7 +24,7 @@ from forewarn.policies.rules import format_instant
 from forewarn.policies.validator import NoticeCheck
 
 from . import progress, services
-from .checks import PolicyCheck
+from .checks import PolicyCheck, violation_json
 from .lifecycle import PlannedState
 from .models import AffectedComponent, PlannedWork, Window
 from .schemas import (
@@ -179,7 +179,7 @@ def check_work(request, work_id: int):
                 "index": w.window.index,
                 "start": w.window.start,
                 "end": w.window.end,
-                "policies": [_policy_check(c, zones) for c in w.checks],
+                "policies": [_policy_check(w.window.index, c, zones) for c in w.checks],
             }
             for w in checked.windows
         ],
@@ -187,7 +187,7 @@ def check_work(request, work_id: int):
     }
 
 
-def _policy_check(check: PolicyCheck, zones: dict[str, str]) -> dict:
+def _policy_check(index: int, check: PolicyCheck, zones: dict[str, str]) -> dict:
     result: NoticeCheck = check.result
     zone = check.zone
 
@@ -206,15 +206,7 @@ def _policy_check(check: PolicyCheck, zones: dict[str, str]) -> dict:
         "announce_by_text": text(result.announce_by),
         "earliest_compliant_start": iso(result.earliest_compliant_start),
         "earliest_compliant_start_text": text(result.earliest_compliant_start),
-        "violations": [
-            {
-                "code": v.code,
-                "message": v.message,
-                "severity": v.severity.value,
-                "override_allowed": v.override_allowed,
-            }
-            for v in result.violations
-        ],
+        "violations": [violation_json(index, check.group.slug, v) for v in result.violations],
         "plan": [
             {
                 "kind": n.kind.value,

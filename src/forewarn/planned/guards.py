@@ -5,13 +5,12 @@ with the reason, ``ValidationError`` (422) naming the field. Nothing here change
 """
 
 import datetime as dt
-from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from forewarn import limits
 from forewarn.calendars.definitions import FIRST_YEAR, LAST_YEAR
-from forewarn.catalog.models import ROLE_ORDER, Component, ComponentStatus, Role
+from forewarn.catalog.models import ROLE_ORDER, Role
 from forewarn.policies.models import LONGEST_WINDOW
 from forewarn.policies.rules import Risk
 
@@ -105,24 +104,6 @@ def window_list(work_type, start, end, time_zone: str, rrule: str):
         return expand(start, end, time_zone, rrule)
     except OccurrenceError as error:
         raise ValidationError({error.field: str(error)}) from None
-
-
-def component_statuses(components: Mapping[Component, str] | None) -> dict[Component, str]:
-    found = {}
-    for component, status in (components or {}).items():
-        if not isinstance(component, Component) or component.pk is None:
-            raise ValidationError({"components": f"{component!r} is not a saved component."})
-        if status not in ComponentStatus.values:
-            raise ValidationError(
-                {
-                    "components": f"{component.slug}: '{status}' is not a component status; "
-                    f"use one of {', '.join(ComponentStatus.values)}."
-                }
-            )
-        found[component] = status
-    if len(found) > limits.ITEMS:
-        raise ValidationError({"components": f"At most {limits.ITEMS} components."})
-    return found
 
 
 def features(value) -> list[dict]:

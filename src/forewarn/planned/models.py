@@ -18,9 +18,7 @@ from forewarn import limits
 from forewarn.catalog.models import Component, ComponentStatus, new_public_id
 from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.rules import Impact, Risk
-from forewarn.record.kinds import Kind
-from forewarn.record.models import Event
-from forewarn.record.services import append
+from forewarn.record.subjects import RecordedSubject
 
 from .lifecycle import LABELS, PlannedState
 
@@ -35,7 +33,7 @@ def _text(**kwargs):
     )
 
 
-class PlannedWork(models.Model):
+class PlannedWork(RecordedSubject, models.Model):
     """One piece of planned work: what, under which policy, affecting what, and when."""
 
     public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
@@ -93,6 +91,8 @@ class PlannedWork(models.Model):
     released_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    REF_PREFIX = "planned"  # ref: the cause_ref, exclusion ref and notice thread of this work
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "planned work"
@@ -102,25 +102,8 @@ class PlannedWork(models.Model):
         return self.title
 
     @property
-    def ref(self) -> str:
-        """``planned:<id>``: the cause_ref, exclusion ref and notice thread of this work."""
-        return f"planned:{self.pk}"
-
-    @property
     def is_public(self) -> bool:
         return PlannedState(self.state).is_public
-
-    def record(
-        self, kind: Kind, *, actor: str, description: str, details: dict | None = None
-    ) -> Event:
-        """Append an event about this work inside the change's transaction."""
-        return append(
-            kind,
-            subject=self,
-            actor=actor,
-            description=f"{self.ref} {description}",
-            details=details or {},
-        )
 
 
 class AffectedComponent(models.Model):

@@ -211,6 +211,8 @@ class PlannedNoticeOut(Schema):
 
 
 class PlannedViolationOut(Schema):
+    window: int
+    policy: str
     code: str
     message: str
     severity: str

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from forewarn.catalog.lookups import component_statuses
 from forewarn.catalog.models import Component
 from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.rules import NoticeKind
@@ -141,7 +142,7 @@ def create_draft(
     time_zone = time_zone or policy.calendar.time_zone
     fields.setdefault("emergency", guards.is_emergency(work_type))
     spans = guards.window_list(work_type, start, end, time_zone, rrule)
-    statuses = guards.component_statuses(components)
+    statuses = component_statuses(components)
     now = timezone.now()
     work = PlannedWork(
         policy=policy,
