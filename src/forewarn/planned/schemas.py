@@ -17,6 +17,7 @@ from forewarn.api.fields import (
     one_of,
 )
 from forewarn.catalog.models import ComponentStatus
+from forewarn.markup import render_markdown
 from forewarn.policies.rules import Risk
 
 from .lifecycle import PlannedState
@@ -155,6 +156,7 @@ class PlannedWorkOut(Schema):
     public_id: str
     title: str
     description: str
+    description_html: str = Field(description="the description rendered and sanitised")
     policy: str = Field(alias="policy.slug")
     work_type: str = Field(alias="work_type.slug")
     other_work_types: list[dict]
@@ -182,6 +184,10 @@ class PlannedWorkOut(Schema):
     @staticmethod
     def resolve_other_work_types(obj):
         return [{"policy": w.policy.slug, "work_type": w.slug} for w in obj.other_work_types.all()]
+
+    @staticmethod
+    def resolve_description_html(obj):
+        return render_markdown(obj.description)
 
     @staticmethod
     def resolve_owner(obj):
