@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from forewarn.catalog.models import Component
-from forewarn.planned import services
+from forewarn.planned import approval, services
 from forewarn.planned.models import Window
 from forewarn.record.models import Event
 
@@ -65,7 +65,7 @@ def test_seed_000_maintenance_window_in_peak_hours_without_notice_is_blocked(wor
         services.publish(work, actor="ada", role="admin", justification="Needed now.")
     work.refresh_from_db()
     assert (work.state, work.published_at) == ("draft", None)
-    checked = services.check_windows(work, work.windows.all(), T0)
+    checked = approval.check_windows(work, work.windows.all(), T0)
     assert [(p, v.code) for _, p, v in checked.violations] == [
         ("seed-000", "too_little_notice"),
         ("seed-000", "in_peak_hours"),

@@ -24,6 +24,7 @@ from forewarn.policies.rules import format_instant
 from forewarn.policies.validator import NoticeCheck
 
 from . import progress, services
+from .approval import check_windows
 from .checks import PolicyCheck, violation_json
 from .lifecycle import PlannedState
 from .models import AffectedComponent, PlannedWork, Window
@@ -163,7 +164,7 @@ def check_work(request, work_id: int):
     policy's zone and in each affected region's zone. Changes nothing."""
     work = detailed(work_id)
     open_windows = [w for w in work.windows.all() if not PlannedState(w.state).is_final]
-    checked = services.check_windows(work, open_windows, timezone.now())
+    checked = check_windows(work, open_windows, timezone.now())
     zones = dict(
         Region.objects.filter(components__planned_effects__work=work)
         .distinct()

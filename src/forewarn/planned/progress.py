@@ -16,10 +16,10 @@ from forewarn.policies.rules import NoticeKind
 from forewarn.record.kinds import Kind
 
 from . import effects, guards, notices, runner
+from .approval import check_windows
 from .checks import violation_json
 from .lifecycle import Move, PlannedState
 from .models import PlannedWork, Window
-from .services import check_windows
 
 
 @transaction.atomic
