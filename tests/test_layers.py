@@ -35,6 +35,7 @@ KNOWN_PURE = {
         f"forewarn.incidents.{m}"
         for m in ("priorities", "lifecycle", "causes", "cadence", "escalation", "access", "report")
     ),
+    *(f"forewarn.planned.{m}" for m in ("lifecycle", "occurrences", "scope", "ics", "wording")),
 }
 
 

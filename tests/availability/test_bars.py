@@ -145,7 +145,7 @@ def test_a_new_exclusion_redraws_the_page(client, api, admin_api):
 @time_machine.travel(NOW, tick=False)
 def test_page_with_bars_takes_few_queries(client, api, django_assert_max_num_queries):
     # The page: version (twice), groups, their components, ungrouped. The bars: components,
-    # members, history, exclusions (recorded ones, then the incidents'). The open public
-    # incidents (one query when there are none).
-    with django_assert_max_num_queries(11):
+    # members, history, exclusions (recorded ones, then the incidents', then planned work's
+    # holds). The open public incidents (one query when there are none).
+    with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200

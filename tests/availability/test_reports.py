@@ -350,8 +350,8 @@ def test_report_takes_few_queries(viewer, seed001, hosting, django_assert_max_nu
     # Session, user, profile; components, members, history, exclusions, their recorded rows;
     # the console's permissions (2) and the organizations linked; whether the user must use a
     # second factor (signin.SecondFactorMiddleware); the incidents' exclusions and the incidents
-    # behind the third parties' outages (their identification).
-    with django_assert_max_num_queries(14):
+    # behind the third parties' outages (their identification); planned work's holds.
+    with django_assert_max_num_queries(15):
         assert viewer.get(REPORT, {"period": "2026-Q3"}).status_code == 200
 
 

@@ -12,6 +12,7 @@ import ast
 import inspect
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -216,6 +217,7 @@ def test_save_policy_records_creation_then_only_what_changed(calendar, recorded)
                     "calendar": {"from": None, "to": calendar.pk},
                     "description": {"from": None, "to": ""},
                     "source": {"from": None, "to": ""},
+                    "applies_to_plans": {"from": None, "to": []},
                 }
             },
         ),
@@ -586,6 +588,37 @@ def test_a_notice_is_recorded_delivered_once_all_its_deliveries_ended(three_subs
                 "first_sent_at": "2026-11-30T14:00:00+00:00",
                 "last_sent_at": "2026-11-30T14:00:00+00:00",
             },
+        )
+    ]
+
+
+def test_a_notice_that_went_out_after_its_due_time_records_how_late(three_subscribers, recorded):
+    notice = outbox.queue_notice(
+        key="planned:1:0:reminder:1440m:v0",
+        thread_key="planned:1",
+        kind="planned.reminder",
+        subject="Reminder",
+        body="Tomorrow.",
+        due_at=NOW + timedelta(minutes=10),
+    )
+    recorded()
+    with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
+        assert outbox.fan_out_due() == 3
+        assert outbox.fan_out_due() == 0  # once
+    assert recorded() == [
+        Recorded(
+            Kind.NOTICE_LATE,
+            "system",
+            "",
+            subject(notice),
+            {
+                "key": "planned:1:0:reminder:1440m:v0",
+                "due_at": "2026-11-30T14:10:00+00:00",
+                "fanned_out_at": "2026-11-30T14:30:00+00:00",
+                "delay_seconds": 1200,
+                "recipients": 3,
+            },
+            NOW + timedelta(minutes=30),
         )
     ]
 
@@ -1525,12 +1558,17 @@ def test_escalation_contacts_and_templates_created_changed_and_deleted(incidents
 
 
 def _kinds_expected_here() -> set[Kind]:
-    """The kinds named first in a ``Recorded(...)`` inside a test of this file.
+    """The kinds named first in a ``Recorded(...)`` inside a test of this file or of its
+    siblings ``test_completeness_<domain>.py``.
 
     Each test compares its whole list exactly, so a kind expected there is a kind written.
     """
     found = set()
-    for node in ast.walk(ast.parse(inspect.getsource(sys.modules[__name__]))):
+    here = Path(inspect.getfile(sys.modules[__name__]))
+    sources = [here.read_text()] + [
+        p.read_text() for p in sorted(here.parent.glob("test_completeness_*.py"))
+    ]
+    for node in (n for source in sources for n in ast.walk(ast.parse(source))):
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             for call in ast.walk(node):
                 if (

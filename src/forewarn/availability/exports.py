@@ -215,6 +215,7 @@ def as_json(report: Report) -> dict:
                 "reference": x.row.ref if x.row else "",
                 "created_by": x.row.created_by if x.row else "",
                 "created_at": _iso(x.row.created_at) if x.row else None,
+                "remark": x.remark,
             }
             for x in report.exclusions
         ],

@@ -127,6 +127,7 @@ class ExclusionSource:
     end: datetime
     components: list[Component]  # empty: every component
     row: Exclusion | None = None
+    remark: str = ""  # what an auditor should notice (``services.exclusion_remarks``)
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,7 @@ def _sources(inputs, rows) -> list[ExclusionSource]:
             ]
         )
     }
+    said = services.remarks(sorted({e.ref for e in inputs.exclusions if e.ref}))
     return [
         ExclusionSource(
             e.ref or "",
@@ -338,6 +340,7 @@ def _sources(inputs, rows) -> list[ExclusionSource]:
             e.end,
             [by_pk[i] for i in e.component_ids if i in by_pk] if e.component_ids else [],
             recorded.get(e.ref),
+            said.get(e.ref or "", ""),
         )
         for e in sorted(inputs.exclusions, key=lambda e: (e.start, e.ref or ""))
     ]

@@ -82,6 +82,26 @@ def recorded_exclusions(
     return found
 
 
+ExclusionRemarks = Callable[[Sequence[str]], dict[str, str]]
+REMARKERS: list[ExclusionRemarks] = []
+
+
+def exclusion_remarks(remarker: ExclusionRemarks) -> ExclusionRemarks:
+    """Register a function that says, for the exclusion refs it knows, what an auditor should
+    notice about them (planned work: "published despite its notice policy")."""
+    if remarker not in REMARKERS:
+        REMARKERS.append(remarker)
+    return remarker
+
+
+def remarks(refs: Sequence[str]) -> dict[str, str]:
+    """``{ref: remark}`` from every registered remarker."""
+    found: dict[str, str] = {}
+    for remarker in REMARKERS:
+        found |= remarker(refs)
+    return found
+
+
 OutageIdentifier = Callable[[Sequence[engine.Outage]], list[engine.Outage]]
 IDENTIFIERS: list[OutageIdentifier] = []
 

@@ -4,10 +4,14 @@ A reference to nothing is a ValidationError naming the field, so the caller answ
 Components by slug are ``services.components_by_slug``.
 """
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .models import ComponentGroup
+from forewarn import limits
+
+from .models import Component, ComponentGroup, ComponentStatus
 
 
 def by_slug(model: type[models.Model], slug: str | None, field: str) -> models.Model | None:
@@ -27,4 +31,24 @@ def group_by_id(public_id: str | None, field: str = "group") -> ComponentGroup |
     found = ComponentGroup.objects.filter(public_id=public_id).first()
     if found is None:
         raise ValidationError({field: f"No component group with id '{public_id}'."})
+    return found
+
+
+def component_statuses(components: Mapping[Component, str] | None) -> dict[Component, str]:
+    """``{component: status}`` checked: saved components, known status words, a bounded number
+    (a ValidationError on ``components`` says which is wrong)."""
+    found = {}
+    for component, status in (components or {}).items():
+        if not isinstance(component, Component) or component.pk is None:
+            raise ValidationError({"components": f"{component!r} is not a saved component."})
+        if status not in ComponentStatus.values:
+            raise ValidationError(
+                {
+                    "components": f"{component.slug}: '{status}' is not a component status; "
+                    f"use one of {', '.join(ComponentStatus.values)}."
+                }
+            )
+        found[component] = status
+    if len(found) > limits.ITEMS:
+        raise ValidationError({"components": f"Give at most {limits.ITEMS} components."})
     return found

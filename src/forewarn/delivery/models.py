@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from forewarn.catalog.models import AuthorizedContact, Component
+from forewarn.catalog.models import AuthorizedContact, Component, Organization
 
 
 class Channel(models.TextChoices):
@@ -94,6 +94,13 @@ class Notice(models.Model):
     body = models.TextField(help_text="Markdown.")
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.EVERYONE)
     components = models.ManyToManyField(Component, blank=True, related_name="notices")
+    organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="notices",
+        help_text="When set, only these organizations' authorized contacts get it (each client "
+        "hears under the policy that applies to it).",
+    )
     direct_addresses = models.JSONField(default=list, blank=True)
     event_times = models.JSONField(
         default=dict,

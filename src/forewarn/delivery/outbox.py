@@ -109,13 +109,15 @@ def queue_notice(
     ics: str = "",
     direct_addresses: Iterable[str] = (),
     direct_chat_webhooks: Iterable[str] = (),
+    organizations: Iterable = (),
     created_by: str = "system",
 ) -> Notice:
     """Queue a notice once per ``key``; fan it out now when it is due. Call it inside the event's transaction.
 
     A DIRECT notice goes to ``direct_addresses`` (email) and ``direct_chat_webhooks``
     (Slack-compatible chat webhook URLs, e.g. a team's channel); both are kept in
-    ``Notice.direct_addresses``, told apart by their form.
+    ``Notice.direct_addresses``, told apart by their form. ``organizations`` (or their ids)
+    narrow the authorized contacts to those organizations'.
 
     Bad arguments raise ``ValidationError`` naming the argument, before anything is written.
     """
@@ -162,6 +164,9 @@ def queue_notice(
             return Notice.objects.get(key=key)  # queued meanwhile by someone else
         if component_ids:
             notice.components.set(component_ids)
+        organization_ids = [getattr(o, "pk", o) for o in organizations or ()]
+        if organization_ids:
+            notice.organizations.set(organization_ids)
         notice.reply_to_ref = notice_reply_token(notice.pk)
         notice.save(update_fields=["reply_to_ref"])
         if notice.due_at <= now:
@@ -254,6 +259,9 @@ def recipients(notice: Notice) -> dict[tuple[str, str], dict]:
             found[(channel, address)] = {"subscriber_id": pk, "time_zone": zone}
     if notice.audience in (Audience.CONTACTS, Audience.EVERYONE):
         contacts = AuthorizedContact.objects.filter(is_active=True, receives_notices=True)
+        organization_ids = list(notice.organizations.values_list("pk", flat=True))
+        if organization_ids:
+            contacts = contacts.filter(organization_id__in=organization_ids)
         if component_ids:
             contacts = contacts.filter(organization__components__in=component_ids).distinct()
         for pk, address, zone, region_zone in contacts.values_list(
@@ -285,7 +293,33 @@ def fan_out(notice: Notice) -> int:
             return 0
         found = recipients(notice)
         _insert_deliveries(notice, found, now, tune.fan_out_batch)
+        _record_if_late(notice, now, len(found))
     return len(found)
+
+
+def _record_if_late(notice: Notice, now: datetime, count: int) -> None:
+    """A notice fanned out after its due time (the worker was down) goes out once, late, and
+    the record keeps by how much (``FOREWARN_NOTICE_LATE_AFTER_SECONDS``, default 60)."""
+    late_after = timedelta(seconds=getattr(settings, "FOREWARN_NOTICE_LATE_AFTER_SECONDS", 60))
+    delay = now - notice.due_at
+    if delay <= late_after:
+        return
+    seconds = int(delay.total_seconds())
+    append(
+        Kind.NOTICE_LATE,
+        subject=notice,
+        actor="system",
+        description=f"{notice.subject}: due {notice.due_at.isoformat()}, went out {seconds} s late "
+        f"to {count} recipient(s).",
+        details={
+            "key": notice.key,
+            "due_at": notice.due_at.isoformat(),
+            "fanned_out_at": now.isoformat(),
+            "delay_seconds": seconds,
+            "recipients": count,
+        },
+        at=now,
+    )
 
 
 _VARYING = ("channel", "address", "subscriber_id", "contact_id", "time_zone")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from forewarn.catalog.lookups import component_statuses
 from forewarn.catalog.models import Component
 from forewarn.markup import render_markdown
 from forewarn.record.kinds import Kind
@@ -56,7 +57,7 @@ def backfill_incident(
     guards.allow(role, Action.OPEN)
     title = guards.required("title", title, "a title")
     priority = guards.priority_of(priority)
-    statuses = guards.component_statuses(components)
+    statuses = component_statuses(components)
     cause = _cause(cause, role)
     now = timezone.now()
     past = _checked(updates, now)

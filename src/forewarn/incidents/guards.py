@@ -5,13 +5,13 @@ Each raises what the API and the console turn into an answer: ``PermissionDenied
 changes state.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from forewarn.catalog.models import Component, ComponentStatus, has_role
+from forewarn.catalog.models import has_role
 
 from .access import Action, refusal
 from .causes import Cause
@@ -45,22 +45,6 @@ def priority_of(value: str) -> Priority:
         raise ValidationError(
             {"priority": f"'{value}' is not a priority; use one of {', '.join(Priority)}."}
         ) from None
-
-
-def component_statuses(components: Mapping[Component, str] | None) -> dict[Component, str]:
-    found = {}
-    for component, status in (components or {}).items():
-        if not isinstance(component, Component) or component.pk is None:
-            raise ValidationError({"components": f"{component!r} is not a saved component."})
-        if status not in ComponentStatus.values:
-            raise ValidationError(
-                {
-                    "components": f"{component.slug}: '{status}' is not a component status; "
-                    f"use one of {', '.join(ComponentStatus.values)}."
-                }
-            )
-        found[component] = status
-    return found
 
 
 def aware(field: str, value: datetime | None, now: datetime) -> datetime:

@@ -19,9 +19,7 @@ from forewarn.calendars.engine import BusinessCalendar
 from forewarn.calendars.models import Calendar
 from forewarn.catalog.models import Component, ComponentStatus, new_public_id
 from forewarn.policies.presets import calendar_for
-from forewarn.record.kinds import Kind
-from forewarn.record.models import Event
-from forewarn.record.services import append
+from forewarn.record.subjects import RecordedSubject
 
 from .cadence import DEFAULT_REMINDER_LEAD, CadenceRule
 from .causes import LABELS as CAUSE_LABELS
@@ -208,7 +206,7 @@ class EscalationContact(models.Model):
             )
 
 
-class Incident(models.Model):
+class Incident(RecordedSubject, models.Model):
     """Something that made a product unavailable or significantly degraded (seed 001 §1)."""
 
     public_id = models.CharField(max_length=12, unique=True, default=new_public_id, editable=False)
@@ -272,6 +270,8 @@ class Incident(models.Model):
     missed_since_update = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
+    REF_PREFIX = "incident"  # ref: the cause_ref, exclusion ref and notice thread of this incident
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -302,26 +302,11 @@ class Incident(models.Model):
         return f"#{self.pk} {self.priority} {self.title}"
 
     @property
-    def ref(self) -> str:
-        """``incident:<id>``: the cause_ref, exclusion ref and notice thread of this incident."""
-        return f"incident:{self.pk}"
-
-    @property
     def is_open(self) -> bool:
         return IncidentStatus(self.status).is_open
 
-    def record(
-        self, kind: Kind, *, actor: str, description: str, details: dict | None = None
-    ) -> Event:
-        """Append an event about this incident, with its reporting contact; inside the change's transaction."""
-        return append(
-            kind,
-            subject=self,
-            actor=actor,
-            contact=self.reporter,
-            description=f"{self.ref} {description}",
-            details=details or {},
-        )
+    def record_contact(self) -> str:
+        return self.reporter
 
 
 class IncidentUpdate(models.Model):

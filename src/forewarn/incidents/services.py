@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from forewarn.catalog.lookups import component_statuses
 from forewarn.catalog.models import Component
 from forewarn.markup import render_markdown
 from forewarn.record.kinds import Kind
@@ -81,7 +82,7 @@ def open_incident(
         raise ValidationError({"title": f"A title has at most {guards.TITLE_MAX} characters."})
     priority = guards.priority_of(priority)
     message = guards.required("message", message, "the first update's message")
-    statuses = guards.component_statuses(components)
+    statuses = component_statuses(components)
     policy = policy_for(priority)
     if is_public is not None and is_public != policy.is_public_by_default:
         guards.allow(role, Action.SET_VISIBILITY)
@@ -154,7 +155,7 @@ def post_update(
         new = check_transition(incident.status, status or incident.status)
     except TransitionError as error:
         raise ValidationError({"status": str(error)}) from None
-    statuses = guards.component_statuses(components)
+    statuses = component_statuses(components)
     now = timezone.now()
     if incident.acknowledged_at is None:
         _acknowledge(incident, actor=actor, now=now)
@@ -369,7 +370,7 @@ def reopen(
         )
     except TransitionError as error:
         raise ValidationError({"status": str(error)}) from None
-    statuses = guards.component_statuses(components)
+    statuses = component_statuses(components)
     resolved_at = incident.resolved_at
     incident.resolved_at = None
     incident.record(

@@ -110,17 +110,17 @@ def run_check(
                 f"lasts {(end - start).days} days."
             }
         )
-    policy_row = _policy(policy)
-    calendar_row = policy_row.calendar if calendar is None else _calendar(calendar)
+    policy_row = policy_named(policy)
+    calendar_row = policy_row.calendar if calendar is None else calendar_named(calendar)
     try:
         result = check(
             policy_row.to_rules(),
             work_type,
             start,
             end,
-            calendar=_engine(calendar_row, "calendar"),
+            calendar=calendar_engine(calendar_row, "calendar"),
             now=timezone.now() if now is None else now,
-            regions=_regions(components),
+            regions=regions_of(components),
             risk=risk,
             on_site=on_site,
             shutdown=shutdown,
@@ -136,7 +136,7 @@ def run_check(
     return CheckAnswer(result, policy_row, calendar_row, ZoneInfo(calendar_row.time_zone))
 
 
-def _policy(slug: str) -> Policy:
+def policy_named(slug: str) -> Policy:
     found = Policy.objects.select_related("calendar").filter(slug=slug).first()
     if found is None:
         known = ", ".join(Policy.objects.values_list("slug", flat=True)) or "none yet"
@@ -144,7 +144,7 @@ def _policy(slug: str) -> Policy:
     return found
 
 
-def _calendar(slug: str) -> Calendar:
+def calendar_named(slug: str) -> Calendar:
     found = Calendar.objects.filter(slug=slug).first()
     if found is None:
         known = ", ".join(Calendar.objects.values_list("slug", flat=True)) or "none yet"
@@ -152,7 +152,7 @@ def _calendar(slug: str) -> Calendar:
     return found
 
 
-def _engine(calendar: Calendar, field: str):
+def calendar_engine(calendar: Calendar, field: str):
     try:
         return calendar.to_engine()
     except DefinitionError as error:
@@ -161,7 +161,7 @@ def _engine(calendar: Calendar, field: str):
         ) from None
 
 
-def _regions(slugs: Iterable[str]) -> list[rules.Region]:
+def regions_of(slugs: Iterable[str]) -> list[rules.Region]:
     found = components_by_slug(slugs, queryset=Component.objects.select_related("region__calendar"))
     rows = {c.region.pk: c.region for c in found if c.region is not None}
     return [_region(row) for row in rows.values()]
@@ -181,7 +181,7 @@ def _region(row: RegionRow) -> rules.Region:
         raise ValidationError(
             {"components": f"Region {row.slug} has peak hours to correct: {error}"}
         ) from None
-    calendar = None if row.calendar is None else _engine(row.calendar, "components")
+    calendar = None if row.calendar is None else calendar_engine(row.calendar, "components")
     return rules.Region(row.slug, row.time_zone, peaks, calendar)
 
 

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_duration
 
 from forewarn import limits
 from forewarn.calendars.models import Calendar
+from forewarn.catalog.models import Organization
 
 from . import rules
 from .rules import (
@@ -105,6 +106,26 @@ class Policy(models.Model):
     source = models.CharField(
         max_length=300, blank=True, help_text="The document the rules come from."
     )
+    applies_to_organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="policies",
+        help_text="Limit the policy to these organizations (none: not limited by name).",
+    )
+    applies_to_plans = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Limit the policy to organizations on these plans, e.g. ["Enterprise"] '
+        "(seed 003); empty: not limited by plan.",
+    )
+    fallback = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="limited_policies",
+        help_text="The policy for the organizations a limited policy does not apply to.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,6 +135,26 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Plans are a short list of names; a fallback never leads back to this policy."""
+        plans = self.applies_to_plans
+        if not isinstance(plans, list) or not all(
+            isinstance(p, str) and 0 < len(p.strip()) <= 100 for p in plans
+        ):
+            raise ValidationError({"applies_to_plans": "Give a list of plan names."})
+        if len(plans) > limits.RANGES:
+            raise ValidationError(
+                {"applies_to_plans": f"Give at most {limits.RANGES} plans, not {len(plans)}."}
+            )
+        seen, step = {self.pk}, self.fallback
+        while step is not None:
+            if step.pk in seen:
+                raise ValidationError(
+                    {"fallback": f"Falling back to {self.fallback.slug} leads back to {self.slug}."}
+                )
+            seen.add(step.pk)
+            step = step.fallback
 
     def to_rules(self) -> rules.Policy:
         """This policy as the pure ``rules.Policy`` the validator takes."""

@@ -12,7 +12,15 @@ from forewarn.record.services import changes, snapshot
 from .models import Policy, WorkType
 from .presets import CALENDAR_PRESETS, PRESETS
 
-POLICY_FIELDS = ("slug", "name", "calendar", "description", "source")
+POLICY_FIELDS = (
+    "slug",
+    "name",
+    "calendar",
+    "description",
+    "source",
+    "applies_to_plans",
+    "fallback",
+)
 WORK_TYPE_FIELDS = tuple(
     f.name
     for f in WorkType._meta.get_fields()
@@ -21,16 +29,25 @@ WORK_TYPE_FIELDS = tuple(
 
 
 @transaction.atomic
-def save_policy(policy: Policy, *, actor: str) -> Policy:
-    """Validate and save `policy`; record "policy.created" or "policy.changed" with the fields
-    that changed (nothing is written when nothing changed). Raises ValidationError when invalid."""
+def save_policy(policy: Policy, *, actor: str, organizations=None) -> Policy:
+    """Validate and save `policy` and the `organizations` it is limited to (None: keep them);
+    record "policy.created" or "policy.changed" with the fields that changed (nothing is
+    written when nothing changed). Raises ValidationError when invalid."""
     policy.full_clean()
     created = policy.pk is None
-    before = {} if created else snapshot(Policy.objects.get(pk=policy.pk), POLICY_FIELDS)
-    diff = changes(before, snapshot(policy, POLICY_FIELDS))
+    before = {} if created else _policy_snapshot(Policy.objects.get(pk=policy.pk))
+    after = snapshot(policy, POLICY_FIELDS)
+    if organizations is not None:
+        organizations = list(organizations)
+        after["applies_to_organizations"] = sorted(o.slug for o in organizations)
+    elif not created:
+        after["applies_to_organizations"] = before["applies_to_organizations"]
+    diff = changes(before, after)
     if not created and not diff:
         return policy
     policy.save()
+    if organizations is not None:
+        policy.applies_to_organizations.set(organizations)
     record.append(
         Kind.POLICY_CREATED if created else Kind.POLICY_CHANGED,
         subject=policy,
@@ -115,6 +132,14 @@ def load_presets(*, actor: str = "system") -> list[Policy]:
             save_work_type(work_type, actor=actor)
         loaded.append(policy)
     return loaded
+
+
+def _policy_snapshot(policy: Policy) -> dict:
+    found = snapshot(policy, POLICY_FIELDS)
+    found["applies_to_organizations"] = sorted(
+        policy.applies_to_organizations.values_list("slug", flat=True)
+    )
+    return found
 
 
 def _fields(diff: dict) -> str:

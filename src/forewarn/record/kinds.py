@@ -112,6 +112,10 @@ class Kind(StrEnum):
         "notice.cancelled",
         "A notice was cancelled; its unsent deliveries were skipped.",
     )
+    NOTICE_LATE = (
+        "notice.late",
+        "A notice went out after its due time (no worker ran then): once, and how late.",
+    )
     NOTICE_DELIVERED = (
         "notice.delivered",
         "Every delivery of a notice ended: how many were sent, failed and skipped, and when.",
@@ -250,6 +254,55 @@ class Kind(StrEnum):
     INCIDENT_TEMPLATE_DELETED = (
         "incident_template.deleted",
         "An incident template was removed; details keep what it was.",
+    )
+
+    # planned work
+    PLANNED_CREATED = (
+        "planned.created",
+        "Planned work was drafted: its policy, work type, windows and affected components.",
+    )
+    PLANNED_CHANGED = "planned.changed", "Planned work's description or fields changed."
+    PLANNED_PUBLISHED = (
+        "planned.published",
+        "Planned work was published: each window's policy check and the notices planned.",
+    )
+    PLANNED_JUSTIFIED = (
+        "planned.justified",
+        "Someone published or moved planned work despite violations, with a written "
+        "justification: who, their role, the text and the violations it answers.",
+    )
+    PLANNED_RESCHEDULED = (
+        "planned.rescheduled",
+        "A window of planned work moved: from, to, why, and the policy check of the new window.",
+    )
+    PLANNED_EXTENDED = (
+        "planned.extended",
+        "A window of planned work was extended: the new end, the reason and the policy check.",
+    )
+    PLANNED_STARTED = (
+        "planned.started",
+        "A window began: the affected components took their expected status.",
+    )
+    PLANNED_ENDED = (
+        "planned.ended",
+        "A window's time ended: components returned to their earlier status unless changed since.",
+    )
+    PLANNED_OVERRUNNING = (
+        "planned.overrunning",
+        "A window was still open after its end: the owner was alerted, an extension notice is due.",
+    )
+    PLANNED_COMPLETED = (
+        "planned.completed",
+        "A window was completed once every affected component was operational again.",
+    )
+    PLANNED_RELEASED = "planned.released", "The version planned work rolls out was released."
+    PLANNED_CANCELLED = (
+        "planned.cancelled",
+        "Planned work, or one window of it, was cancelled, with the reason.",
+    )
+    PLANNED_NOTICE_QUEUED = (
+        "planned.notice_queued",
+        "A notice about planned work was queued: its kind, due time, audience and policy.",
     )
 
     @property

@@ -1,0 +1,283 @@
+"""Planned work in the JSON API: everything the console does, through the same services.
+
+Reading needs the viewer role; drafting and running the work the responder role;
+publishing, rescheduling and cancelling the communicator role (and an admin to publish over
+a firm violation, which the service checks). Slugs and usernames are resolved here first;
+one that does not exist is a 422 naming its field. A refusal changes nothing: each service is
+one transaction.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from forewarn.api.auth import actor, needs, role
+from forewarn.catalog.models import Region, Role
+from forewarn.catalog.services import components_by_slug
+from forewarn.policies.models import Policy, WorkType
+from forewarn.policies.rules import format_instant
+from forewarn.policies.validator import NoticeCheck
+
+from . import progress, services
+from .approval import check_windows
+from .checks import PolicyCheck, violation_json
+from .lifecycle import PlannedState
+from .models import AffectedComponent, PlannedWork, Window
+from .schemas import (
+    PlannedCancelIn,
+    PlannedCheckOut,
+    PlannedCompleteIn,
+    PlannedExtendIn,
+    PlannedPublishIn,
+    PlannedRescheduleIn,
+    PlannedWorkIn,
+    PlannedWorkOut,
+    PlannedWorkPatch,
+    PlannedWorkQuery,
+)
+
+router = Router(tags=["planned work"])
+
+
+def works():
+    return PlannedWork.objects.select_related("policy", "work_type", "owner").prefetch_related(
+        "other_work_types__policy",
+        Prefetch(
+            "affected",
+            queryset=AffectedComponent.objects.select_related("component").order_by(
+                "component__name"
+            ),
+        ),
+        Prefetch("windows", queryset=Window.objects.order_by("index")),
+        "justifications__window",
+    )
+
+
+def detailed(pk: int) -> PlannedWork:
+    return get_object_or_404(works(), pk=pk)
+
+
+def caller(request) -> dict:
+    return {"actor": actor(request), "role": role(request)}
+
+
+def _policy(slug: str) -> Policy:
+    found = Policy.objects.select_related("calendar").filter(slug=slug).first()
+    if found is None:
+        raise ValidationError({"policy": f"No policy {slug!r}."})
+    return found
+
+
+def _work_type(policy: Policy, slug: str, field: str = "work_type") -> WorkType:
+    found = policy.work_types.filter(slug=slug).first()
+    if found is None:
+        known = ", ".join(policy.work_types.values_list("slug", flat=True))
+        raise ValidationError(
+            {field: f"Policy {policy.slug} has no work type {slug!r}; it has {known}."}
+        )
+    return found
+
+
+def _owner(username: str | None):
+    if not username:
+        return None
+    found = get_user_model().objects.filter(username=username, is_active=True).first()
+    if found is None:
+        raise ValidationError({"owner": f"No active user named {username!r}."})
+    return found
+
+
+def _fields(data: dict) -> dict:
+    """The plain fields of a PlannedWorkIn/PlannedWorkPatch as the services take them."""
+    found = {k: v for k, v in data.items() if k in PlannedWorkPatch.model_fields}
+    if found.get("plan_changes") is not None:
+        found["plan_changes"] = {c["plan"]: c["change"] for c in found["plan_changes"]}
+    for field, value in list(found.items()):
+        if value is None:
+            del found[field]  # omitted or null: unchanged
+    return found
+
+
+@router.get("/planned-work", response=list[PlannedWorkOut], auth=needs(Role.VIEWER))
+def list_work(request, filters: Query[PlannedWorkQuery]):
+    """Planned work, newest first."""
+    found = works()
+    if filters.state:
+        found = found.filter(state=filters.state)
+    if filters.policy:
+        found = found.filter(policy__slug=filters.policy)
+    if filters.component:
+        (component,) = components_by_slug([filters.component], field="component")
+        found = found.filter(affected__component=component)
+    return found.distinct()
+
+
+@router.post("/planned-work", response={201: PlannedWorkOut}, auth=needs(Role.RESPONDER))
+def create_work(request, payload: PlannedWorkIn):
+    """Draft planned work (private until published)."""
+    data = payload.dict()
+    policy = _policy(data["policy"])
+    components = components_by_slug([c["component"] for c in data["components"]])
+    statuses = {c["component"]: c["expected_status"] for c in data["components"]}
+    others = [
+        _work_type(_policy(o["policy"]), o["work_type"], "other_work_types")
+        for o in data["other_work_types"]
+    ]
+    work = services.create_draft(
+        **caller(request),
+        policy=policy,
+        work_type=_work_type(policy, data["work_type"]),
+        start=data["start"],
+        end=data["end"],
+        time_zone=data["time_zone"],
+        rrule=data["rrule"],
+        components={c: statuses[c.slug] for c in components},
+        other_work_types=others,
+        owner=_owner(data["owner"]),
+        **_fields(data),
+    )
+    return Status(201, detailed(work.pk))
+
+
+@router.get("/planned-work/{work_id}", response=PlannedWorkOut, auth=needs(Role.VIEWER))
+def get_work(request, work_id: int):
+    return detailed(work_id)
+
+
+@router.patch("/planned-work/{work_id}", response=PlannedWorkOut, auth=needs(Role.RESPONDER))
+def update_work(request, work_id: int, payload: PlannedWorkPatch):
+    """Change a draft, or the words of published work."""
+    work = get_object_or_404(PlannedWork, pk=work_id)
+    services.update(work, **caller(request), **_fields(payload.dict(exclude_unset=True)))
+    return detailed(work_id)
+
+
+@router.post("/planned-work/{work_id}/check", response=PlannedCheckOut, auth=needs(Role.VIEWER))
+def check_work(request, work_id: int):
+    """The policy check of each open window against each affected client's policy: announce-by,
+    violations, earliest compliant start and the notification plan, each instant in the
+    policy's zone and in each affected region's zone. Changes nothing."""
+    work = detailed(work_id)
+    open_windows = [w for w in work.windows.all() if not PlannedState(w.state).is_final]
+    checked = check_windows(work, open_windows, timezone.now())
+    zones = dict(
+        Region.objects.filter(components__planned_effects__work=work)
+        .distinct()
+        .values_list("slug", "time_zone")
+    )
+    return {
+        "ok": checked.ok,
+        "is_blocked": checked.is_blocked,
+        "needs_justification": not checked.ok and not checked.is_blocked,
+        "needs_admin": checked.has_errors and not checked.is_blocked,
+        "windows": [
+            {
+                "index": w.window.index,
+                "start": w.window.start,
+                "end": w.window.end,
+                "policies": [_policy_check(w.window.index, c, zones) for c in w.checks],
+            }
+            for w in checked.windows
+        ],
+        "uncovered_organizations": [o.slug for o in checked.uncovered],
+    }
+
+
+def _policy_check(index: int, check: PolicyCheck, zones: dict[str, str]) -> dict:
+    result: NoticeCheck = check.result
+    zone = check.zone
+
+    def text(t):
+        return None if t is None else format_instant(t, zone)
+
+    def iso(t):
+        return None if t is None else t.astimezone(zone).isoformat()
+
+    return {
+        "policy": check.group.slug,
+        "work_type": check.group.work_type.slug,
+        "organizations": [o.slug for o in check.group.organizations],
+        "time_zone": str(zone),
+        "announce_by": iso(result.announce_by),
+        "announce_by_text": text(result.announce_by),
+        "earliest_compliant_start": iso(result.earliest_compliant_start),
+        "earliest_compliant_start_text": text(result.earliest_compliant_start),
+        "violations": [violation_json(index, check.group.slug, v) for v in result.violations],
+        "plan": [
+            {
+                "kind": n.kind.value,
+                "due_at": iso(n.due_at),
+                "due_at_text": text(n.due_at),
+                "local": {
+                    slug: format_instant(n.due_at, ZoneInfo(name)) for slug, name in zones.items()
+                },
+                "description": n.description,
+                "channels": [c.value for c in n.channels],
+                "condition": n.condition,
+            }
+            for n in result.plan
+        ],
+        "event_notices": [e.description for e in result.event_notices],
+    }
+
+
+@router.post(
+    "/planned-work/{work_id}/publish", response=PlannedWorkOut, auth=needs(Role.COMMUNICATOR)
+)
+def publish(request, work_id: int, payload: PlannedPublishIn):
+    """Publish a draft: every window checked, the notification plan queued. Violations need a
+    written justification; a firm one an admin."""
+    work = get_object_or_404(PlannedWork, pk=work_id)
+    services.publish(work, **caller(request), justification=payload.justification)
+    return detailed(work_id)
+
+
+@router.post(
+    "/planned-work/{work_id}/reschedule", response=PlannedWorkOut, auth=needs(Role.COMMUNICATOR)
+)
+def reschedule(request, work_id: int, payload: PlannedRescheduleIn):
+    """Move a window (checked again; customers told get the updated invitation)."""
+    work = get_object_or_404(PlannedWork, pk=work_id)
+    services.reschedule(work, **caller(request), **payload.dict())
+    return detailed(work_id)
+
+
+@router.post(
+    "/planned-work/{work_id}/cancel", response=PlannedWorkOut, auth=needs(Role.COMMUNICATOR)
+)
+def cancel(request, work_id: int, payload: PlannedCancelIn):
+    """Cancel the work, or one window of it (the invitation withdrawn)."""
+    work = get_object_or_404(PlannedWork, pk=work_id)
+    services.cancel(work, **caller(request), **payload.dict())
+    return detailed(work_id)
+
+
+@router.post("/planned-work/{work_id}/extend", response=PlannedWorkOut, auth=needs(Role.RESPONDER))
+def extend(request, work_id: int, payload: PlannedExtendIn):
+    """Extend a running window: a reason, and a new end or the time of the next update."""
+    work = get_object_or_404(PlannedWork, pk=work_id)
+    progress.extend(work, **caller(request), **payload.dict())
+    return detailed(work_id)
+
+
+@router.post(
+    "/planned-work/{work_id}/complete", response=PlannedWorkOut, auth=needs(Role.RESPONDER)
+)
+def complete(request, work_id: int, payload: PlannedCompleteIn):
+    """Complete a running window; every affected component must be operational."""
+    work = get_object_or_404(PlannedWork, pk=work_id)
+    progress.complete(work, **caller(request), **payload.dict())
+    return detailed(work_id)
+
+
+@router.post("/planned-work/{work_id}/release", response=PlannedWorkOut, auth=needs(Role.RESPONDER))
+def release(request, work_id: int):
+    """The version this work rolls out is released: its release notice goes out, once."""
+    work = get_object_or_404(PlannedWork, pk=work_id)
+    progress.release(work, **caller(request))
+    return detailed(work_id)
