@@ -320,3 +320,10 @@ FOREWARN_WEBHOOKS_TO_LOOPBACK = False
 
 # How long a web process may reuse the page version it read (seconds; 0 = every request).
 FOREWARN_PAGE_FRESHNESS_SECONDS = float(os.environ.get("FOREWARN_PAGE_FRESHNESS_SECONDS", "1"))
+
+# The Cachet-compatible API (/cachet/api/v1/, docs/integrators/cachet.md): the zone of its
+# "YYYY-MM-DD HH:MM:SS" times (Cachet's app.timezone), and the priority an incident opened
+# through it takes when it does not name one in meta[priority]: public (visible=1) or internal.
+FOREWARN_CACHET_TIME_ZONE = os.environ.get("FOREWARN_CACHET_TIME_ZONE", "UTC")
+FOREWARN_CACHET_PUBLIC_PRIORITY = os.environ.get("FOREWARN_CACHET_PUBLIC_PRIORITY", "P3")
+FOREWARN_CACHET_INTERNAL_PRIORITY = os.environ.get("FOREWARN_CACHET_INTERNAL_PRIORITY", "P4")
