@@ -121,10 +121,8 @@ def unique_slug(name: str) -> str:
 def _fields(call: Call, component: Component, *, creating: bool) -> None:
     """Set what the body gives (and a new component's defaults) on ``component``."""
     given = call.fields
-    name = shapes.text(given.get("name"), "name", limits.NAME, required=creating)
+    name = shapes.name(given.get("name"), creating=creating, limit=limits.NAME)
     if name is not None:
-        if not name.strip():
-            raise shapes.InputError("name", "is required.")
         component.name = name
     description = shapes.text(given.get("description"), "description", limits.TEXT)
     if description is not None:

@@ -83,10 +83,8 @@ def show(call: Call, pk: int):
 
 def _fields(call: Call, group: ComponentGroup, *, creating: bool) -> None:
     given = call.fields
-    name = shapes.text(given.get("name"), "name", limits.NAME, required=creating)
+    name = shapes.name(given.get("name"), creating=creating, limit=limits.NAME)
     if name is not None:
-        if not name.strip():
-            raise shapes.InputError("name", "is required.")
         group.name = name
     order = shapes.integer(given.get("order"), "order", 0, limits.POSITION)
     if order is not None:

@@ -260,17 +260,8 @@ def post(call: Call, incident: Incident, status, message: str, components) -> In
     notify = shapes.boolean(call.fields.get("notify"), "notify") is not False
     label = shapes.INCIDENT_STATUS_NAMES[shapes.INCIDENT_STATUS[status]]
     text = message or f"Status: {label.lower()}."
-    if not incident.is_open and status.is_open:
-        return services.reopen(
-            incident,
-            actor=call.actor,
-            role=call.role,
-            message=text,
-            status=status,
-            components=components,
-            notify=notify,
-        )
-    return services.post_update(
+    step = services.reopen if not incident.is_open and status.is_open else services.post_update
+    return step(
         incident,
         actor=call.actor,
         role=call.role,

@@ -64,22 +64,21 @@ def group(pk: int) -> ComponentGroup:
     return ComponentGroup.objects.get(pk=pk)
 
 
-def group_or_none(value, field: str = "group_id") -> ComponentGroup | None:
-    """Cachet's ``group_id``: 0 or empty for none, else a group that must exist."""
+def row_or_none(model, value, field: str, what: str):
+    """Cachet's reference ``field`` (``group_id``, ``component_id``): 0 or empty for none, else
+    the id of a ``model`` row that must exist (a 400 naming the field otherwise)."""
     pk = shapes.integer(value, field, 0, limits.ID)
     if not pk:
         return None
-    found = ComponentGroup.objects.filter(pk=pk).first()
+    found = model.objects.filter(pk=pk).first()
     if found is None:
-        raise shapes.InputError(field, f"there is no component group {pk}.")
+        raise shapes.InputError(field, f"there is no {what} {pk}.")
     return found
 
 
-def component_or_none(value, field: str = "component_id") -> Component | None:
-    pk = shapes.integer(value, field, 0, limits.ID)
-    if not pk:
-        return None
-    found = Component.objects.filter(pk=pk).first()
-    if found is None:
-        raise shapes.InputError(field, f"there is no component {pk}.")
-    return found
+def group_or_none(value) -> ComponentGroup | None:
+    return row_or_none(ComponentGroup, value, "group_id", "component group")
+
+
+def component_or_none(value) -> Component | None:
+    return row_or_none(Component, value, "component_id", "component")

@@ -144,6 +144,14 @@ def text(value: object, field: str, limit: int, *, required: bool = False) -> st
     return found
 
 
+def name(value: object, *, creating: bool, limit: int) -> str | None:
+    """A resource's ``name``: required when creating, never emptied; None when not given."""
+    found = text(value, "name", limit, required=creating)
+    if found is not None and not found.strip():
+        raise InputError("name", "is required.")
+    return found
+
+
 def timestamp(at: datetime | None, zone: str) -> str | None:
     """``YYYY-MM-DD HH:MM:SS`` of an aware instant in ``zone``; None stays None."""
     return None if at is None else at.astimezone(ZoneInfo(zone)).strftime(TIMESTAMP)

@@ -20,60 +20,57 @@ class CachetId:
 
 register_converter(CachetId, "cachet_id")
 
+
+def route(pattern: str, name: str, names: dict | None = None, **handlers):
+    """One Cachet path and the handler of each of its methods."""
+    return path(pattern, resource(names, **handlers), name=name)
+
+
+INCIDENT_NAMES = incidents.NAMES
 app_name = "cachet"
 urlpatterns = [
-    path("ping", resource(GET=general.ping), name="ping"),
-    path("version", resource(GET=general.version), name="version"),
-    path(
-        "components",
-        resource(GET=components.index, POST=components.store),
-        name="components",
-    ),
-    path(
-        "components/groups",
-        resource(GET=groups.index, POST=groups.store),
-        name="groups",
-    ),
-    path(
+    route("ping", "ping", GET=general.ping),
+    route("version", "version", GET=general.version),
+    route("components", "components", GET=components.index, POST=components.store),
+    route("components/groups", "groups", GET=groups.index, POST=groups.store),
+    route(
         "components/groups/<cachet_id:pk>",
-        resource(GET=groups.show, PUT=groups.update, DELETE=groups.destroy),
-        name="group",
+        "group",
+        GET=groups.show,
+        PUT=groups.update,
+        DELETE=groups.destroy,
     ),
-    path(
+    route(
         "components/<cachet_id:pk>",
-        resource(GET=components.show, PUT=components.update, DELETE=components.destroy),
-        name="component",
+        "component",
+        GET=components.show,
+        PUT=components.update,
+        DELETE=components.destroy,
     ),
-    path(
-        "incidents",
-        resource(incidents.NAMES, GET=incidents.index, POST=incidents.store),
-        name="incidents",
-    ),
-    path(
+    route("incidents", "incidents", INCIDENT_NAMES, GET=incidents.index, POST=incidents.store),
+    route(
         "incidents/<cachet_id:pk>",
-        resource(
-            incidents.NAMES, GET=incidents.show, PUT=incidents.update, DELETE=incidents.destroy
-        ),
-        name="incident",
+        "incident",
+        INCIDENT_NAMES,
+        GET=incidents.show,
+        PUT=incidents.update,
+        DELETE=incidents.destroy,
     ),
-    path(
+    route(
         "incidents/<cachet_id:pk>/updates",
-        resource(incidents.NAMES, GET=updates.index, POST=updates.store),
-        name="updates",
+        "updates",
+        INCIDENT_NAMES,
+        GET=updates.index,
+        POST=updates.store,
     ),
-    path(
+    route(
         "incidents/<cachet_id:pk>/updates/<cachet_id:update_pk>",
-        resource(incidents.NAMES, GET=updates.show, PUT=updates.update, DELETE=updates.destroy),
-        name="update",
+        "update",
+        INCIDENT_NAMES,
+        GET=updates.show,
+        PUT=updates.update,
+        DELETE=updates.destroy,
     ),
-    path(
-        "subscribers",
-        resource(GET=subscribers.index, POST=subscribers.store),
-        name="subscribers",
-    ),
-    path(
-        "subscribers/<cachet_id:pk>",
-        resource(DELETE=subscribers.destroy),
-        name="subscriber",
-    ),
+    route("subscribers", "subscribers", GET=subscribers.index, POST=subscribers.store),
+    route("subscribers/<cachet_id:pk>", "subscriber", DELETE=subscribers.destroy),
 ]
