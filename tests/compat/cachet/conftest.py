@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 
 from forewarn.api.models import ApiToken, Surface
+from tests.compat.cachet.fake_metrics import FakeMetrics
 from tests.conftest import make_staff
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -78,3 +79,11 @@ def cachet_as(db, clock):
         return CachetCaller(made[role])
 
     return build
+
+
+@pytest.fixture
+def metrics(settings):
+    """The metrics endpoints over an in-memory ``MetricStore``."""
+    settings.FOREWARN_CACHET_METRICS = "tests.compat.cachet.fake_metrics.FakeMetrics"
+    FakeMetrics.reset()
+    return FakeMetrics

@@ -30,12 +30,25 @@ def clock():
 @pytest.fixture
 def endpoint(live_server, transactional_db, clock):
     configuration.load_seed_policies()  # a flush before this test emptied the seeded rows
-    return live_server.url + "/cachet/api/v1"
+    yield live_server.url + "/cachet/api/v1"
+    for client in OPEN:
+        client._http._session.close()
+    OPEN.clear()
 
 
-def client_as(endpoint: str, role: str) -> Client:
-    user = make_staff(f"cachet-{role}", role)
-    return Client(endpoint=endpoint, api_token=ApiToken.issue(user, surface=Surface.CACHET)[1])
+OPEN: list[Client] = []
+
+
+def client_as(endpoint: str, role: str | None, token: str | None = None) -> Client:
+    if token is None:
+        user = make_staff(f"cachet-{role}", role)
+        token = ApiToken.issue(user, surface=Surface.CACHET)[1]
+    client = Client(endpoint=endpoint, api_token=token)
+    # The live server's thread for a kept-alive connection outlives the test and then closes
+    # the shared test database connection from the wrong thread; one request per connection.
+    client._http._session.headers["Connection"] = "close"
+    OPEN.append(client)
+    return client
 
 
 @pytest.fixture
@@ -206,7 +219,7 @@ def test_subscribers(cachet):
 
 def test_a_wrong_or_missing_token_reads_as_a_guest_and_writes_nothing(cachet, endpoint):
     cachet.components.create(name="API", status=1)
-    stranger = Client(endpoint=endpoint, api_token="fwc_not-a-token")
+    stranger = client_as(endpoint, None, token="fwc_not-a-token")
     assert [c.name for c in stranger.components.list()] == ["API"]
     with pytest.raises(requests.HTTPError) as refused:
         stranger.components.create(name="Sneaky", status=1)
@@ -221,3 +234,39 @@ def test_a_wrong_or_missing_token_reads_as_a_guest_and_writes_nothing(cachet, en
         viewer.components.create(name="Sneaky", status=1)
     assert refused.value.response.status_code == 403
     assert Component.objects.count() == 1
+
+
+def test_metrics_and_points_through_cachet_client(metrics, cachet, endpoint):
+    made = [
+        cachet.metrics.create(name=f"Latency {n}", description="API", suffix="ms") for n in range(3)
+    ]
+    assert [m.name for m in cachet.metrics.list(per_page=2)] == [
+        "Latency 0",
+        "Latency 1",
+        "Latency 2",
+    ]
+    assert cachet.metrics.count() == 3
+    read = cachet.metrics.get(made[0].id)
+    assert (read.suffix, read.calc_type, read.places, read.default_view, read.visible) == (
+        "ms",
+        0,
+        2,
+        1,
+        1,
+    )
+    assert read.attrs["default_view_name"] == "Last 12 Hours"
+    assert read.created_at == datetime(2026, 11, 24, 9, 0)
+
+    point = cachet.metric_points.create(metric_id=made[0].id, value=42.5)
+    assert (point.value, point.counter, point.calculated_value) == (42.5, 1, 42.5)
+    cachet.metric_points.create(metric_id=made[0].id, value=40)
+    assert [p.value for p in cachet.metric_points.list(made[0].id, per_page=1)] == [42.5, 40.0]
+    assert cachet.metric_points.count(made[0].id) == 2
+    cachet.metric_points.delete(made[0].id, point.id)
+    assert cachet.metric_points.count(made[0].id) == 1
+
+    cachet.metrics.delete(made[2].id)
+    assert cachet.metrics.count() == 2
+    with pytest.raises(requests.HTTPError) as missing:
+        cachet.metrics.get(made[2].id)
+    assert missing.value.response.status_code == 404

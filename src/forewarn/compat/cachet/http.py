@@ -105,6 +105,30 @@ def no_content() -> HttpResponse:
     return HttpResponse(status=204)
 
 
+def wanted(call: Call, *, sortable, filters) -> shapes.Listing:
+    """The page, sort and filters a list request asks for, bounded."""
+    return shapes.listing(
+        call.fields,
+        sortable=sortable,
+        searchable=filters,
+        max_per_page=limits.PAGE,
+        max_page=limits.OFFSET,
+    )
+
+
+def envelope(call: Call, asked: shapes.Listing, total: int, data: list) -> JsonResponse:
+    """``data`` as one page of ``total`` rows, with Cachet's ``meta.pagination`` and links."""
+    query = [(k, v) for k, v in call.request.GET.items() if k != "page"]
+
+    def page_url(number: int) -> str:
+        return call.request.build_absolute_uri(
+            call.request.path + "?" + urlencode([*query, ("page", number)])
+        )
+
+    meta = shapes.pagination(total, len(data), asked, page_url)
+    return JsonResponse({"meta": meta, "data": data})
+
+
 def page_of(
     call: Call,
     rows: QuerySet,
@@ -119,33 +143,17 @@ def page_of(
     ``sortable`` maps Cachet's column to the ordering field; ``filters`` maps Cachet's column to
     a function of (rows, value) returning the filtered rows (raising ``InputError``).
     """
-    wanted = shapes.listing(
-        call.fields,
-        sortable=sortable,
-        searchable=filters,
-        max_per_page=limits.PAGE,
-        max_page=limits.OFFSET,
-    )
-    for name, value in wanted.filters.items():
+    asked = wanted(call, sortable=sortable, filters=filters)
+    for name, value in asked.filters.items():
         rows = filters[name](rows, value)
-    if wanted.sort:
-        field = sortable[wanted.sort]
-        rows = rows.order_by(("-" if wanted.descending else "") + field, "pk")
+    if asked.sort:
+        field = sortable[asked.sort]
+        rows = rows.order_by(("-" if asked.descending else "") + field, "pk")
     else:
         rows = rows.order_by(*default_order)
     total = rows.count()
-    found = list(rows[wanted.offset : wanted.offset + wanted.per_page])
-    data = present(found)
-    query = [(k, v) for k, v in call.request.GET.items() if k != "page"]
-
-    def page_url(number: int) -> str:
-        return call.request.build_absolute_uri(
-            call.request.path + "?" + urlencode([*query, ("page", number)])
-        )
-
-    return JsonResponse(
-        {"meta": shapes.pagination(total, len(data), wanted, page_url), "data": data}
-    )
+    found = list(rows[asked.offset : asked.offset + asked.per_page])
+    return envelope(call, asked, total, present(found))
 
 
 def failure(status: int, details=(), detail: str | None = None, **headers) -> JsonResponse:

@@ -110,6 +110,21 @@ def integer(value: object, field: str, low: int, high: int) -> int | None:
     return value
 
 
+def number(value: object, field: str, limit: float = 1e15) -> float | None:
+    """A finite number (JSON or form text) no larger than ``limit`` either way; None when empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InputError(field, "must be a number.")
+    try:
+        found = float(value) if not isinstance(value, str) or len(value) < 40 else None
+    except ValueError:
+        found = None
+    if found is None or found != found or abs(found) > limit:
+        raise InputError(field, f"'{_shown(value)}' is not a number within ±{limit:g}.")
+    return found
+
+
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"0", "false", "off", "no", ""}
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import components, general, groups, incidents, subscribers, updates
+from . import components, general, groups, incidents, metrics, subscribers, updates
 from .http import resource
 
 
@@ -70,6 +70,28 @@ urlpatterns = [
         GET=updates.show,
         PUT=updates.update,
         DELETE=updates.destroy,
+    ),
+    route("metrics", "metrics", metrics.NAMES, GET=metrics.index, POST=metrics.create),
+    route(
+        "metrics/<cachet_id:pk>",
+        "metric",
+        metrics.NAMES,
+        GET=metrics.show,
+        PUT=metrics.update,
+        DELETE=metrics.destroy,
+    ),
+    route(
+        "metrics/<cachet_id:pk>/points",
+        "points",
+        metrics.NAMES,
+        GET=metrics.points,
+        POST=metrics.add_point,
+    ),
+    route(
+        "metrics/<cachet_id:pk>/points/<cachet_id:point_pk>",
+        "point",
+        metrics.NAMES,
+        DELETE=metrics.delete_point,
     ),
     route("subscribers", "subscribers", GET=subscribers.index, POST=subscribers.store),
     route("subscribers/<cachet_id:pk>", "subscriber", DELETE=subscribers.destroy),
