@@ -1,5 +1,7 @@
 """The Cachet API v1 under ``/cachet/api/v1/`` (Cachet 2.4's routes, without trailing slashes)."""
 
+from importlib.util import find_spec
+
 from django.urls import path, register_converter
 
 from . import components, general, groups, incidents, metrics, subscribers, updates
@@ -96,3 +98,19 @@ urlpatterns = [
     route("subscribers", "subscribers", GET=subscribers.index, POST=subscribers.store),
     route("subscribers/<cachet_id:pk>", "subscriber", DELETE=subscribers.destroy),
 ]
+
+# Cachet's schedules are Forewarn's planned work: mapped once the planned-work domain is there.
+if find_spec("forewarn.planned.services") is not None:
+    from . import schedules
+
+    urlpatterns += [
+        route("schedules", "schedules", schedules.NAMES, GET=schedules.index, POST=schedules.store),
+        route(
+            "schedules/<cachet_id:pk>",
+            "schedule",
+            schedules.NAMES,
+            GET=schedules.show,
+            PUT=schedules.update,
+            DELETE=schedules.destroy,
+        ),
+    ]
