@@ -38,7 +38,10 @@ def test_schedules_are_planned_work_under_the_policy(cachet, endpoint):  # noqa:
         "scheduled-maintenance",
     )
     second = cachet.schedules.create(
-        name="Network upgrade", status=0, scheduled_at=SUNDAY.replace(day=28)
+        name="Network upgrade",
+        status=0,
+        scheduled_at=SUNDAY.replace(day=28),
+        completed_at=SUNDAY.replace(day=28, hour=3),
     )
     assert [s.name for s in cachet.schedules.list(per_page=1)] == [
         "Database upgrade",
@@ -56,11 +59,18 @@ def test_schedules_are_planned_work_under_the_policy(cachet, endpoint):  # noqa:
     assert api.id
 
 
-def test_a_schedule_that_breaks_the_policy_is_refused(cachet_as):
+def test_a_schedule_needs_an_end_and_the_policys_notice(cachet_as):
     load_presets()
-    answer = cachet_as("admin").post(
+    admin = cachet_as("admin")
+    answer = admin.post(
+        "schedules", {"name": "Soon", "status": 0, "scheduled_at": "2026-12-27 02:00"}
+    )
+    assert answer.json()["errors"][0]["detail"] == (
+        "completed_at: A scheduled maintenance has no default duration; give an end."
+    )
+    answer = admin.post(
         "schedules",
-        {"name": "Now", "status": 0, "scheduled_at": "2026-11-24 12:00"},
+        {"name": "Now", "scheduled_at": "2026-11-24 12:00", "completed_at": "2026-11-24 13:00"},
     )
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["meta"]["details"]
