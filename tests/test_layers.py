@@ -36,6 +36,7 @@ KNOWN_PURE = {
         for m in ("priorities", "lifecycle", "causes", "cadence", "escalation", "access", "report")
     ),
     *(f"forewarn.planned.{m}" for m in ("lifecycle", "occurrences", "scope", "ics", "wording")),
+    *("forewarn.compat.cachet.shapes", "forewarn.compat.cachet.inputs"),
 }
 
 

@@ -342,3 +342,16 @@ FOREWARN_METRICS_NETWORKS = [
     if n.strip()
 ]
 FOREWARN_METRICS_LATE_SECONDS = float(os.environ.get("FOREWARN_METRICS_LATE_SECONDS", "60"))
+
+# The Cachet-compatible API (/cachet/api/v1/, docs/integrators/cachet.md): the zone of its
+# "YYYY-MM-DD HH:MM:SS" times (Cachet's app.timezone), and the priority an incident opened
+# through it takes when it does not name one in meta[priority]: public (visible=1) or internal.
+FOREWARN_CACHET_TIME_ZONE = os.environ.get("FOREWARN_CACHET_TIME_ZONE", "UTC")
+FOREWARN_CACHET_PUBLIC_PRIORITY = os.environ.get("FOREWARN_CACHET_PUBLIC_PRIORITY", "P3")
+FOREWARN_CACHET_INTERNAL_PRIORITY = os.environ.get("FOREWARN_CACHET_INTERNAL_PRIORITY", "P4")
+# Cachet's schedules are planned work under this policy and work type (a request may name others).
+FOREWARN_CACHET_POLICY = os.environ.get("FOREWARN_CACHET_POLICY", "seed-001")
+FOREWARN_CACHET_WORK_TYPE = os.environ.get("FOREWARN_CACHET_WORK_TYPE", "scheduled-maintenance")
+# The system metrics behind Cachet's metrics endpoints: a dotted path to a callable returning a
+# forewarn.compat.cachet.metric_store.MetricStore (empty: those endpoints answer 404).
+FOREWARN_CACHET_METRICS = os.environ.get("FOREWARN_CACHET_METRICS", "")

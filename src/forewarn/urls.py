@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("forewarn.incidents.urls")),
     path("console/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("cachet/api/v1/", include("forewarn.compat.cachet.urls")),
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
