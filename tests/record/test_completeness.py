@@ -46,6 +46,9 @@ from forewarn.incidents import postmortems as incident_postmortems
 from forewarn.incidents import services as incident_services
 from forewarn.incidents.models import CadencePolicy as IncidentCadencePolicy
 from forewarn.incidents.models import EscalationContact, EscalationSettings, IncidentTemplate
+from forewarn.metrics import jobs as metric_jobs
+from forewarn.metrics import services as metrics
+from forewarn.metrics.models import Metric
 from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.services import delete_work_type, save_policy, save_work_type
 from forewarn.record.kinds import Kind
@@ -1517,6 +1520,92 @@ def test_escalation_contacts_and_templates_created_changed_and_deleted(incidents
                     "component_status": "major_outage",
                 }
             },
+        ),
+    ]
+
+
+# --- metrics ------------------------------------------------------------------------------------
+
+
+def test_a_metric_created_changed_fed_expired_and_deleted(recorded):
+    metric = metrics.save_metric(
+        Metric(name="API latency", slug="latency", unit="ms"), actor="alice"
+    )
+    it = subject(metric)
+    metric.retention_days = 1
+    metrics.save_metric(metric, actor="alice")
+    metrics.add_points(metric, [(NOW - timedelta(hours=23), 1.0), (NOW, 2.0), (NOW, 3.0)])
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        metric_jobs.expire_old_points()
+        metrics.delete_points(metric, actor="alice", before=NOW + timedelta(seconds=1))
+        metrics.delete_metric(metric, actor="bob")
+    later = NOW + timedelta(hours=2)
+    assert recorded() == [
+        Recorded(
+            Kind.METRIC_CREATED,
+            "alice",
+            "",
+            it,
+            {
+                "changes": {
+                    "name": {"from": None, "to": "API latency"},
+                    "slug": {"from": None, "to": "latency"},
+                    "description": {"from": None, "to": ""},
+                    "unit": {"from": None, "to": "ms"},
+                    "display_mode": {"from": None, "to": "average"},
+                    "visibility": {"from": None, "to": "public"},
+                    "retention_days": {"from": None, "to": 90},
+                    "decimal_places": {"from": None, "to": 2},
+                    "default_view": {"from": None, "to": "day"},
+                    "position": {"from": None, "to": 0},
+                }
+            },
+        ),
+        Recorded(
+            Kind.METRIC_CHANGED,
+            "alice",
+            "",
+            it,
+            {"changes": {"retention_days": {"from": 90, "to": 1}}},
+        ),
+        Recorded(
+            Kind.METRIC_POINTS_DELETED,
+            "system",
+            "",
+            it,
+            {"points": 1, "reason": "retention", "before": (later - timedelta(days=1)).isoformat()},
+            later,
+        ),
+        Recorded(
+            Kind.METRIC_POINTS_DELETED,
+            "alice",
+            "",
+            it,
+            {"points": 2, "reason": "request", "before": (NOW + timedelta(seconds=1)).isoformat()},
+            later,
+        ),
+        Recorded(
+            Kind.METRIC_DELETED,
+            "bob",
+            "",
+            it,
+            {
+                "was": {
+                    "name": "API latency",
+                    "slug": "latency",
+                    "description": "",
+                    "unit": "ms",
+                    "display_mode": "average",
+                    "visibility": "public",
+                    "retention_days": 1,
+                    "decimal_places": 2,
+                    "default_view": "day",
+                    "default_value": None,
+                    "position": 0,
+                },
+                "points": 0,
+            },
+            later,
         ),
     ]
 

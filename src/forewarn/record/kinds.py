@@ -252,6 +252,24 @@ class Kind(StrEnum):
         "An incident template was removed; details keep what it was.",
     )
 
+    # metrics
+    METRIC_CREATED = (
+        "metric.created",
+        "A system metric was added (name, unit, display, visibility).",
+    )
+    METRIC_CHANGED = (
+        "metric.changed",
+        "A system metric's definition, visibility or retention changed.",
+    )
+    METRIC_DELETED = (
+        "metric.deleted",
+        "A system metric was removed with its points; details keep what it was and how many.",
+    )
+    METRIC_POINTS_DELETED = (
+        "metric.points_deleted",
+        "Points of a metric were deleted, by someone or past the metric's retention (how many, before when).",
+    )
+
     @property
     def subject(self) -> str:
         """The word before the dot: what the event is about."""
