@@ -21,6 +21,7 @@ from forewarn.catalog.api_contracts import router as contracts_router
 from forewarn.delivery.api import router as delivery_router
 from forewarn.incidents.api import router as incidents_router
 from forewarn.incidents.api_settings import router as incident_settings_router
+from forewarn.metrics.api import router as metrics_router
 from forewarn.policies.api import router as policies_router
 from forewarn.policies.rules import PolicyError
 from forewarn.record.api import router as record_router
@@ -131,3 +132,4 @@ api.add_router("/", availability_router)
 api.add_router("/", record_router)
 api.add_router("/", incident_settings_router)
 api.add_router("/", incidents_router)
+api.add_router("/", metrics_router)

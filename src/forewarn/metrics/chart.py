@@ -39,6 +39,14 @@ class Chart:
     def has_data(self) -> bool:
         return bool(self.rows)
 
+    @property
+    def bucket_text(self) -> str:
+        """How often the chart has a value: "every 5 minutes", "every hour", "every 4 hours"."""
+        minutes = self.bucket_minutes
+        if minutes % 60:
+            return f"every {minutes} minutes"
+        return "every hour" if minutes == 60 else f"every {minutes // 60} hours"
+
 
 def number(value: float, decimals: int, unit: str = "") -> str:
     text = f"{value:,.{decimals}f}"
@@ -69,7 +77,12 @@ def draw(
 
     filled = [b for b in buckets if b.value is not None]
     if not filled:
-        return Chart(title=title, summary=f"No data for the {period.label}.", period=period)
+        return Chart(
+            title=title,
+            summary=f"No data for the {period.label}.",
+            period=period,
+            bucket_minutes=minutes,
+        )
     low = min(filled, key=lambda b: b.value)
     high = max(filled, key=lambda b: b.value)
     latest = filled[-1]

@@ -29,8 +29,12 @@ def _etag(state: str, key: str) -> str:
 ALLOWED = "GET, HEAD, OPTIONS"
 
 
-def public_cached(view=None, *, cors: bool = False):
+def public_cached(view=None, *, cors: bool = False, stamp=None):
     """Decorator for public GET views whose output depends only on the URL and the page's data.
+
+    ``stamp``, a function of no arguments returning an instant or None, adds what else the
+    view's output depends on and when it last moved (the metrics' current bucket, see
+    ``metrics.public.page_stamp``): it joins the cache key, the ETag and Last-Modified.
 
     They read and never write: OPTIONS answers what is allowed (a CORS preflight too), any
     other method than GET and HEAD is a 405 with ``Allow`` (RFC 9110 §15.5.6), before Django's
@@ -52,9 +56,13 @@ def public_cached(view=None, *, cors: bool = False):
             # uptime bars move on to a new day at midnight even when nothing else changed.
             day_start = _provider_day_start()
             state = f"{version}:{changed_at.timestamp()}:{day_start.date().isoformat()}"
+            moments = [changed_at, day_start]
+            if stamp is not None and (extra := stamp()) is not None:
+                state += f":{extra.timestamp()}"
+                moments.append(extra)
             key = request.get_full_path()
             etag = _etag(state, key)
-            last_modified = int(max(changed_at, day_start).timestamp())
+            last_modified = int(max(moments).timestamp())
             if _not_modified(request, etag, last_modified):
                 response = HttpResponseNotModified()
             else:
