@@ -130,3 +130,50 @@ def test_deleting_points_and_the_metric_is_recorded_with_counts(latency):
         {"points": 2, "reason": "request", "ids": sorted(ids)},
     )
     assert kinds[-1][0] == "metric.deleted" and kinds[-1][1]["points"] == 3
+
+
+def test_points_for_a_metric_deleted_meanwhile_are_refused(latency):
+    stale = Metric.objects.get(pk=latency.pk)
+    services.delete_metric(latency, actor="alice")
+    with pytest.raises(Metric.DoesNotExist):
+        services.add_points(stale, [(NOW, 1.0)])
+    assert not MetricPoint.objects.exists()
+
+
+def _remaining(metric):
+    return list(MetricPoint.objects.filter(metric=metric).values_list("at", "value", "count"))
+
+
+def test_the_rollups_follow_deletions_and_expiry(latency, clock):
+    rng = random.Random(5)
+    points = [
+        (NOW - timedelta(seconds=rng.randrange(3 * 24 * 3600)), float(rng.randrange(100)), 1)
+        for _ in range(300)
+    ]
+    services.add_points(latency, points)
+    win = window(Period.WEEK, NOW)
+
+    def agrees():
+        expected = downsample(_remaining(latency), win, DisplayMode.AVERAGE)
+        found = services.series(latency, Period.WEEK)
+        assert [(b.count, b.low, b.high) for b in found] == [
+            (b.count, b.low, b.high) for b in expected
+        ]
+
+    ids = list(MetricPoint.objects.order_by("?").values_list("pk", flat=True)[:40])
+    services.delete_points(latency, actor="alice", ids=ids)
+    agrees()
+    services.delete_points(latency, actor="alice", before=NOW - timedelta(days=2, minutes=7))
+    agrees()
+    latency.retention_days = 2
+    services.save_metric(latency, actor="alice")
+    clock.shift(timedelta(hours=13, minutes=3))
+    jobs.expire_old_points()
+    win = window(Period.WEEK, NOW + timedelta(hours=13, minutes=3))
+    agrees()
+    assert (
+        MetricPoint.objects.filter(
+            at__lt=NOW + timedelta(hours=13, minutes=3) - timedelta(days=2)
+        ).count()
+        == 0
+    )

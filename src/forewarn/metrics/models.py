@@ -2,7 +2,7 @@
 
 Rows change only through ``services``. A point is one row of four numbers, indexed with its
 metric by instant: ``services.add_points`` writes them in bulk (``COPY`` on PostgreSQL) and
-``services.series`` reads a period's buckets with one ``GROUP BY``.
+``services.series`` reads a period's buckets from the 5-minute rollups ``storage`` keeps.
 """
 
 from datetime import timedelta
@@ -101,9 +101,17 @@ class MetricPoint(models.Model):
     """``count`` readings whose mean is ``value``, at ``at`` (see ``series``)."""
 
     # The (metric, at) index serves every read; a second one on metric alone would only slow
-    # the writes.
+    # the writes. No foreign-key constraint in the database either: checking it once per row
+    # at commit doubled the cost of a batch on PostgreSQL. ``services.add_points`` takes the
+    # lock that check would take (the metric's row, FOR KEY SHARE) once per batch, and
+    # ``services.delete_metric`` locks the row before removing the points, so no point outlives
+    # its metric.
     metric = models.ForeignKey(
-        Metric, on_delete=models.CASCADE, related_name="points", db_index=False
+        Metric,
+        on_delete=models.CASCADE,
+        related_name="points",
+        db_index=False,
+        db_constraint=False,
     )
     at = models.DateTimeField()
     value = models.FloatField()
@@ -114,3 +122,33 @@ class MetricPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric_id} {self.at.isoformat()} {self.value}"
+
+
+class MetricRollup(models.Model):
+    """The sums of a metric's points in one 5-minute slot (``series.rollup``); charts read these.
+
+    ``slot`` is the slot's number since the Unix epoch (``series.slot_of``), an integer so that
+    bucketing is integer arithmetic on both databases. Kept by ``storage`` as points arrive and
+    go; never edited.
+    """
+
+    metric = models.ForeignKey(
+        Metric,
+        on_delete=models.CASCADE,
+        related_name="rollups",
+        db_index=False,
+        db_constraint=False,  # as MetricPoint.metric
+    )
+    slot = models.BigIntegerField()
+    total = models.FloatField()
+    count = models.BigIntegerField()
+    low = models.FloatField()
+    high = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "slot"], name="metricrollup_one_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric_id} slot {self.slot}"

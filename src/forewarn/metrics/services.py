@@ -8,16 +8,16 @@ fed every second would empty the page cache every second. The page shows new poi
 its metrics stamp instead (``public.page_stamp``): at most once per finest bucket (5 minutes).
 
 ``add_points`` checks every point before writing any (a bad point refuses the batch, naming
-it) and writes a batch with one ``COPY`` on PostgreSQL (one multi-row ``INSERT`` elsewhere).
-``series`` reads a period's buckets with one ``GROUP BY`` on the (metric, at) index.
+it) and hands the batch to ``storage`` (one ``COPY`` on PostgreSQL, the 5-minute rollups
+updated in the same transaction). ``series`` reads a period's buckets from those rollups.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from forewarn.catalog import snapshots
@@ -26,6 +26,7 @@ from forewarn.record.services import append
 from forewarn.statuspage.version import page_changed
 
 from . import series as core
+from . import storage
 from .models import Metric, MetricPoint
 
 FIELDS = (
@@ -79,6 +80,7 @@ def save_metric(metric: Metric, *, actor: str, contact: str = "") -> Metric:
 @transaction.atomic
 def delete_metric(metric: Metric, *, actor: str, contact: str = "") -> None:
     """Remove a metric and all its points."""
+    metric = Metric.objects.select_for_update().get(pk=metric.pk)  # waits for batches in flight
     points = MetricPoint.objects.filter(metric=metric).count()
     append(
         Kind.METRIC_DELETED,
@@ -123,29 +125,14 @@ def add_points(metric: Metric, points: Iterable[Point], *, now: datetime | None 
     """Store a batch of points (all or none); how many were stored.
 
     Each point is ``(at, value)`` or ``(at, value, count)``. An instant up to the allowed
-    clock skew ahead is stored as now.
+    clock skew ahead is stored as now. Raises ``Metric.DoesNotExist`` if the metric was
+    deleted meanwhile.
     """
     rows = checked_points(metric, points, now=now)
     if rows:
-        _insert(metric.pk, rows)
+        storage.hold(metric)
+        storage.insert(metric.pk, rows)
     return len(rows)
-
-
-def _insert(metric_id: int, rows: Sequence[tuple[datetime, float, int]]) -> None:
-    if connection.vendor != "postgresql":
-        MetricPoint.objects.bulk_create(
-            MetricPoint(metric_id=metric_id, at=at, value=value, count=count)
-            for at, value, count in rows
-        )
-        return
-    table = connection.ops.quote_name(MetricPoint._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in ("metric_id", "at", "value", "count"))
-    with connection.cursor() as cursor:
-        # psycopg 3's binary COPY: the fastest way into PostgreSQL (no SQL parsing per row).
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["bigint", "timestamptz", "float8", "integer"])
-            for at, value, count in rows:
-                copy.write_row((metric_id, at, value, count))
 
 
 @transaction.atomic
@@ -157,11 +144,16 @@ def delete_points(
     found = MetricPoint.objects.filter(metric=metric)
     if ids:
         found = found.filter(pk__in=ids)
+        slots = {core.slot_of(at) for at in found.values_list("at", flat=True)}
     elif before is not None:
         found = found.filter(at__lt=before)
     else:
         raise ValidationError({"points": "Name the points to delete, or an instant before which."})
     deleted, _ = found.delete()
+    if ids:
+        storage.recount(metric.pk, slots)
+    else:
+        storage.forget_before(metric.pk, before)
     if deleted:
         _record_deleted(metric, deleted, actor=actor, ids=ids, before=before)
         if metric.is_public:
@@ -185,18 +177,20 @@ def _record_deleted(metric, deleted: int, *, actor: str, ids, before, reason: st
 
 
 def expire_points(metric: Metric, now: datetime) -> bool:
-    """Delete up to EXPIRY_BATCH points past retention; True when none are left to expire.
-
-    The job calls it with the metric claimed; the deletion is recorded (actor ``system``).
-    """
-    before = now - metric.retention
-    old = MetricPoint.objects.filter(metric=metric, at__lt=before).order_by("at")
-    ids = list(old.values_list("pk", flat=True)[: EXPIRY_BATCH + 1])
-    done = len(ids) <= EXPIRY_BATCH
-    deleted, _ = MetricPoint.objects.filter(pk__in=ids[:EXPIRY_BATCH]).delete()
+    """Delete the oldest points past retention, up to about EXPIRY_BATCH; True when none are
+    left to expire. The job calls it with the metric claimed; recorded (actor ``system``)."""
+    cutoff = now - metric.retention
+    old = MetricPoint.objects.filter(metric=metric, at__lt=cutoff).order_by("at")
+    instants = old.values_list("at", flat=True)
+    edge = instants[EXPIRY_BATCH : EXPIRY_BATCH + 1].first()
+    upto = cutoff if edge is None else edge
+    if edge is not None and edge == instants.first():
+        upto += timedelta(microseconds=1)  # more than a batch at one instant: take them all
+    deleted, _ = MetricPoint.objects.filter(metric=metric, at__lt=upto).delete()
+    storage.forget_before(metric.pk, upto)
     if deleted:
-        _record_deleted(metric, deleted, actor="system", ids=(), before=before, reason="retention")
-    return done
+        _record_deleted(metric, deleted, actor="system", ids=(), before=upto, reason="retention")
+    return edge is None
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -205,35 +199,11 @@ def expire_points(metric: Metric, now: datetime) -> bool:
 def series(
     metric: Metric, period: core.Period, *, now: datetime | None = None
 ) -> list[core.Bucket]:
-    """The buckets of ``period`` ending now, downsampled in the database."""
+    """The buckets of ``period`` ending now, from the metric's 5-minute rollups."""
     win = core.window(core.Period(period), now or timezone.now())
     return core.from_sums(
-        bucket_sums(metric.pk, win),
+        storage.bucket_sums(metric.pk, win),
         win,
         core.DisplayMode(metric.display_mode),
         metric.default_value,
     )
-
-
-def bucket_sums(metric_id: int, win: core.Window) -> list[tuple[int, float, int, float, float]]:
-    """``(index, Σ value×count, Σ count, min, max)`` per bucket of ``win`` that has points."""
-    q = connection.ops.quote_name
-    table, count = q(MetricPoint._meta.db_table), q("count")
-    start = int((win.start - core.EPOCH).total_seconds())
-    width = int(win.width.total_seconds())
-    if connection.vendor == "postgresql":
-        index = "FLOOR((EXTRACT(EPOCH FROM at) - %s) / %s)::integer"
-    elif connection.vendor == "sqlite":
-        # Django keeps SQLite instants as UTC text; strftime('%s') reads whole seconds, which
-        # is exact on bucket edges (they are whole seconds).
-        index = "((CAST(strftime('%%s', at) AS INTEGER) - %s) / %s)"
-    else:  # pragma: no cover - the two databases Forewarn runs on
-        raise NotImplementedError(connection.vendor)
-    sql = (
-        f"SELECT {index} AS bucket, SUM(value * {count}), SUM({count}), MIN(value), MAX(value) "
-        f"FROM {table} WHERE metric_id = %s AND at >= %s AND at < %s GROUP BY bucket"
-    )
-    with connection.cursor() as cursor:
-        adapt = connection.ops.adapt_datetimefield_value
-        cursor.execute(sql, [start, width, metric_id, adapt(win.start), adapt(win.end)])
-        return cursor.fetchall()
