@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "forewarn.availability",
     "forewarn.incidents",
     "forewarn.metrics",
+    "forewarn.compat.alertmanager",
     "forewarn.statuspage",
     "forewarn.api",
     "forewarn.ops",

@@ -1,0 +1,1 @@
+"""Existing tools work unchanged: each surface a thin translation onto the domain services."""
