@@ -36,6 +36,7 @@ KNOWN_PURE = {
         for m in ("priorities", "lifecycle", "causes", "cadence", "escalation", "access", "report")
     ),
     *("forewarn.metrics.series", "forewarn.metrics.chart"),
+    *(f"forewarn.compat.alertmanager.{m}" for m in ("payload", "matchers", "rules")),
 }
 
 

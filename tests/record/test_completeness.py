@@ -34,6 +34,9 @@ from forewarn.catalog.models import (
     Region,
     Role,
 )
+from forewarn.compat.alertmanager import receiver as alert_receiver
+from forewarn.compat.alertmanager import services as alerting
+from forewarn.compat.alertmanager.models import AlertGroup, AlertRule
 from forewarn.delivery import claims, operators, outbox, subscriptions, webhook_health
 from forewarn.delivery.claims import Outcome
 from forewarn.delivery.models import AttemptOutcome, Audience, Notice, Subscriber
@@ -1606,6 +1609,136 @@ def test_a_metric_created_changed_fed_expired_and_deleted(recorded):
                 "points": 0,
             },
             later,
+        ),
+    ]
+
+
+# --- Alertmanager -------------------------------------------------------------------------------
+
+
+def _alerts(status: str) -> dict:
+    alert = {
+        "status": status,
+        "labels": {"alertname": "VoiceErrors", "service": "voice"},
+        "annotations": {"summary": "Calls fail"},
+        "startsAt": "2026-11-30T13:59:00Z",
+        "fingerprint": "f1",
+    }
+    return {"version": "4", "groupKey": "g1", "status": status, "alerts": [alert]}
+
+
+def test_an_alertmanager_integration_its_rule_and_a_group_that_fires_and_resolves(recorded):
+    voice = catalog.save_component(Component(slug="voice", name="Voice"), actor="alice")
+    integration, _ = alerting.create_integration("Prometheus", actor="alice")
+    integration.quiet_minutes = 5
+    alerting.save_integration(integration, actor="alice")
+    rule = alerting.save_rule(
+        AlertRule(integration=integration, name="Voice", matchers='service="voice"'),
+        components=[voice],
+        actor="alice",
+    )
+    rule.priority, rule_subject, rule_id = "P2", subject(rule), rule.pk
+    alerting.save_rule(rule, actor="alice")
+    alert_receiver.receive(integration, _alerts("firing"))
+    alert_receiver.receive(integration, _alerts("firing"))  # a repeat: nothing recorded
+    alert_receiver.receive(integration, _alerts("resolved"))
+    alerting.delete_rule(rule, actor="bob")
+    alerting.revoke_integration(integration, actor="bob")
+    group = AlertGroup.objects.get()
+    incident = group.incident.pk
+    ours = [r for r in recorded() if r.kind.subject.startswith("alert_")]
+    assert ours == [
+        Recorded(
+            Kind.ALERT_INTEGRATION_CREATED,
+            "alice",
+            "",
+            subject(integration),
+            {"name": "Prometheus", "quiet_minutes": 10},
+        ),
+        Recorded(
+            Kind.ALERT_INTEGRATION_CHANGED,
+            "alice",
+            "",
+            subject(integration),
+            {"changes": {"quiet_minutes": {"from": 10, "to": 5}}},
+        ),
+        Recorded(
+            Kind.ALERT_RULE_CREATED,
+            "alice",
+            "",
+            rule_subject,
+            {
+                "changes": {
+                    "name": {"from": None, "to": "Voice"},
+                    "position": {"from": None, "to": 0},
+                    "matchers": {"from": None, "to": 'service="voice"'},
+                    "status": {"from": None, "to": "partial_outage"},
+                    "priority": {"from": None, "to": "P3"},
+                    "severity_label": {"from": None, "to": "severity"},
+                    "by_severity": {"from": None, "to": {}},
+                    "publish_at_once": {"from": None, "to": False},
+                    "components": {"from": None, "to": ["voice"]},
+                }
+            },
+        ),
+        Recorded(
+            Kind.ALERT_RULE_CHANGED,
+            "alice",
+            "",
+            rule_subject,
+            {"changes": {"priority": {"from": "P3", "to": "P2"}}},
+        ),
+        Recorded(
+            Kind.ALERT_GROUP_FIRED,
+            "hook:alertmanager",
+            "",
+            subject(group),
+            {
+                "group_key": "g1",
+                "alerts": ["f1"],
+                "rules": [rule_id],
+                "ignored": [],
+                "under_maintenance": [],
+                "result": "opened",
+                "incident": incident,
+            },
+        ),
+        Recorded(
+            Kind.ALERT_GROUP_RESOLVED,
+            "hook:alertmanager",
+            "",
+            subject(group),
+            {
+                "group_key": "g1",
+                "result": "monitoring",
+                "incident": incident,
+                "resolve_due_at": "2026-11-30T14:05:00+00:00",
+            },
+        ),
+        Recorded(
+            Kind.ALERT_RULE_DELETED,
+            "bob",
+            "",
+            rule_subject,
+            {
+                "was": {
+                    "name": "Voice",
+                    "position": 0,
+                    "matchers": 'service="voice"',
+                    "status": "partial_outage",
+                    "priority": "P2",
+                    "severity_label": "severity",
+                    "by_severity": {},
+                    "publish_at_once": False,
+                }
+            },
+        ),
+        Recorded(
+            Kind.ALERT_INTEGRATION_REVOKED,
+            "bob",
+            "",
+            subject(integration),
+            {"prefix": integration.prefix},
         ),
     ]
 

@@ -288,7 +288,10 @@ class Kind(StrEnum):
         "A rule mapping alerts (label matchers) to components, a status and a priority was added.",
     )
     ALERT_RULE_CHANGED = "alert_rule.changed", "An alert rule changed."
-    ALERT_RULE_DELETED = "alert_rule.deleted", "An alert rule was removed; details keep what it was."
+    ALERT_RULE_DELETED = (
+        "alert_rule.deleted",
+        "An alert rule was removed; details keep what it was.",
+    )
     ALERT_GROUP_FIRED = (
         "alert_group.fired",
         "Alertmanager reported a group's alerts firing (or changed): the rules they matched, the "
