@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "forewarn.incidents",
     "forewarn.metrics",
     "forewarn.compat.alertmanager",
+    "forewarn.compat.statuspage_webhooks",
     "forewarn.statuspage",
     "forewarn.api",
     "forewarn.ops",
