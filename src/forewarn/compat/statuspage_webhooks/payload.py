@@ -30,7 +30,8 @@ from forewarn.incidents import public as incidents
 from forewarn.incidents.models import Incident
 from forewarn.statuspage import summary
 
-DOCUMENTATION = "/docs/integrators/webhooks/#statuspages-format"
+# The format's own documentation (Forewarn's is docs/integrators/webhooks.md).
+DOCUMENTATION = "https://support.atlassian.com/statuspage/docs/enable-webhook-notifications/"
 
 
 def iso(at: datetime | None) -> str | None:
