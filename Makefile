@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	$$(ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: demo test fuzz docs venv lint lock browser loadtools bench clean
+.PHONY: demo test fuzz docs venv lint lock browser loadtools alertmanager bench clean
 
 $(BIN)/forewarn: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "Forewarn needs Python 3.12 or newer; none found on PATH or under pyenv." >&2; exit 1; }
@@ -40,7 +40,14 @@ loadtools:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; \
 	  else echo "Install Debian's nginx and wrk (sudo apt-get install nginx wrk); the tests that need them skip." >&2; fi; }
 
-test: venv browser loadtools
+# Debian's prometheus-alertmanager (alertmanager and amtool) for the Alertmanager webhook's tests
+# against a real Alertmanager; without it (and not root) those tests are skipped, saying why.
+alertmanager:
+	@command -v amtool >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-alertmanager >/dev/null; \
+	  else echo "Install Debian's prometheus-alertmanager for the Alertmanager tests; they are skipped until then." >&2; fi; }
+
+test: venv browser loadtools alertmanager
 	DATABASE_CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # A longer search for inputs that make the API fail (the suite runs a short one): every
@@ -71,6 +78,7 @@ bench: venv loadtools
 	$(BIN)/python bench/static_copy.py
 	$(BIN)/python bench/page_render.py
 	$(BIN)/python bench/incidents.py
+	$(BIN)/python bench/metrics.py
 
 clean:
 	rm -rf $(VENV) var

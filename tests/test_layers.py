@@ -37,6 +37,8 @@ KNOWN_PURE = {
     ),
     *(f"forewarn.planned.{m}" for m in ("lifecycle", "occurrences", "scope", "ics", "wording")),
     *("forewarn.compat.cachet.shapes", "forewarn.compat.cachet.inputs"),
+    *("forewarn.metrics.series", "forewarn.metrics.chart"),
+    *(f"forewarn.compat.alertmanager.{m}" for m in ("payload", "matchers", "rules")),
 }
 
 

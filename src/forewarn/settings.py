@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "forewarn.availability",
     "forewarn.incidents",
     "forewarn.planned",
+
+    "forewarn.metrics",
+    "forewarn.compat.alertmanager",
+    "forewarn.compat.statuspage_webhooks",
     "forewarn.statuspage",
     "forewarn.api",
     "forewarn.ops",

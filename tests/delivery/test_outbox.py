@@ -151,7 +151,7 @@ def test_direct_notice_goes_to_the_listed_addresses_only():
             {"audience": "friends"},
             {
                 "audience": [
-                    "Unknown audience 'friends'; use one of public, contacts, everyone, direct."
+                    "Unknown audience 'friends'; use one of public, contacts, everyone, direct, statuspage_hooks."
                 ]
             },
         ),

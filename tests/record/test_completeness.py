@@ -35,6 +35,9 @@ from forewarn.catalog.models import (
     Region,
     Role,
 )
+from forewarn.compat.alertmanager import receiver as alert_receiver
+from forewarn.compat.alertmanager import services as alerting
+from forewarn.compat.alertmanager.models import AlertGroup, AlertRule
 from forewarn.delivery import claims, operators, outbox, subscriptions, webhook_health
 from forewarn.delivery.claims import Outcome
 from forewarn.delivery.models import AttemptOutcome, Audience, Notice, Subscriber
@@ -47,6 +50,9 @@ from forewarn.incidents import postmortems as incident_postmortems
 from forewarn.incidents import services as incident_services
 from forewarn.incidents.models import CadencePolicy as IncidentCadencePolicy
 from forewarn.incidents.models import EscalationContact, EscalationSettings, IncidentTemplate
+from forewarn.metrics import jobs as metric_jobs
+from forewarn.metrics import services as metrics
+from forewarn.metrics.models import Metric
 from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.services import delete_work_type, save_policy, save_work_type
 from forewarn.record.kinds import Kind
@@ -1550,6 +1556,222 @@ def test_escalation_contacts_and_templates_created_changed_and_deleted(incidents
                     "component_status": "major_outage",
                 }
             },
+        ),
+    ]
+
+
+# --- metrics ------------------------------------------------------------------------------------
+
+
+def test_a_metric_created_changed_fed_expired_and_deleted(recorded):
+    metric = metrics.save_metric(
+        Metric(name="API latency", slug="latency", unit="ms"), actor="alice"
+    )
+    it = subject(metric)
+    metric.retention_days = 1
+    metrics.save_metric(metric, actor="alice")
+    metrics.add_points(metric, [(NOW - timedelta(hours=23), 1.0), (NOW, 2.0), (NOW, 3.0)])
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        metric_jobs.expire_old_points()
+        metrics.delete_points(metric, actor="alice", before=NOW + timedelta(seconds=1))
+        metrics.delete_metric(metric, actor="bob")
+    later = NOW + timedelta(hours=2)
+    assert recorded() == [
+        Recorded(
+            Kind.METRIC_CREATED,
+            "alice",
+            "",
+            it,
+            {
+                "changes": {
+                    "name": {"from": None, "to": "API latency"},
+                    "slug": {"from": None, "to": "latency"},
+                    "description": {"from": None, "to": ""},
+                    "unit": {"from": None, "to": "ms"},
+                    "display_mode": {"from": None, "to": "average"},
+                    "visibility": {"from": None, "to": "public"},
+                    "retention_days": {"from": None, "to": 90},
+                    "decimal_places": {"from": None, "to": 2},
+                    "default_view": {"from": None, "to": "day"},
+                    "position": {"from": None, "to": 0},
+                }
+            },
+        ),
+        Recorded(
+            Kind.METRIC_CHANGED,
+            "alice",
+            "",
+            it,
+            {"changes": {"retention_days": {"from": 90, "to": 1}}},
+        ),
+        Recorded(
+            Kind.METRIC_POINTS_DELETED,
+            "system",
+            "",
+            it,
+            {"points": 1, "reason": "retention", "before": (later - timedelta(days=1)).isoformat()},
+            later,
+        ),
+        Recorded(
+            Kind.METRIC_POINTS_DELETED,
+            "alice",
+            "",
+            it,
+            {"points": 2, "reason": "request", "before": (NOW + timedelta(seconds=1)).isoformat()},
+            later,
+        ),
+        Recorded(
+            Kind.METRIC_DELETED,
+            "bob",
+            "",
+            it,
+            {
+                "was": {
+                    "name": "API latency",
+                    "slug": "latency",
+                    "description": "",
+                    "unit": "ms",
+                    "display_mode": "average",
+                    "visibility": "public",
+                    "retention_days": 1,
+                    "decimal_places": 2,
+                    "default_view": "day",
+                    "default_value": None,
+                    "position": 0,
+                },
+                "points": 0,
+            },
+            later,
+        ),
+    ]
+
+
+# --- Alertmanager -------------------------------------------------------------------------------
+
+
+def _alerts(status: str) -> dict:
+    alert = {
+        "status": status,
+        "labels": {"alertname": "VoiceErrors", "service": "voice"},
+        "annotations": {"summary": "Calls fail"},
+        "startsAt": "2026-11-30T13:59:00Z",
+        "fingerprint": "f1",
+    }
+    return {"version": "4", "groupKey": "g1", "status": status, "alerts": [alert]}
+
+
+def test_an_alertmanager_integration_its_rule_and_a_group_that_fires_and_resolves(recorded):
+    voice = catalog.save_component(Component(slug="voice", name="Voice"), actor="alice")
+    integration, _ = alerting.create_integration("Prometheus", actor="alice")
+    integration.quiet_minutes = 5
+    alerting.save_integration(integration, actor="alice")
+    rule = alerting.save_rule(
+        AlertRule(integration=integration, name="Voice", matchers='service="voice"'),
+        components=[voice],
+        actor="alice",
+    )
+    rule.priority, rule_subject, rule_id = "P2", subject(rule), rule.pk
+    alerting.save_rule(rule, actor="alice")
+    alert_receiver.receive(integration, _alerts("firing"))
+    alert_receiver.receive(integration, _alerts("firing"))  # a repeat: nothing recorded
+    alert_receiver.receive(integration, _alerts("resolved"))
+    alerting.delete_rule(rule, actor="bob")
+    alerting.revoke_integration(integration, actor="bob")
+    group = AlertGroup.objects.get()
+    incident = group.incident.pk
+    ours = [r for r in recorded() if r.kind.subject.startswith("alert_")]
+    assert ours == [
+        Recorded(
+            Kind.ALERT_INTEGRATION_CREATED,
+            "alice",
+            "",
+            subject(integration),
+            {"name": "Prometheus", "quiet_minutes": 10},
+        ),
+        Recorded(
+            Kind.ALERT_INTEGRATION_CHANGED,
+            "alice",
+            "",
+            subject(integration),
+            {"changes": {"quiet_minutes": {"from": 10, "to": 5}}},
+        ),
+        Recorded(
+            Kind.ALERT_RULE_CREATED,
+            "alice",
+            "",
+            rule_subject,
+            {
+                "changes": {
+                    "name": {"from": None, "to": "Voice"},
+                    "position": {"from": None, "to": 0},
+                    "matchers": {"from": None, "to": 'service="voice"'},
+                    "status": {"from": None, "to": "partial_outage"},
+                    "priority": {"from": None, "to": "P3"},
+                    "severity_label": {"from": None, "to": "severity"},
+                    "by_severity": {"from": None, "to": {}},
+                    "publish_at_once": {"from": None, "to": False},
+                    "components": {"from": None, "to": ["voice"]},
+                }
+            },
+        ),
+        Recorded(
+            Kind.ALERT_RULE_CHANGED,
+            "alice",
+            "",
+            rule_subject,
+            {"changes": {"priority": {"from": "P3", "to": "P2"}}},
+        ),
+        Recorded(
+            Kind.ALERT_GROUP_FIRED,
+            "hook:alertmanager",
+            "",
+            subject(group),
+            {
+                "group_key": "g1",
+                "alerts": ["f1"],
+                "rules": [rule_id],
+                "ignored": [],
+                "under_maintenance": [],
+                "result": "opened",
+                "incident": incident,
+            },
+        ),
+        Recorded(
+            Kind.ALERT_GROUP_RESOLVED,
+            "hook:alertmanager",
+            "",
+            subject(group),
+            {
+                "group_key": "g1",
+                "result": "monitoring",
+                "incident": incident,
+                "resolve_due_at": "2026-11-30T14:05:00+00:00",
+            },
+        ),
+        Recorded(
+            Kind.ALERT_RULE_DELETED,
+            "bob",
+            "",
+            rule_subject,
+            {
+                "was": {
+                    "name": "Voice",
+                    "position": 0,
+                    "matchers": 'service="voice"',
+                    "status": "partial_outage",
+                    "priority": "P2",
+                    "severity_label": "severity",
+                    "by_severity": {},
+                    "publish_at_once": False,
+                }
+            },
+        ),
+        Recorded(
+            Kind.ALERT_INTEGRATION_REVOKED,
+            "bob",
+            "",
+            subject(integration),
+            {"prefix": integration.prefix},
         ),
     ]
 

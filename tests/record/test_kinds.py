@@ -49,6 +49,10 @@ def test_subjects_are_listed_once_in_registry_order():
         "escalation_contact",
         "incident_template",
         "planned",
+        "metric",
+        "alert_integration",
+        "alert_rule",
+        "alert_group",
     ]
 
 

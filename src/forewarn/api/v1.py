@@ -18,10 +18,12 @@ from forewarn.calendars.api import router as calendars_router
 from forewarn.calendars.definitions import DefinitionError
 from forewarn.catalog.api import router as catalog_router
 from forewarn.catalog.api_contracts import router as contracts_router
+from forewarn.compat.alertmanager.api import router as alertmanager_router
 from forewarn.delivery.api import router as delivery_router
 from forewarn.incidents.api import router as incidents_router
 from forewarn.incidents.api_settings import router as incident_settings_router
 from forewarn.planned.api import router as planned_router
+from forewarn.metrics.api import router as metrics_router
 from forewarn.policies.api import router as policies_router
 from forewarn.policies.rules import PolicyError
 from forewarn.record.api import router as record_router
@@ -133,3 +135,5 @@ api.add_router("/", record_router)
 api.add_router("/", incident_settings_router)
 api.add_router("/", incidents_router)
 api.add_router("/", planned_router)
+api.add_router("/", metrics_router)
+api.add_router("/", alertmanager_router)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from forewarn.delivery import component_updates
 from forewarn.record.kinds import Kind
 from forewarn.record.services import append
 from forewarn.statuspage.version import page_changed
@@ -145,7 +146,7 @@ def set_status(
         if current is not None:
             current.ended_at = claim.at
             current.save(update_fields=["ended_at"])
-        StatusInterval.objects.create(
+        opened = StatusInterval.objects.create(
             component=locked,
             status=status,
             started_at=claim.at,
@@ -174,6 +175,7 @@ def set_status(
             at=claim.at,
             entered_at=claim.entered_at,
         )
+        component_updates.announce(locked, opened, previous, actor=actor)
         page_changed()
     component.status = locked.status
     component.status_changed_at = locked.status_changed_at

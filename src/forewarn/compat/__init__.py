@@ -1,1 +1,2 @@
-"""Compatibility surfaces (docs/product.md S12): other tools' APIs and hooks, each a thin translation onto Forewarn's services."""
+"""Compatibility surfaces (docs/product.md S12): other tools' APIs and hooks, each a thin
+translation onto Forewarn's services, so every rule still applies."""

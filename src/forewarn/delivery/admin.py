@@ -18,7 +18,15 @@ from forewarn.record.kinds import Kind
 from forewarn.record.services import actor_name, append
 
 from . import operators, subscriptions
-from .models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notice, Subscriber
+from .models import (
+    Channel,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Notice,
+    Subscriber,
+    WebhookFormat,
+)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -37,10 +45,16 @@ class StateFilter(admin.SimpleListFilter):
 class SubscriberForm(forms.ModelForm):
     class Meta:
         model = Subscriber
-        fields = ("channel", "address", "components", "time_zone", "owner_email")
+        fields = ("channel", "address", "payload_format", "components", "time_zone", "owner_email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "payload_format" in self.fields:  # webhooks only; emails and chats ignore it
+            self.fields["payload_format"].required = False
 
     def clean(self):
         data = super().clean()
+        data["payload_format"] = data.get("payload_format") or WebhookFormat.STANDARD
         if self.instance.pk is not None:
             return data
         channel, address = data.get("channel"), data.get("address") or ""
@@ -102,8 +116,9 @@ class SubscriberAdmin(RoleAdmin):
         return super().get_queryset(request).prefetch_related("components")
 
     def get_readonly_fields(self, request, obj=None):
-        # Changing the address or channel would skip double opt-in: add a new subscriber instead.
-        return self.readonly_fields + (("channel", "address") if obj else ())
+        # Changing the address or channel would skip double opt-in (and a webhook's format would
+        # surprise its consumer): add a new subscriber instead.
+        return self.readonly_fields + (("channel", "address", "payload_format") if obj else ())
 
     @admin.display(description="state")
     def state(self, obj):
@@ -130,6 +145,7 @@ class SubscriberAdmin(RoleAdmin):
                 channel=obj.channel,
                 components=data["components"],
                 actor=who,
+                payload_format=obj.payload_format,
             )
             if subscriber.secret:
                 self.message_user(

@@ -61,6 +61,7 @@ class SubscriberOut(Schema):
     components: list[str] = Field(description="slugs; empty means all components")
     time_zone: str
     owner_email: str
+    payload_format: str
     created_at: datetime
     confirmed_at: datetime | None
     unsubscribed_at: datetime | None
@@ -100,6 +101,11 @@ class WebhookIn(Schema):
     owner_email: Email = Field(description="told when the webhook is disabled")
     channel: Literal["webhook", "chat"] = "webhook"
     components: Slugs = Field(default_factory=list, description="component slugs; none: all")
+    payload_format: Literal["standard", "statuspage"] = Field(
+        "standard",
+        description="webhooks: Standard Webhooks' notice.created, or Statuspage's payload "
+        "(incident, component_update) for its existing consumers",
+    )
 
 
 class DisableIn(Schema):
@@ -201,6 +207,7 @@ def add_webhook(request, payload: WebhookIn):
         channel=payload.channel,
         components=components_by_slug(payload.components),
         actor=actor(request),
+        payload_format=payload.payload_format,
     )
     return Status(201, subscriber)
 

@@ -9,6 +9,7 @@ unreachable: not the message's fault, not counted as an attempt).
 import json
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.policy import SMTP
@@ -30,7 +31,7 @@ from forewarn.delivery.emails import (
     Recipient,
     event_time_lines,
 )
-from forewarn.delivery.models import AttemptOutcome, Channel
+from forewarn.delivery.models import AttemptOutcome, Channel, WebhookFormat
 
 logger = logging.getLogger("forewarn.delivery")
 
@@ -255,6 +256,7 @@ class HttpTransport(Transport):
     def __init__(self, timeout: float):
         self.timeout = timeout
         self._bodies: dict[int, str] = {}
+        self._formatted: dict[tuple[int, str], str | None] = {}
 
     def post(self, url: str, body: str, headers: dict[str, str]) -> Result:
         """One POST with http.client: header names sent as given, redirects reported, not followed."""
@@ -306,8 +308,28 @@ def notice_data(mail: NoticeMail) -> dict:
     }
 
 
+# Payload formats besides Standard Webhooks' own, by ``WebhookFormat`` value: a function from the
+# notice to the JSON body, registered by the module that knows the format (``webhook_format``).
+WEBHOOK_FORMATS: dict[str, Callable[[NoticeMail], dict]] = {}
+
+
+def webhook_format(name: str):
+    """Register ``render(mail) -> dict`` as the body of webhooks in format ``name`` (decorator)."""
+
+    def register(render):
+        WEBHOOK_FORMATS[name] = render
+        return render
+
+    return register
+
+
 class WebhookTransport(HttpTransport):
-    """Standard Webhooks: ``webhook-id`` stays the same across retries, so receivers can de-duplicate."""
+    """Standard Webhooks: ``webhook-id`` stays the same across retries, so receivers can de-duplicate.
+
+    The body is the subscriber's format: Standard Webhooks' ``notice.created`` envelope, or one
+    registered in ``WEBHOOK_FORMATS`` (Statuspage's, ``compat.statuspage_webhooks``); the
+    signature headers are the same for all.
+    """
 
     channel = Channel.WEBHOOK
 
@@ -319,11 +341,29 @@ class WebhookTransport(HttpTransport):
         }
         return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
+    def formatted(self, mail: NoticeMail, name: str) -> str | None:
+        """The body in format ``name`` (rendered once per notice and format), or None."""
+        if name == WebhookFormat.STANDARD:
+            return self.body(mail)
+        key = (mail.notice.pk, name)
+        if key not in self._formatted:
+            render = WEBHOOK_FORMATS.get(name)
+            found = render(mail) if render else None
+            self._formatted[key] = (
+                None
+                if found is None
+                else json.dumps(found, separators=(",", ":"), ensure_ascii=False)
+            )
+        return self._formatted[key]
+
     def send(self, item, mail: NoticeMail) -> Result:
         secret = item.subscriber.secret if item.subscriber else ""
         if not secret:
             return Result(PERMANENT, "The webhook subscriber has no signing secret.")
-        body = self.body(mail)
+        name = item.subscriber.payload_format or WebhookFormat.STANDARD
+        body = self.formatted(mail, name)
+        if body is None:
+            return Result(PERMANENT, f"This notice has no form in the webhook format '{name}'.")
         message_id = f"msg_fw_d{item.id}"
         now = datetime.now(UTC)
         try:

@@ -71,6 +71,7 @@ _CLAIM_FIELDS = (
     "subscriber__channel",
     "subscriber__address",
     "subscriber__secret",
+    "subscriber__payload_format",
     "subscriber__unsubscribed_at",
     "subscriber__disabled_at",
     "contact_id",
@@ -133,7 +134,8 @@ def claim(limit: int, *, exclude_channels: Iterable[str] = ()) -> list[Claimed]:
 
 def _claimed(row) -> Claimed:
     (pk, notice_id, channel, address, zone, attempts, queued_at, sub_id, sub_channel, sub_address,
-     secret, unsubscribed_at, disabled_at, contact_id, contact_active, contact_receives) = row  # fmt: skip
+     secret, payload_format, unsubscribed_at, disabled_at, contact_id, contact_active,
+     contact_receives) = row  # fmt: skip
     gone = ""
     if sub_id and unsubscribed_at:
         gone = "The subscriber unsubscribed before sending."
@@ -141,7 +143,11 @@ def _claimed(row) -> Claimed:
         gone = "The subscriber was disabled before sending."
     elif contact_id and not sub_id and not (contact_active and contact_receives):
         gone = "The contact no longer receives notices."
-    subscriber = emails.SubscriberRef(sub_id, sub_channel, sub_address, secret) if sub_id else None
+    subscriber = (
+        emails.SubscriberRef(sub_id, sub_channel, sub_address, secret, payload_format)
+        if sub_id
+        else None
+    )
     return Claimed(
         pk, notice_id, channel, address, zone, attempts, queued_at, subscriber, contact_id, gone
     )

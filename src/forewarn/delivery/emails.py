@@ -59,6 +59,7 @@ class SubscriberRef:
     channel: str
     address: str
     secret: str = ""
+    payload_format: str = "standard"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,13 @@ class Channel(models.TextChoices):
     CHAT = "chat", "Chat webhook (Slack-compatible)"
 
 
+class WebhookFormat(models.TextChoices):
+    """What a webhook subscriber's POSTs look like; both are signed per Standard Webhooks."""
+
+    STANDARD = "standard", "Standard Webhooks (notice.created)"
+    STATUSPAGE = "statuspage", "Statuspage's webhook payload (incident, component_update)"
+
+
 def new_webhook_secret() -> str:
     """A Standard Webhooks signing secret: ``whsec_`` + base64 of 24 random bytes."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
@@ -39,6 +46,13 @@ class Subscriber(models.Model):
         max_length=80, blank=True, default=new_webhook_secret, help_text="Webhook signing secret."
     )
     owner_email = models.EmailField(blank=True, help_text="Who is told when a webhook is disabled.")
+    payload_format = models.CharField(
+        max_length=16,
+        choices=WebhookFormat.choices,
+        default=WebhookFormat.STANDARD,
+        help_text="Webhooks: Standard Webhooks' own payload, or Statuspage's for its existing "
+        "consumers (chat integrations); the Statuspage format also gets component updates.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
@@ -62,6 +76,17 @@ class Subscriber(models.Model):
     def __str__(self) -> str:
         return f"{self.channel}:{self.address}"
 
+    @classmethod
+    def statuspage_webhooks(cls):
+        """Active webhook subscribers that take Statuspage's format (and its component updates)."""
+        return cls.objects.filter(
+            channel=Channel.WEBHOOK,
+            payload_format=WebhookFormat.STATUSPAGE,
+            confirmed_at__isnull=False,
+            unsubscribed_at__isnull=True,
+            disabled_at__isnull=True,
+        )
+
     @property
     def is_active(self) -> bool:
         return (
@@ -76,6 +101,10 @@ class Audience(models.TextChoices):
     CONTACTS = "contacts", "Authorized contacts of organizations using the affected components"
     EVERYONE = "everyone", "Both"
     DIRECT = "direct", "The addresses listed on the notice only"
+    STATUSPAGE_WEBHOOKS = (
+        "statuspage_hooks",
+        "Webhook subscribers of the affected components in Statuspage's format",
+    )
 
 
 class Notice(models.Model):

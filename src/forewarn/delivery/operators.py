@@ -18,7 +18,7 @@ from forewarn.record.services import append
 
 from . import destinations, outbox, subscriptions
 from .channels import webhook_rules
-from .models import Audience, Channel, Notice, Subscriber
+from .models import Audience, Channel, Notice, Subscriber, WebhookFormat
 
 
 def webhook_url(url: str) -> str:
@@ -109,10 +109,22 @@ def add_webhook_subscriber(
     channel: str = Channel.WEBHOOK,
     components: Iterable[Component] = (),
     actor: str,
+    payload_format: str = WebhookFormat.STANDARD,
 ) -> Subscriber:
-    """A webhook (signed, Standard Webhooks) or chat webhook, active at once; the secret is on it."""
+    """A webhook (signed, Standard Webhooks) or chat webhook, active at once; the secret is on it.
+
+    A webhook's ``payload_format`` is Standard Webhooks' own or Statuspage's (``WebhookFormat``).
+    """
     if channel not in (Channel.WEBHOOK, Channel.CHAT):
         raise ValidationError({"channel": "Use 'webhook' or 'chat'."})
+    if payload_format not in WebhookFormat.values:
+        raise ValidationError({"payload_format": f"Use one of {', '.join(WebhookFormat.values)}."})
+    if channel == Channel.CHAT and payload_format != WebhookFormat.STANDARD:
+        raise ValidationError(
+            {
+                "payload_format": "A chat webhook takes the chat's own format; formats are for webhooks."
+            }
+        )
     url = webhook_url(url)
     try:
         validate_email(owner_email)
@@ -124,7 +136,11 @@ def add_webhook_subscriber(
         raise ValidationError({"url": f"A {channel} subscriber with this URL exists already."})
     with transaction.atomic():
         subscriber = Subscriber(
-            channel=channel, address=url, owner_email=owner_email, confirmed_at=timezone.now()
+            channel=channel,
+            address=url,
+            owner_email=owner_email,
+            confirmed_at=timezone.now(),
+            payload_format=payload_format,
         )
         if channel == Channel.CHAT:
             subscriber.secret = ""  # Slack-compatible chat webhooks are not signed.

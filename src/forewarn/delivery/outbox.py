@@ -270,6 +270,14 @@ def recipients(notice: Notice) -> dict[tuple[str, str], dict]:
             row = found.setdefault((Channel.EMAIL, mailboxes.comparable(address)), {})
             row.setdefault("contact_id", pk)
             row.setdefault("time_zone", zone or region_zone or "")
+    if notice.audience == Audience.STATUSPAGE_WEBHOOKS:
+        webhooks = Subscriber.statuspage_webhooks()
+        if component_ids:
+            webhooks = webhooks.filter(
+                Q(components__isnull=True) | Q(components__in=component_ids)
+            ).distinct()
+        for pk, address in webhooks.values_list("pk", "address"):
+            found[(Channel.WEBHOOK, address.strip())] = {"subscriber_id": pk, "time_zone": ""}
     if notice.audience == Audience.DIRECT:
         for address in notice.direct_addresses:
             if is_chat_webhook(address):

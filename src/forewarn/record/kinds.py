@@ -303,6 +303,54 @@ class Kind(StrEnum):
     PLANNED_NOTICE_QUEUED = (
         "planned.notice_queued",
         "A notice about planned work was queued: its kind, due time, audience and policy.",
+    # metrics
+    METRIC_CREATED = (
+        "metric.created",
+        "A system metric was added (name, unit, display, visibility).",
+    )
+    METRIC_CHANGED = (
+        "metric.changed",
+        "A system metric's definition, visibility or retention changed.",
+    )
+    METRIC_DELETED = (
+        "metric.deleted",
+        "A system metric was removed with its points; details keep what it was and how many.",
+    )
+    METRIC_POINTS_DELETED = (
+        "metric.points_deleted",
+        "Points of a metric were deleted, by someone or past the metric's retention (how many, before when).",
+    )
+
+    # Alertmanager
+    ALERT_INTEGRATION_CREATED = (
+        "alert_integration.created",
+        "An Alertmanager integration (a bearer token for /hooks/alertmanager) was created.",
+    )
+    ALERT_INTEGRATION_CHANGED = (
+        "alert_integration.changed",
+        "An Alertmanager integration's name or quiet period changed.",
+    )
+    ALERT_INTEGRATION_REVOKED = (
+        "alert_integration.revoked",
+        "An Alertmanager integration's token was revoked; it opens nothing from then on.",
+    )
+    ALERT_RULE_CREATED = (
+        "alert_rule.created",
+        "A rule mapping alerts (label matchers) to components, a status and a priority was added.",
+    )
+    ALERT_RULE_CHANGED = "alert_rule.changed", "An alert rule changed."
+    ALERT_RULE_DELETED = (
+        "alert_rule.deleted",
+        "An alert rule was removed; details keep what it was.",
+    )
+    ALERT_GROUP_FIRED = (
+        "alert_group.fired",
+        "Alertmanager reported a group's alerts firing (or changed): the rules they matched, the "
+        "incident opened or updated, or none (no rule matched, or planned work covers the components).",
+    )
+    ALERT_GROUP_RESOLVED = (
+        "alert_group.resolved",
+        "Alertmanager reported a group's alerts resolved: its incident moved to monitoring until the quiet period ends.",
     )
 
     @property

@@ -41,8 +41,12 @@ def _etag(state: str, key: str) -> str:
 ALLOWED = "GET, HEAD, OPTIONS"
 
 
-def public_cached(view=None, *, cors: bool = False):
+def public_cached(view=None, *, cors: bool = False, stamp=None):
     """Decorator for public GET views whose output depends only on the URL and the page's data.
+
+    ``stamp``, a function of no arguments returning an instant or None, adds what else the
+    view's output depends on and when it last moved (the metrics' current bucket, see
+    ``metrics.public.page_stamp``): it joins the cache key, the ETag and Last-Modified.
 
     They read and never write: OPTIONS answers what is allowed (a CORS preflight too), any
     other method than GET and HEAD is a 405 with ``Allow`` (RFC 9110 §15.5.6), before Django's
@@ -59,7 +63,8 @@ def public_cached(view=None, *, cors: bool = False):
                 response = HttpResponseNotAllowed(["GET", "HEAD", "OPTIONS"])
                 return _decorate(response, cors)
             key = request.get_full_path()
-            validators = validators_for(current_version(), key)
+            extra = stamp() if stamp is not None else None
+            validators = validators_for(current_version(), key, extra)
             if not_modified(
                 request.headers.get("If-None-Match"),
                 request.headers.get("If-Modified-Since"),
@@ -76,7 +81,10 @@ def public_cached(view=None, *, cors: bool = False):
                     stored = (fresh.content, fresh["Content-Type"])
                     cache.set(cache_key, stored, 300)
                 response = HttpResponse(stored[0], content_type=stored[1])
-            request.environ[REPLAYABLE] = validators
+            if extra is None:
+                # The fast path replays by the page's state alone; an answer that also depends
+                # on a stamp (public metrics) goes through here every time.
+                request.environ[REPLAYABLE] = validators
             response["ETag"] = validators.etag
             response["Last-Modified"] = http_date(validators.last_modified)
             response["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
@@ -97,11 +105,18 @@ def _options(cors: bool) -> HttpResponse:
     return response
 
 
-def validators_for(version: tuple[int, datetime], key: str) -> Validators:
-    """The state, ETag and Last-Modified of the answer for ``key`` (a full path) at ``version``."""
+def validators_for(
+    version: tuple[int, datetime], key: str, extra: datetime | None = None
+) -> Validators:
+    """The state, ETag and Last-Modified of the answer for ``key`` (a full path) at ``version``;
+    ``extra``, a view's stamp, when its answer also depends on something else that moved then."""
     day_start = _provider_day_start()
     state = _state(version, day_start)
-    last_modified = int(max(version[1], day_start).timestamp())
+    moments = [version[1], day_start]
+    if extra is not None:
+        state += f":{extra.timestamp()}"
+        moments.append(extra)
+    last_modified = int(max(moments).timestamp())
     return Validators(state, _etag(state, key), last_modified)
 
 

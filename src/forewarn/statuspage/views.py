@@ -7,13 +7,14 @@ from django.utils import timezone
 from forewarn.availability.bars import uptime_bars
 from forewarn.catalog.statuses import LABELS, worst
 from forewarn.incidents import public as incidents
+from forewarn.metrics import public as metrics
 
 from . import summary
 from .caching import public_cached
 from .version import current_version
 
 
-@public_cached
+@public_cached(stamp=metrics.page_stamp)
 def index(request):
     groups, ungrouped = summary.public_groups_and_components(measured=True)
     components = [c for g in groups for c in g.public_components] + ungrouped
@@ -30,6 +31,7 @@ def index(request):
         "ungrouped": ungrouped,
         "updated_at": changed_at,
         "rendered_at": timezone.now(),
+        "metric_charts": metrics.charts(),
     }
     return render(request, "statuspage/index.html", context)
 
