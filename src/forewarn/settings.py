@@ -86,7 +86,6 @@ INSTALLED_APPS = [
     "forewarn.availability",
     "forewarn.incidents",
     "forewarn.planned",
-
     "forewarn.metrics",
     "forewarn.compat.alertmanager",
     "forewarn.compat.statuspage_webhooks",

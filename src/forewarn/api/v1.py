@@ -22,8 +22,8 @@ from forewarn.compat.alertmanager.api import router as alertmanager_router
 from forewarn.delivery.api import router as delivery_router
 from forewarn.incidents.api import router as incidents_router
 from forewarn.incidents.api_settings import router as incident_settings_router
-from forewarn.planned.api import router as planned_router
 from forewarn.metrics.api import router as metrics_router
+from forewarn.planned.api import router as planned_router
 from forewarn.policies.api import router as policies_router
 from forewarn.policies.rules import PolicyError
 from forewarn.record.api import router as record_router

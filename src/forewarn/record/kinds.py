@@ -303,6 +303,8 @@ class Kind(StrEnum):
     PLANNED_NOTICE_QUEUED = (
         "planned.notice_queued",
         "A notice about planned work was queued: its kind, due time, audience and policy.",
+    )
+
     # metrics
     METRIC_CREATED = (
         "metric.created",

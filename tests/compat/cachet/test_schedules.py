@@ -9,7 +9,6 @@ import requests
 pytest.importorskip("forewarn.planned.services", reason="schedules map onto planned work")
 
 from forewarn.planned.models import PlannedWork
-
 from forewarn.policies.services import load_presets
 from tests.compat.cachet.test_client import cachet, clock, endpoint  # noqa: F401
 
