@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0003_one_subscriber_per_mailbox'),
+        ('delivery', '0004_notice_organizations'),
     ]
 
     operations = [
