@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "forewarn.delivery",
     "forewarn.availability",
     "forewarn.incidents",
+    "forewarn.support",
     "forewarn.statuspage",
     "forewarn.api",
     "forewarn.ops",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("forewarn.availability.urls")),
     path("", include("forewarn.signin.urls")),
     path("", include("forewarn.incidents.urls")),
+    path("", include("forewarn.support.urls")),
     path("console/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", ops_views.healthz, name="healthz"),

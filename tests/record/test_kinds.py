@@ -48,6 +48,9 @@ def test_subjects_are_listed_once_in_registry_order():
         "escalation_settings",
         "escalation_contact",
         "incident_template",
+        "support_request",
+        "conversation",
+        "support_settings",
     ]
 
 
