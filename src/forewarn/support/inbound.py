@@ -133,6 +133,7 @@ def receive(mail: InboundMail, *, refused_in_transaction: bool) -> Outcome:
                     uploads=uploads,
                     mail=context,
                 )
+                request.refresh_from_db()
             else:
                 organization = request.organization if request is not None else None
                 request = services.open_request(
