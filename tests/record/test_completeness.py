@@ -11,8 +11,8 @@ file together: a new kind needs a test here that writes it.
 import ast
 import inspect
 import sys
-from pathlib import Path
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
