@@ -24,6 +24,7 @@ from forewarn.incidents.api_settings import router as incident_settings_router
 from forewarn.policies.api import router as policies_router
 from forewarn.policies.rules import PolicyError
 from forewarn.record.api import router as record_router
+from forewarn.support.api import router as support_router
 
 from .auth import AUTH
 from .openapi import ForewarnAPI
@@ -131,3 +132,4 @@ api.add_router("/", availability_router)
 api.add_router("/", record_router)
 api.add_router("/", incident_settings_router)
 api.add_router("/", incidents_router)
+api.add_router("/", support_router)
