@@ -12,7 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from forewarn import limits
 from forewarn.api.auth import actor, needs, role
@@ -324,7 +324,7 @@ def open_request(request, payload: SupportOpenIn):
         origin=Origin.API,
         actor=actor(request),
     )
-    return 201, detail_out(_request(opened.pk))
+    return Status(201, detail_out(_request(opened.pk)))
 
 
 @router.get(
@@ -344,7 +344,7 @@ def reply(request, request_id: ObjectId, payload: SupportReplyIn):
     message = handling.reply(
         _request(request_id), body=payload.body, status=payload.status, **_who(request)
     )
-    return 201, message_out(message)
+    return Status(201, message_out(message))
 
 
 @router.post(
@@ -353,9 +353,8 @@ def reply(request, request_id: ObjectId, payload: SupportReplyIn):
     auth=needs(Role.RESPONDER),
 )
 def note(request, request_id: ObjectId, payload: SupportNoteIn):
-    return 201, message_out(
-        handling.add_note(_request(request_id), body=payload.body, **_who(request))
-    )
+    message = handling.add_note(_request(request_id), body=payload.body, **_who(request))
+    return Status(201, message_out(message))
 
 
 @router.post(
@@ -372,7 +371,7 @@ def customer_message(request, request_id: ObjectId, payload: SupportCustomerMess
         origin=Origin.API,
         actor=actor(request),
     )
-    return 201, message_out(message)
+    return Status(201, message_out(message))
 
 
 @router.post(
@@ -449,16 +448,19 @@ def log_conversation(request, payload: SupportConversationIn):
         summary=payload.summary,
         **_who(request),
     )
-    return 201, {
-        "id": found.pk,
-        "kind": found.kind,
-        "organization": organization.slug,
-        "contact": contact.email if contact else None,
-        "at": found.at,
-        "minutes": found.minutes,
-        "summary": found.summary,
-        "logged_by": found.logged_by,
-    }
+    return Status(
+        201,
+        {
+            "id": found.pk,
+            "kind": found.kind,
+            "organization": organization.slug,
+            "contact": contact.email if contact else None,
+            "at": found.at,
+            "minutes": found.minutes,
+            "summary": found.summary,
+            "logged_by": found.logged_by,
+        },
+    )
 
 
 def _related(model, pk: int | None, field: str):
@@ -502,4 +504,4 @@ def save_targets(request, payload: SupportTargetsIn):
             setattr(target, field, value)
     target.organization = organization
     configuration.save_targets(target, **_who(request))
-    return 201, targets_out(target)
+    return Status(201, targets_out(target))

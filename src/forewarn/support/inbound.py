@@ -97,17 +97,6 @@ def _organization(pk: int) -> Organization:
     return Organization.objects.get(pk=pk)
 
 
-def refusal(mail: InboundMail) -> str:
-    """Why this mail would not be filed ('' when it would be): checked before accepting it."""
-    if mail.is_automatic:
-        return "Automatic mail (RFC 3834) is not filed."
-    try:
-        services.authorized_contact(mail.sender)
-    except services.NotAuthorized as error:
-        return str(error)
-    return ""
-
-
 def receive(mail: InboundMail, *, refused_in_transaction: bool) -> Outcome:
     """File ``mail``: a reply into its request, anything else as a new request.
 

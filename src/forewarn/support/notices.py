@@ -71,7 +71,9 @@ def _to_requester(
         event_times=event_times or {},
         created_by=actor,
     )
-    ThreadLink.objects.get_or_create(request=request, notice=notice)
+    ThreadLink.objects.bulk_create(
+        [ThreadLink(request=request, notice=notice)], ignore_conflicts=True
+    )
     return notice
 
 

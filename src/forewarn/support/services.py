@@ -113,16 +113,17 @@ def open_request(
     checked = checked_uploads(uploads)
     now = timezone.now()
     rota = timing.active_rota() if emergency else None
+    targets = timing.targets_of(organization)
     routing = route(
         priority=priority,
         emergency=emergency,
         at=now,
         calendar=timing.calendar_of(organization),
-        targets=timing.targets_of(organization),
+        targets=targets,
         on_call_calendar=rota.business_calendar() if rota else None,
         on_call_target=_minutes(rota.response_minutes) if rota else None,
     )
-    request = SupportRequest.objects.create(
+    request = SupportRequest(
         organization=organization,
         requester=contact,
         requester_email=contact.email,
@@ -139,10 +140,10 @@ def open_request(
         created_by=actor,
         clock_started_at=now,
     )
+    timing.recompute(request, targets)  # before the insert: a new request has no pauses
+    request.save()
     ThreadLink.objects.create(request=request, message_id=thread_root_id(request.ref))
     add_message(request, MessageKind.CUSTOMER, body, contact, Origin(origin), checked, mail, now)
-    timing.recompute(request)
-    request.save()
     starts = clock_starts_at(routing.calendar, now)
     request.record(
         Kind.SUPPORT_REQUEST_OPENED,
@@ -304,8 +305,10 @@ def add_message(
             size=len(content),
             content=content,
         )
-    if mail.message_id:
-        ThreadLink.objects.get_or_create(request=request, message_id=mail.message_id[:300])
+    if mail.message_id:  # a reply that names it threads here (the same id twice: kept once)
+        ThreadLink.objects.bulk_create(
+            [ThreadLink(request=request, message_id=mail.message_id[:300])], ignore_conflicts=True
+        )
     return message
 
 

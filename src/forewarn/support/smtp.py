@@ -28,9 +28,6 @@ def file_message(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> str:
     close_old_connections()
     try:
         mail = parse(raw, envelope_sender=mail_from or "", envelope_recipients=tuple(rcpt_tos))
-        reason = inbound.refusal(mail)
-        if reason:
-            return f"550 5.7.1 Not filed: {_smtp_text(reason)}"
         outcome = inbound.receive(mail, refused_in_transaction=True)
         if not outcome.filed:
             return f"550 5.7.1 Not filed: {_smtp_text(outcome.reason)}"

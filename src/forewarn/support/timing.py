@@ -42,7 +42,9 @@ def pauses_of(request: SupportRequest) -> tuple:
     return tuple(Pause.objects.filter(request=request).values_list("started_at", "ended_at"))
 
 
-def first_response_clock(request: SupportRequest, pauses: tuple | None = None) -> Clock | None:
+def first_response_clock(
+    request: SupportRequest, pauses: tuple | None = None, targets: Targets | None = None
+) -> Clock | None:
     if request.clock_started_at is None:
         return None
     pauses = pauses_of(request) if pauses is None else pauses
@@ -54,30 +56,38 @@ def first_response_clock(request: SupportRequest, pauses: tuple | None = None) -
             pauses,
         )
     calendar = calendar_of(request.organization)
-    target = targets_of(request.organization).first_response_for(request.priority, calendar)
+    targets = targets or targets_of(request.organization)
+    target = targets.first_response_for(request.priority, calendar)
     return Clock(request.clock_started_at, target, calendar, pauses)
 
 
-def resolution_clock(request: SupportRequest, pauses: tuple | None = None) -> Clock | None:
+def resolution_clock(
+    request: SupportRequest, pauses: tuple | None = None, targets: Targets | None = None
+) -> Clock | None:
     if request.clock_started_at is None:
         return None
-    target = targets_of(request.organization).resolution_for(request.priority)
+    target = (targets or targets_of(request.organization)).resolution_for(request.priority)
     if target is None:
         return None
     pauses = pauses_of(request) if pauses is None else pauses
     return Clock(request.clock_started_at, target, calendar_of(request.organization), pauses)
 
 
-def recompute(request: SupportRequest) -> None:
+def recompute(request: SupportRequest, targets: Targets | None = None) -> None:
     """Set the due instants and ``next_check_at`` (the next warning or breach not yet told)."""
     pauses = pauses_of(request)
+    targets = targets or targets_of(request.organization)
     checks: list[datetime] = []
-    first = first_response_clock(request, pauses) if request.first_responded_at is None else None
+    first = (
+        first_response_clock(request, pauses, targets)
+        if request.first_responded_at is None
+        else None
+    )
     request.first_response_due_at = first.due_at() if first else None
     checks += _pending(
         first, request.first_response_due_at, request.warned_for, request.breached_for
     )
-    resolution = resolution_clock(request, pauses) if request.solved_at is None else None
+    resolution = resolution_clock(request, pauses, targets) if request.solved_at is None else None
     request.resolution_due_at = resolution.due_at() if resolution else None
     checks += _pending(
         resolution,
