@@ -79,6 +79,7 @@ bench: venv loadtools
 	$(BIN)/python bench/page_render.py
 	$(BIN)/python bench/incidents.py
 	$(BIN)/python bench/metrics.py
+	$(BIN)/python bench/support.py
 
 clean:
 	rm -rf $(VENV) var

@@ -39,6 +39,7 @@ KNOWN_PURE = {
     *("forewarn.compat.cachet.shapes", "forewarn.compat.cachet.inputs"),
     *("forewarn.metrics.series", "forewarn.metrics.chart"),
     *(f"forewarn.compat.alertmanager.{m}" for m in ("payload", "matchers", "rules")),
+    *(f"forewarn.support.{m}" for m in ("lifecycle", "clocks", "mail", "attachments")),
 }
 
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "forewarn.metrics",
     "forewarn.compat.alertmanager",
     "forewarn.compat.statuspage_webhooks",
+    "forewarn.support",
     "forewarn.statuspage",
     "forewarn.api",
     "forewarn.ops",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("forewarn.signin.urls")),
     path("", include("forewarn.incidents.urls")),
     path("", include("forewarn.compat.alertmanager.urls")),
+    path("", include("forewarn.support.urls")),
     path("console/", admin.site.urls),
     path("api/v1/", api.urls),
     path("cachet/api/v1/", include("forewarn.compat.cachet.urls")),

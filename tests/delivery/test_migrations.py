@@ -22,6 +22,9 @@ def migrate_with_old_rows(build) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(AFTER)
+    # Apps that depend on delivery (support) were unapplied with it: bring everything back.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -53,6 +53,9 @@ def test_subjects_are_listed_once_in_registry_order():
         "alert_integration",
         "alert_rule",
         "alert_group",
+        "support_request",
+        "conversation",
+        "support_settings",
     ]
 
 

@@ -13,7 +13,7 @@ appended to the record with the counts.
 import os
 import secrets
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
@@ -287,6 +287,34 @@ def recipients(notice: Notice) -> dict[tuple[str, str], dict]:
     return found
 
 
+# Told, inside fan_out's transaction, when a notice reaches the authorized contacts of
+# organizations: (notice, organization ids). Support opens one request per organization for
+# it, into which replies thread (seed 003); it registers itself in its AppConfig.ready().
+CONTACT_NOTICE_HOOKS: list[Callable[[Notice, list[int]], None]] = []
+
+
+def on_contact_notice(hook: Callable[[Notice, list[int]], None]):
+    """Register ``hook`` to run for every notice fanned out to organizations' contacts."""
+    if hook not in CONTACT_NOTICE_HOOKS:
+        CONTACT_NOTICE_HOOKS.append(hook)
+    return hook
+
+
+def _tell_contact_hooks(notice: Notice, found: dict) -> None:
+    contact_ids = [row["contact_id"] for row in found.values() if row.get("contact_id")]
+    if not contact_ids or not CONTACT_NOTICE_HOOKS:
+        return
+    organizations = sorted(
+        set(
+            AuthorizedContact.objects.filter(pk__in=contact_ids).values_list(
+                "organization_id", flat=True
+            )
+        )
+    )
+    for hook in CONTACT_NOTICE_HOOKS:
+        hook(notice, organizations)
+
+
 def fan_out(notice: Notice) -> int:
     """Write the notice's delivery rows, exactly once (the conditional UPDATE is the claim)."""
     tune = tuning()
@@ -302,6 +330,7 @@ def fan_out(notice: Notice) -> int:
         found = recipients(notice)
         _insert_deliveries(notice, found, now, tune.fan_out_batch)
         _record_if_late(notice, now, len(found))
+        _tell_contact_hooks(notice, found)
     return len(found)
 
 

@@ -355,6 +355,57 @@ class Kind(StrEnum):
         "Alertmanager reported a group's alerts resolved: its incident moved to monitoring until the quiet period ends.",
     )
 
+    # support
+    SUPPORT_REQUEST_OPENED = (
+        "support_request.opened",
+        "A support request was opened: organization, requester, priority, channel and when its first response is due.",
+    )
+    SUPPORT_REQUEST_MESSAGE_ADDED = (
+        "support_request.message_added",
+        "The customer wrote on a request (web, email, chat or API); details name the channel and the message.",
+    )
+    SUPPORT_REQUEST_REPLIED = (
+        "support_request.replied",
+        "Staff answered a request; the reply goes to the requester through the outbox, and the first one ends the response clock.",
+    )
+    SUPPORT_REQUEST_NOTE_ADDED = (
+        "support_request.note_added",
+        "Staff added an internal note to a request (the customer does not see it).",
+    )
+    SUPPORT_REQUEST_STATUS_CHANGED = (
+        "support_request.status_changed",
+        "A request's status changed: from, to, and the reason when it was put out of scope.",
+    )
+    SUPPORT_REQUEST_RECLASSIFIED = (
+        "support_request.reclassified",
+        "A request's priority changed: from, to, the reason, and the due instants recomputed from its creation.",
+    )
+    SUPPORT_REQUEST_ASSIGNED = "support_request.assigned", "A request was given to a staff member."
+    SUPPORT_REQUEST_WARNING_SENT = (
+        "support_request.warning_sent",
+        "The assignee was warned that 75 % of a request's target has run.",
+    )
+    SUPPORT_REQUEST_BREACHED = (
+        "support_request.breached",
+        "A request's first-response or resolution target passed without an answer.",
+    )
+    SUPPORT_REQUEST_ESCALATED = (
+        "support_request.escalated",
+        "A request escalated to a tier (success managers, technical, executive): who was told and why.",
+    )
+    SUPPORT_REQUEST_PAGED = (
+        "support_request.paged",
+        "An emergency after hours paged the on-call person by email and chat webhook.",
+    )
+    CONVERSATION_LOGGED = (
+        "conversation.logged",
+        "Staff logged a phone call or meeting with a contact, on a request, an incident, a notice or an organization.",
+    )
+    SUPPORT_SETTINGS_CHANGED = (
+        "support_settings.changed",
+        "Support's configuration changed: response targets of an organization or plan, or an on-call rota.",
+    )
+
     @property
     def subject(self) -> str:
         """The word before the dot: what the event is about."""

@@ -13,6 +13,7 @@ from forewarn.ops.management.commands.worker import run_worker
 from forewarn.ops.metrics import multiprocess_folder
 from forewarn.ops.serving import DEFAULT_SERVER, web_command
 from forewarn.ops.stopping import SignalStop
+from forewarn.support.smtp import controller as inbound_smtp
 
 
 def ensure_admin() -> str:
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         call_command("load_demo")
         password = ensure_admin()
         base = f"http://127.0.0.1:{port}"
+        smtp_port = int(os.environ.get("FOREWARN_INBOUND_SMTP_PORT", "2525"))
         self.stdout.write(
             "\n".join(
                 [
@@ -59,6 +61,9 @@ class Command(BaseCommand):
                     f"  API docs      {base}/api/v1/docs",
                     f"  Statuspage v2 {base}/api/v2/summary.json",
                     f"  Mail is captured in {getattr(settings, 'MAIL_CAPTURE_DIR', 'the configured mail server')}",
+                    f"  Support mail  smtp://127.0.0.1:{smtp_port} (to {settings.FOREWARN_SUPPORT_EMAIL})"
+                    if smtp_port
+                    else "  Support mail  not received (FOREWARN_INBOUND_SMTP_PORT=0)",
                     "  Ctrl-C stops everything.",
                     "",
                 ]
@@ -86,6 +91,9 @@ class Command(BaseCommand):
         SignalStop(stop).install()
         worker = threading.Thread(target=run_worker, args=(stop,), name="worker", daemon=True)
         worker.start()
+        receiver = inbound_smtp("127.0.0.1", smtp_port, threads=2) if smtp_port else None
+        if receiver is not None:
+            receiver.start()  # the built-in SMTP receiver of the support address
         while not stop.wait(1):
             if web.poll() is not None:
                 self.stderr.write("The web process stopped; stopping.")
@@ -98,4 +106,6 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 web.kill()
         worker.join(timeout=15)
+        if receiver is not None:
+            receiver.stop()
         self.stdout.write("Stopped.")

@@ -1,0 +1,123 @@
+"""Support in the console: the request queue and each request's page (``console``), the
+response targets and on-call rotas admins keep, and the calls and meetings logged.
+
+Nothing here saves a request itself: its page's forms call ``handling``. Targets, rotas and
+shifts are saved through ``configuration``, which records what changed.
+"""
+
+from django.contrib import admin
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+
+from forewarn.catalog.models import Role, role_of
+from forewarn.catalog.roles import RoleAdmin, RoleInline
+from forewarn.incidents.cadence import time_left_text
+from forewarn.record.services import actor_name
+
+from . import configuration, console
+from .models import Conversation, OnCallRota, OnCallShift, ResponseTarget, SupportRequest
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(RoleAdmin):
+    list_display = (
+        "reference",
+        "subject",
+        "organization",
+        "priority",
+        "status",
+        "assignee",
+        "first_response",
+        "created_at",
+    )
+    list_display_links = ("reference", "subject")
+    list_filter = ("status", "priority", "origin", "emergency", "is_informational", "organization")
+    search_fields = ("subject", "body", "requester_email", "public_id")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+
+    @admin.display(description="reference", ordering="pk")
+    def reference(self, obj):
+        return obj.reference
+
+    @admin.display(description="first response", ordering="first_response_due_at")
+    def first_response(self, obj):
+        if obj.first_responded_at:
+            return format_html(
+                "answered {}", timezone.localtime(obj.first_responded_at).strftime("%d %b %H:%M")
+            )
+        if obj.first_response_due_at is None:
+            return "—"
+        left = obj.first_response_due_at - timezone.now()
+        css = "color: var(--error-fg); font-weight: bold" if left.total_seconds() <= 0 else ""
+        return format_html('<span style="{}">{}</span>', css, time_left_text(left))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/act/<slug:name>/",
+                console.wrap(self, console.act),
+                name="support_supportrequest_act",
+            ),
+            path(
+                "attachment/<int:pk>/",
+                console.wrap(self, console.attachment),
+                name="support_supportrequest_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return console.request_page(self, request, int(object_id))
+
+
+class ConfiguredByAdmins(RoleAdmin):
+    add_role = change_role = delete_role = Role.ADMIN
+
+    @staticmethod
+    def who(request) -> dict:
+        return {"actor": actor_name(request.user), "role": role_of(request.user)}
+
+
+@admin.register(ResponseTarget)
+class ResponseTargetAdmin(ConfiguredByAdmins):
+    list_display = (
+        "__str__",
+        "high_minutes",
+        "normal_minutes",
+        "unclassified_minutes",
+        "updated_at",
+    )
+
+    def save_model(self, request, obj, form, change):
+        configuration.save_targets(obj, **self.who(request))
+
+
+class OnCallShiftInline(RoleInline, admin.TabularInline):
+    model = OnCallShift
+    fields = ("user", "email", "starts_at", "ends_at")
+    extra = 1
+    add_role = change_role = delete_role = Role.ADMIN
+
+
+@admin.register(OnCallRota)
+class OnCallRotaAdmin(ConfiguredByAdmins):
+    list_display = ("name", "calendar", "response_minutes", "email", "is_active")
+    inlines = [OnCallShiftInline]
+
+    def save_model(self, request, obj, form, change):
+        configuration.save_rota(obj, **self.who(request))
+
+    def save_formset(self, request, form, formset, change):
+        for shift in formset.save(commit=False):
+            configuration.save_shift(shift, **self.who(request))
+        for gone in formset.deleted_objects:
+            gone.delete()
+
+
+@admin.register(Conversation)
+class ConversationAdmin(RoleAdmin):
+    list_display = ("at", "kind", "organization", "contact", "request", "minutes", "logged_by")
+    list_filter = ("kind", "organization")
+    search_fields = ("summary",)

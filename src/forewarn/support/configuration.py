@@ -1,0 +1,63 @@
+"""Support's configuration, kept by admins: response targets per organization or plan, and
+on-call rotas with their shifts. Each save is recorded with what changed."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from forewarn.catalog.models import Role
+from forewarn.record.kinds import Kind
+from forewarn.record.services import append, changes, snapshot
+
+from .handling import allow
+from .models import OnCallRota, OnCallShift, ResponseTarget
+
+TARGET_FIELDS = (
+    "organization",
+    "plan",
+    "high_minutes",
+    "normal_minutes",
+    "unclassified_minutes",
+    "resolution_high_minutes",
+    "resolution_normal_minutes",
+    "resolution_unclassified_minutes",
+)
+ROTA_FIELDS = ("name", "calendar", "response_minutes", "email", "chat_webhook_url", "is_active")
+SHIFT_FIELDS = ("rota", "user", "email", "starts_at", "ends_at")
+
+
+def _save(obj, fields: tuple[str, ...], *, what: str, actor: str, role: str | None):
+    allow(role, Role.ADMIN)
+    before = snapshot(type(obj).objects.get(pk=obj.pk), fields) if obj.pk else {}
+    obj.full_clean()
+    obj.save()
+    after = snapshot(obj, fields)
+    changed = changes(before, after)
+    if changed:
+        append(
+            Kind.SUPPORT_SETTINGS_CHANGED,
+            subject=obj,
+            actor=actor,
+            description=f"{what} {'changed' if before else 'added'}: {obj}.",
+            details={"changes": changed},
+        )
+    return obj
+
+
+@transaction.atomic
+def save_targets(target: ResponseTarget, *, actor: str, role: str | None) -> ResponseTarget:
+    """Response targets for one organization or one plan (seed 001 §5 where there are none)."""
+    if (target.organization_id is None) == (not target.plan):
+        raise ValidationError({"plan": "Give either an organization or a plan, not both."})
+    return _save(target, TARGET_FIELDS, what="response targets", actor=actor, role=role)
+
+
+@transaction.atomic
+def save_rota(rota: OnCallRota, *, actor: str, role: str | None) -> OnCallRota:
+    return _save(rota, ROTA_FIELDS, what="on-call rota", actor=actor, role=role)
+
+
+@transaction.atomic
+def save_shift(shift: OnCallShift, *, actor: str, role: str | None) -> OnCallShift:
+    if shift.user_id is None and not shift.email:
+        raise ValidationError({"email": "Give a staff user or an address to page."})
+    return _save(shift, SHIFT_FIELDS, what="on-call shift", actor=actor, role=role)

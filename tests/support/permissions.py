@@ -1,0 +1,39 @@
+"""Support's rows of the permission matrix: viewers read requests, responders handle them,
+admins keep the targets and rotas."""
+
+from forewarn.support import configuration
+from forewarn.support.models import OnCallRota
+from tests.permission_rows import ADMIN, RESPONDER, VIEWER, Console, Page
+
+API = {
+    "GET /api/v1/support/requests": VIEWER,
+    "POST /api/v1/support/requests": RESPONDER,
+    "GET /api/v1/support/requests/{request_id}": VIEWER,
+    "POST /api/v1/support/requests/{request_id}/replies": RESPONDER,
+    "POST /api/v1/support/requests/{request_id}/notes": RESPONDER,
+    "POST /api/v1/support/requests/{request_id}/messages": RESPONDER,
+    "POST /api/v1/support/requests/{request_id}/status": RESPONDER,
+    "POST /api/v1/support/requests/{request_id}/reclassify": RESPONDER,
+    "PUT /api/v1/support/requests/{request_id}/assignee": RESPONDER,
+    "POST /api/v1/support/requests/{request_id}/escalations": RESPONDER,
+    "POST /api/v1/support/conversations": RESPONDER,
+    "GET /api/v1/support/targets": VIEWER,
+    "POST /api/v1/support/targets": ADMIN,
+}
+
+
+def _rota() -> OnCallRota:
+    return configuration.save_rota(OnCallRota(name="Nights"), actor="test", role=ADMIN)
+
+
+CONSOLE = {
+    "support.supportrequest": Console(view=VIEWER),
+    "support.responsetarget": Console(add=ADMIN, change=ADMIN, delete=ADMIN),
+    "support.oncallrota": Console(add=ADMIN, change=ADMIN, delete=ADMIN, make=_rota),
+    "support.conversation": Console(view=VIEWER),
+}
+
+PAGES = {
+    "admin:support_supportrequest_act": Page(RESPONDER, {"pk": "999999", "name": "reply"}),
+    "admin:support_supportrequest_attachment": Page(VIEWER, {"pk": "999999"}),
+}
