@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from forewarn.api.auth import actor, needs, role
+from forewarn.api.fields import ObjectId
 from forewarn.catalog.models import Region, Role
 from forewarn.catalog.services import components_by_slug
 from forewarn.policies.models import Policy, WorkType
@@ -145,12 +146,12 @@ def create_work(request, payload: PlannedWorkIn):
 
 
 @router.get("/planned-work/{work_id}", response=PlannedWorkOut, auth=needs(Role.VIEWER))
-def get_work(request, work_id: int):
+def get_work(request, work_id: ObjectId):
     return detailed(work_id)
 
 
 @router.patch("/planned-work/{work_id}", response=PlannedWorkOut, auth=needs(Role.RESPONDER))
-def update_work(request, work_id: int, payload: PlannedWorkPatch):
+def update_work(request, work_id: ObjectId, payload: PlannedWorkPatch):
     """Change a draft, or the words of published work."""
     work = get_object_or_404(PlannedWork, pk=work_id)
     services.update(work, **caller(request), **_fields(payload.dict(exclude_unset=True)))
@@ -158,7 +159,7 @@ def update_work(request, work_id: int, payload: PlannedWorkPatch):
 
 
 @router.post("/planned-work/{work_id}/check", response=PlannedCheckOut, auth=needs(Role.VIEWER))
-def check_work(request, work_id: int):
+def check_work(request, work_id: ObjectId):
     """The policy check of each open window against each affected client's policy: announce-by,
     violations, earliest compliant start and the notification plan, each instant in the
     policy's zone and in each affected region's zone. Changes nothing."""
@@ -229,7 +230,7 @@ def _policy_check(index: int, check: PolicyCheck, zones: dict[str, str]) -> dict
 @router.post(
     "/planned-work/{work_id}/publish", response=PlannedWorkOut, auth=needs(Role.COMMUNICATOR)
 )
-def publish(request, work_id: int, payload: PlannedPublishIn):
+def publish(request, work_id: ObjectId, payload: PlannedPublishIn):
     """Publish a draft: every window checked, the notification plan queued. Violations need a
     written justification; a firm one an admin."""
     work = get_object_or_404(PlannedWork, pk=work_id)
@@ -240,7 +241,7 @@ def publish(request, work_id: int, payload: PlannedPublishIn):
 @router.post(
     "/planned-work/{work_id}/reschedule", response=PlannedWorkOut, auth=needs(Role.COMMUNICATOR)
 )
-def reschedule(request, work_id: int, payload: PlannedRescheduleIn):
+def reschedule(request, work_id: ObjectId, payload: PlannedRescheduleIn):
     """Move a window (checked again; customers told get the updated invitation)."""
     work = get_object_or_404(PlannedWork, pk=work_id)
     services.reschedule(work, **caller(request), **payload.dict())
@@ -250,7 +251,7 @@ def reschedule(request, work_id: int, payload: PlannedRescheduleIn):
 @router.post(
     "/planned-work/{work_id}/cancel", response=PlannedWorkOut, auth=needs(Role.COMMUNICATOR)
 )
-def cancel(request, work_id: int, payload: PlannedCancelIn):
+def cancel(request, work_id: ObjectId, payload: PlannedCancelIn):
     """Cancel the work, or one window of it (the invitation withdrawn)."""
     work = get_object_or_404(PlannedWork, pk=work_id)
     services.cancel(work, **caller(request), **payload.dict())
@@ -258,7 +259,7 @@ def cancel(request, work_id: int, payload: PlannedCancelIn):
 
 
 @router.post("/planned-work/{work_id}/extend", response=PlannedWorkOut, auth=needs(Role.RESPONDER))
-def extend(request, work_id: int, payload: PlannedExtendIn):
+def extend(request, work_id: ObjectId, payload: PlannedExtendIn):
     """Extend a running window: a reason, and a new end or the time of the next update."""
     work = get_object_or_404(PlannedWork, pk=work_id)
     progress.extend(work, **caller(request), **payload.dict())
@@ -268,7 +269,7 @@ def extend(request, work_id: int, payload: PlannedExtendIn):
 @router.post(
     "/planned-work/{work_id}/complete", response=PlannedWorkOut, auth=needs(Role.RESPONDER)
 )
-def complete(request, work_id: int, payload: PlannedCompleteIn):
+def complete(request, work_id: ObjectId, payload: PlannedCompleteIn):
     """Complete a running window; every affected component must be operational."""
     work = get_object_or_404(PlannedWork, pk=work_id)
     progress.complete(work, **caller(request), **payload.dict())
@@ -276,7 +277,7 @@ def complete(request, work_id: int, payload: PlannedCompleteIn):
 
 
 @router.post("/planned-work/{work_id}/release", response=PlannedWorkOut, auth=needs(Role.RESPONDER))
-def release(request, work_id: int):
+def release(request, work_id: ObjectId):
     """The version this work rolls out is released: its release notice goes out, once."""
     work = get_object_or_404(PlannedWork, pk=work_id)
     progress.release(work, **caller(request))
