@@ -33,6 +33,15 @@ def test_a_batch_is_stored_whole_and_a_bad_point_refuses_all_of_it(latency):
     assert sorted(MetricPoint.objects.values_list("value", "count")) == [(80.5, 3), (120.0, 1)]
 
 
+def test_a_naive_instant_or_a_boolean_is_refused_with_the_reason(latency):
+    with pytest.raises(ValidationError) as refused:
+        services.add_points(latency, [(NOW, 1.0), (NOW.replace(tzinfo=None), 2.0)])
+    assert refused.value.message_dict["points"][0].endswith("is not an instant with a UTC offset.")
+    with pytest.raises(ValidationError) as refused:
+        services.add_points(latency, [(NOW, True)])
+    assert refused.value.message_dict == {"points": ["Point 0: True is not a number."]}
+
+
 def test_a_point_slightly_ahead_of_the_clock_is_stored_as_now(latency):
     services.add_points(latency, [(NOW + timedelta(seconds=30), 1.0)])
     assert MetricPoint.objects.get().at == NOW

@@ -18,7 +18,7 @@ WIDTH, HEIGHT = 600, 120
 TOP, BOTTOM, LEFT, RIGHT = 8, 8, 4, 4
 
 TIME_FORMATS = {Period.DAY: "%H:%M", Period.WEEK: "%a %H:%M", Period.MONTH: "%-d %b %H:%M"}
-AXIS_FORMATS = {Period.DAY: "%H:%M", Period.WEEK: "%a", Period.MONTH: "%-d %b"}
+AXIS_FORMATS = {Period.DAY: "%a %H:%M", Period.WEEK: "%a %-d %b", Period.MONTH: "%-d %b"}
 
 
 @dataclass(frozen=True)

@@ -181,26 +181,30 @@ Sums = tuple[float, int, float, float]  # total, count, low, high
 
 def slot_of(at: datetime) -> int:
     """The number of the 5-minute slot holding ``at`` (slot 0 began at the Unix epoch)."""
-    return (at - EPOCH) // FINEST
+    # Float floor division is exact here: a timestamp keeps microseconds apart for centuries.
+    return int(at.timestamp() // SLOT_SECONDS)
 
 
 def slot_start(slot: int) -> datetime:
     return EPOCH + slot * FINEST
 
 
-def merge(a: Sums | None, b: Sums) -> Sums:
-    if a is None:
-        return b
-    return (a[0] + b[0], a[1] + b[1], min(a[2], b[2]), max(a[3], b[3]))
-
-
 def rollup(points: Iterable[tuple[datetime, float, int]]) -> dict[int, Sums]:
     """The sums of ``points`` per slot."""
-    found: dict[int, Sums] = {}
-    for at, value, count in points:
-        slot = slot_of(at)
-        found[slot] = merge(found.get(slot), (value * count, count, value, value))
-    return found
+    found: dict[int, list] = {}
+    for at, value, count in points:  # the hot loop of every batch: kept plain
+        slot = int(at.timestamp() // SLOT_SECONDS)
+        sums = found.get(slot)
+        if sums is None:
+            found[slot] = [value * count, count, value, value]
+        else:
+            sums[0] += value * count
+            sums[1] += count
+            if value < sums[2]:
+                sums[2] = value
+            elif value > sums[3]:
+                sums[3] = value
+    return {slot: tuple(sums) for slot, sums in found.items()}
 
 
 def slot_range(win: Window) -> tuple[int, int]:

@@ -102,21 +102,39 @@ def delete_metric(metric: Metric, *, actor: str, contact: str = "") -> None:
 def checked_points(
     metric: Metric, points: Iterable[Point], *, now: datetime | None = None
 ) -> list[tuple[datetime, float, int]]:
-    """``points`` as ``(at, value, count)``; ValidationError naming the first bad one."""
+    """``points`` as ``(at, value, count)``; ValidationError naming the first bad one.
+
+    The loop runs for every point of every batch, so a point that is plainly fine passes a few
+    cheap comparisons; anything else is judged by ``series.point_problem``, which says why.
+    """
     now = now or timezone.now()
     skew = timedelta(seconds=settings.FOREWARN_CLOCK_SKEW_SECONDS)
-    oldest = now - metric.retention
+    oldest, latest = now - metric.retention, now + skew
+    low, high, most = -core.VALUE_LIMIT, core.VALUE_LIMIT, core.COUNT_LIMIT
     found = []
+    keep = found.append
     for number, point in enumerate(points):
         if number >= core.BATCH_LIMIT:
             raise ValidationError(
                 {"points": f"At most {core.BATCH_LIMIT:,} points at once; send the rest after."}
             )
         at, value, count = (*point, 1) if len(point) == 2 else point
-        problem = core.point_problem(at, value, count, now=now, oldest=oldest, skew=skew)
-        if problem:
-            raise ValidationError({"points": f"Point {number}: {problem}"})
-        found.append((min(at, now), float(value), count))
+        try:
+            plain = (
+                type(at) is datetime
+                and (type(value) is float or type(value) is int)
+                and type(count) is int
+                and low <= value <= high  # False for NaN
+                and 1 <= count <= most
+                and oldest <= at <= latest  # TypeError for a naive instant
+            )
+        except TypeError:
+            plain = False
+        if not plain:
+            problem = core.point_problem(at, value, count, now=now, oldest=oldest, skew=skew)
+            if problem:
+                raise ValidationError({"points": f"Point {number}: {problem}"})
+        keep((at if at <= now else now, float(value), count))
     return found
 
 
