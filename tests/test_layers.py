@@ -29,6 +29,7 @@ KNOWN_PURE = {
     ),
     *("forewarn.catalog.statuses", "forewarn.catalog.peak_hours", "forewarn.record.kinds"),
     "forewarn.catalog.instants",
+    *("forewarn.statuspage.site_files", "forewarn.statuspage.upload"),
     "forewarn.limits",
     *("forewarn.markup", "forewarn.csvexport"),
     *(

@@ -16,8 +16,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from .site_files import read_manifest
@@ -48,6 +46,11 @@ def client(endpoint_url: str = "", region: str = ""):
     Checksums only where the API requires them: S3-compatible stores that predate the
     checksum headers boto3 sends by default refuse them.
     """
+    # Imported here: boto3 takes up to a second to import on a busy machine, and a worker
+    # that uploads nothing (most) should not start or stop slower for it.
+    import boto3
+    from botocore.config import Config
+
     config = Config(
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
