@@ -35,6 +35,7 @@ KNOWN_PURE = {
         f"forewarn.incidents.{m}"
         for m in ("priorities", "lifecycle", "causes", "cadence", "escalation", "access", "report")
     ),
+    "forewarn.planned.updates",
 }
 
 
