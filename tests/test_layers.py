@@ -41,6 +41,7 @@ KNOWN_PURE = {
     *("forewarn.metrics.series", "forewarn.metrics.chart"),
     *(f"forewarn.compat.alertmanager.{m}" for m in ("payload", "matchers", "rules")),
     *(f"forewarn.support.{m}" for m in ("lifecycle", "clocks", "mail", "attachments")),
+    "forewarn.planned.updates",
 }
 
 

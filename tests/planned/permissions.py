@@ -2,7 +2,7 @@
 run the work, communicators publish, reschedule and cancel (admins publish over a firm
 violation, which the service checks)."""
 
-from tests.permission_rows import COMMUNICATOR, RESPONDER, VIEWER
+from tests.permission_rows import COMMUNICATOR, RESPONDER, VIEWER, Console, Page
 
 API = {
     "GET /api/v1/planned-work": VIEWER,
@@ -17,4 +17,13 @@ API = {
     "POST /api/v1/planned-work/{work_id}/complete": RESPONDER,
     "POST /api/v1/planned-work/{work_id}/release": RESPONDER,
 }
-CONSOLE = {}
+CONSOLE = {
+    # The change page is the work's page (its forms go through the services, each checking its
+    # step's role); no object pages of Django's own here.
+    "planned.plannedwork": Console(add=RESPONDER),
+}
+PAGES = {
+    "admin:planned_plannedwork_act": Page(RESPONDER, {"pk": "999999", "name": "nothing"}),
+    "admin:planned_plannedwork_check": Page(VIEWER, {"pk": "999999"}),
+    "admin:planned_plannedwork_revise": Page(RESPONDER, {"pk": "999999"}),
+}

@@ -165,17 +165,23 @@ def incident_json(
     }
 
 
-def _update_json(update: IncidentUpdate, incident: Incident, codes: dict) -> dict:
-    changes = [
+def changes_json(changes: list[dict], codes: dict[str, Component]) -> list[dict] | None:
+    """Component changes (``{"component": slug, "from", "to"}``) as an update's
+    ``affected_components``: public components only (``codes`` by slug); None when none."""
+    found = [
         {
             "code": codes[change["component"]].public_id,
             "name": codes[change["component"]].name,
             "old_status": change["from"],
             "new_status": change["to"],
         }
-        for change in update.component_changes
-        if change["component"] in codes  # public components only
+        for change in changes
+        if change.get("component") in codes
     ]
+    return found or None
+
+
+def _update_json(update: IncidentUpdate, incident: Incident, codes: dict) -> dict:
     return {
         "id": update.public_id,
         "status": update.status,
@@ -184,6 +190,6 @@ def _update_json(update: IncidentUpdate, incident: Incident, codes: dict) -> dic
         "created_at": iso(update.posted_at),
         "updated_at": iso(update.posted_at),
         "display_at": iso(update.posted_at),
-        "affected_components": changes or None,
+        "affected_components": changes_json(update.component_changes, codes),
         "deliver_notifications": update.notify,
     }

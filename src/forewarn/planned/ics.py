@@ -51,20 +51,25 @@ def _calendar(method: str, invitation: Invitation, status: str) -> str:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
-    event = icalendar.Event()
-    event.add("uid", invitation.uid)
-    event.add("sequence", invitation.sequence)
-    event.add("dtstamp", (invitation.stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC))
-    event.add("dtstart", invitation.start.astimezone(dt.UTC))
-    event.add("dtend", invitation.end.astimezone(dt.UTC))
-    event.add("summary", invitation.summary)
-    if invitation.description:
-        event.add("description", invitation.description)
-    if invitation.url:
-        event.add("url", invitation.url)
-    organizer = icalendar.vCalAddress(f"mailto:{invitation.organizer}")
-    event.add("organizer", organizer)
-    event.add("status", status)
-    event.add("transp", "OPAQUE")
-    calendar.add_component(event)
+    calendar.add_component(event(invitation, status))
     return calendar.to_ical().decode()
+
+
+def event(invitation: Invitation, status: str) -> icalendar.Event:
+    """The VEVENT of one window (``status`` CONFIRMED or CANCELLED); the invitations and the
+    status page's calendar feeds share it, so both name the same event."""
+    found = icalendar.Event()
+    found.add("uid", invitation.uid)
+    found.add("sequence", invitation.sequence)
+    found.add("dtstamp", (invitation.stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC))
+    found.add("dtstart", invitation.start.astimezone(dt.UTC))
+    found.add("dtend", invitation.end.astimezone(dt.UTC))
+    found.add("summary", invitation.summary)
+    if invitation.description:
+        found.add("description", invitation.description)
+    if invitation.url:
+        found.add("url", invitation.url)
+    found.add("organizer", icalendar.vCalAddress(f"mailto:{invitation.organizer}"))
+    found.add("status", status)
+    found.add("transp", "OPAQUE")
+    return found

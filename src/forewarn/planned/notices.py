@@ -127,8 +127,14 @@ def sends(work_type: WorkType, kind: NoticeKind, *, interrupting: bool = True) -
 
 
 def invitation(window: Window, *, cancelled: bool = False, stamp: datetime) -> str:
+    invite = invitation_of(window, stamp=stamp)
+    return ics.cancel(invite) if cancelled else ics.request(invite)
+
+
+def invitation_of(window: Window, *, stamp: datetime) -> ics.Invitation:
+    """The calendar event of ``window``, as the invitations and the page's feeds give it."""
     work = window.work
-    invite = ics.Invitation(
+    return ics.Invitation(
         uid=ics.uid(work.pk, window.index, mail_domain()),
         sequence=window.sequence,
         start=window.start_at,
@@ -139,7 +145,6 @@ def invitation(window: Window, *, cancelled: bool = False, stamp: datetime) -> s
         url=public_url(work),
         stamp=stamp,
     )
-    return ics.cancel(invite) if cancelled else ics.request(invite)
 
 
 def about(work: PlannedWork, target: Target, **extra) -> wording.About:

@@ -67,6 +67,7 @@ def extend(
                 "next_update_at": next_update_at.isoformat(),
             },
         )
+        runner.refresh(work)  # the page shows the extension among the work's updates
         return running
     end = guards.instant("end", end)
     if end <= max(now, running.start_at):

@@ -1,4 +1,5 @@
-"""The status page's incident pages: one per incident, the history by month, the Atom feed.
+"""The status page's incident pages: one per incident, the history by month (with the planned
+work of the month), the Atom feed.
 
 Thin over ``incidents.public``, cached with the page version like the rest of the page.
 Following an incident by email is the incidents' own form (``incidents.views``); its page
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from forewarn.incidents import public
+from forewarn.planned import public as planned
 
 from .caching import public_cached
 
@@ -53,15 +55,18 @@ def _shift(month: date, months: int) -> date:
 
 @public_cached
 def history(request):
-    """The public incidents of one month (``?month=YYYY-MM``; default this month), newest first."""
+    """The public incidents and planned work of one month (``?month=YYYY-MM``; default this
+    month), newest first."""
     zone = _zone()
     today = timezone.localdate(timezone.now(), zone)
     month = _month(request.GET.get("month"), today)
-    first = public.first_month(zone) or today.replace(day=1)
+    firsts = [f for f in (public.first_month(zone), planned.first_month(zone)) if f]
+    first = min(firsts, default=today.replace(day=1))
     earlier, later = _shift(month, -1), _shift(month, 1)
     context = {
         "month": month,
         "incidents": public.in_month(month.year, month.month, zone),
+        "maintenance": planned.in_month(month.year, month.month, zone),
         "earlier": earlier if earlier >= first else None,
         "later": later if later <= today else None,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import incident_pages, views
+from . import incident_pages, maintenance_pages, views
 
 app_name = "statuspage"
 
@@ -25,12 +25,20 @@ urlpatterns = [
     ),
     path(
         "api/v2/scheduled-maintenances/upcoming.json",
-        views.v2_scheduled_maintenances,
+        views.v2_scheduled_maintenances_upcoming,
         name="v2-maintenances-upcoming",
     ),
     path(
         "api/v2/scheduled-maintenances/active.json",
-        views.v2_scheduled_maintenances,
+        views.v2_scheduled_maintenances_active,
         name="v2-maintenances-active",
     ),
+    path("maintenance/<str:public_id>/", maintenance_pages.maintenance, name="maintenance"),
+    path("maintenance.ics", maintenance_pages.calendar, name="maintenance-calendar"),
+    path(
+        "components/<slug:slug>/maintenance.ics",
+        maintenance_pages.component_calendar,
+        name="component-maintenance-calendar",
+    ),
+    path("maintenance.atom", maintenance_pages.feed, name="maintenance-feed"),
 ]

@@ -8,6 +8,7 @@ from forewarn.availability.bars import uptime_bars
 from forewarn.catalog.statuses import LABELS, worst
 from forewarn.incidents import public as incidents
 from forewarn.metrics import public as metrics
+from forewarn.planned import public as planned
 
 from . import summary
 from .caching import public_cached
@@ -24,9 +25,15 @@ def index(request):
         component.uptime = uptime.get(component.pk)
     _, changed_at = current_version()
     active = incidents.unresolved()
+    in_progress, upcoming = planned.page_sections()
     context = {
         "status": summary.with_incidents(summary.page_status(statuses), [i.impact for i in active]),
         "incidents": active,
+        "maintenance_sections": [
+            ("Maintenance in progress", in_progress, "maintenance-now"),
+            ("Scheduled maintenance", upcoming, "maintenance-upcoming"),
+        ],
+        "calendar_components": components,
         "groups": [_group_row(g) for g in groups],
         "ungrouped": ungrouped,
         "updated_at": changed_at,
@@ -70,7 +77,7 @@ def v2_summary(request):
     body = _base() | {
         "components": components,
         "incidents": _incidents_json(active),
-        "scheduled_maintenances": [],
+        "scheduled_maintenances": _maintenances_json(planned.current()),
         "status": {"indicator": status.indicator, "description": status.description},
     }
     return _v2(body)
@@ -101,6 +108,26 @@ def v2_incidents_unresolved(request):
     return _v2(_base() | {"incidents": _incidents_json(incidents.unresolved())})
 
 
+def _maintenances_json(found) -> list[dict]:
+    return [
+        planned.maintenance_json(w, page_id=summary.PAGE_ID, component_json=summary.component_json)
+        for w in found
+    ]
+
+
 @public_cached(cors=True)
 def v2_scheduled_maintenances(request):
-    return _v2(_base() | {"scheduled_maintenances": []})
+    """The 50 most recent windows of published work (by their start), whatever their state."""
+    return _v2(_base() | {"scheduled_maintenances": _maintenances_json(planned.recent())})
+
+
+@public_cached(cors=True)
+def v2_scheduled_maintenances_upcoming(request):
+    """Windows still in the scheduled state, soonest first."""
+    return _v2(_base() | {"scheduled_maintenances": _maintenances_json(planned.upcoming())})
+
+
+@public_cached(cors=True)
+def v2_scheduled_maintenances_active(request):
+    """Windows in progress or verifying."""
+    return _v2(_base() | {"scheduled_maintenances": _maintenances_json(planned.active())})
