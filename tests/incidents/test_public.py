@@ -6,6 +6,7 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.test import Client
 
 from forewarn.catalog import services as catalog
 from forewarn.delivery import outbox
@@ -275,7 +276,13 @@ def test_the_page_and_json_change_with_the_page_version(client, world, clock):
 
 def test_a_visitor_follows_an_incident_from_its_page_and_gets_its_updates(client, world, settings):
     incident = open_p(world, "P2")
-    response = client.post(f"/incidents/{incident.public_id}/follow/", {"email": "kim@example.org"})
+    # As a browser: the cached page sets no CSRF cookie and its form carries no token.
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(f"/incidents/{incident.public_id}/")
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    response = browser.post(
+        f"/incidents/{incident.public_id}/follow/", {"email": "kim@example.org"}
+    )
     assert response["Location"] == f"/incidents/{incident.public_id}/follow/sent/"
     follower = IncidentSubscription.objects.get()
     confirm = followers.confirm_url(follower).removeprefix(settings.SITE_URL)

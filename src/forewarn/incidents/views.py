@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forewarn.delivery.subscriptions import InvalidLink
@@ -28,6 +29,12 @@ def _public(public_id: str) -> Incident:
     return incident
 
 
+# The form sits on the incident's public page, which is cached and the same for everyone, so it
+# can carry no CSRF token (and the page sets no cookie). Nothing needs one: a forged request can
+# only do what anyone can do directly, ask for a confirmation link to be sent to an address
+# (double opt-in, rate-limited per address and per client), and the answer is the same page
+# whatever happened.
+@csrf_exempt
 @never_cache
 @require_POST
 def follow(request, public_id: str):
