@@ -91,3 +91,20 @@ def test_an_inline_script_would_be_refused_and_reported(live_server, site, brows
     page.wait_for_function("window.__violations.length > 0")
     assert page.evaluate("window.__ran === undefined")
     assert violations(page)[0].startswith("script-src-elem inline")
+
+
+def test_the_api_documentation_renders_from_this_server_with_no_violation(
+    live_server, site, browser_page
+):
+    """Swagger UI comes from Forewarn's own static files (no CDN) and runs under the policy."""
+    page = browser_page
+    outside = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    page.goto(live_server.url + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    assert "Forewarn" in page.inner_text(".swagger-ui .info .title")
+    assert violations(page) == []
+    assert outside == []
