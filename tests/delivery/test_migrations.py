@@ -15,7 +15,8 @@ AFTER = [("delivery", "0003_one_subscriber_per_mailbox")]
 
 
 def migrate_with_old_rows(build) -> None:
-    """Go back to before 0003, let ``build(apps)`` write rows as they were, then migrate forward."""
+    """Go back to before 0003, let ``build(apps)`` write rows as they were, then migrate forward
+    (to 0003, then to the latest: later tests in this process need the whole schema)."""
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     build(executor.loader.project_state(BEFORE).apps)
