@@ -146,6 +146,7 @@ def test_a_new_exclusion_redraws_the_page(client, api, admin_api):
 def test_page_with_bars_takes_few_queries(client, api, django_assert_max_num_queries):
     # The page: version (twice), groups, their components, ungrouped. The bars: components,
     # members, history, exclusions (recorded ones, then the incidents', then planned work's
-    # holds). The open public incidents (one query when there are none).
-    with django_assert_max_num_queries(12):
+    # holds). The open public incidents (one query when there are none), planned work's
+    # windows (one when there are none).
+    with django_assert_max_num_queries(13):
         assert client.get("/").status_code == 200

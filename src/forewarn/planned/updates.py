@@ -95,7 +95,7 @@ def _published(details: dict, index: int) -> dict:
 def _said(kind: str, details: dict, index: int, *, zone: ZoneInfo, work_type: str, impact: str):
     """(status or None to keep the current one, label, body) of one event, or None."""
     reason = (details.get("reason") or "").strip()
-    why = f" {reason}" if reason.endswith(".") else (f": {reason}." if reason else ".")
+    why = (f": {reason}" + ("" if reason.endswith((".", "!", "?")) else ".")) if reason else "."
     if kind == "planned.published":
         window = _published(details, index)
         named = work_type[:1].upper() + work_type[1:]
@@ -146,7 +146,7 @@ def window_updates(
     prefix: str = "",
 ) -> list[Update]:
     """The public updates of window ``index``, newest first. An end followed at once by the
-    completion says nothing of its own: the completion says it."""
+    completion or the overrun says nothing of its own: they say it."""
     mine = sorted((h for h in happenings if _concerns(h, index)), key=lambda h: (h.at, h.id))
     found: list[Update] = []
     status = "scheduled"
@@ -155,7 +155,7 @@ def window_updates(
         if (
             happening.kind == "planned.ended"
             and following is not None
-            and following.kind == "planned.completed"
+            and following.kind in ("planned.completed", "planned.overrunning")
             and following.at == happening.at
         ):
             continue
