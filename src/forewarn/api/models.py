@@ -52,9 +52,7 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @classmethod
-    def issue(
-        cls, user, name: str = "", surface: str = Surface.API
-    ) -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str = "", surface: str = Surface.API) -> tuple["ApiToken", str]:
         """Create a token for ``user`` on ``surface``; returns it with the raw secret, which is
         not stored."""
         raw = PREFIXES[Surface(surface)] + secrets.token_urlsafe(32)
