@@ -357,5 +357,7 @@ FOREWARN_CACHET_INTERNAL_PRIORITY = os.environ.get("FOREWARN_CACHET_INTERNAL_PRI
 FOREWARN_CACHET_POLICY = os.environ.get("FOREWARN_CACHET_POLICY", "seed-001")
 FOREWARN_CACHET_WORK_TYPE = os.environ.get("FOREWARN_CACHET_WORK_TYPE", "scheduled-maintenance")
 # The system metrics behind Cachet's metrics endpoints: a dotted path to a callable returning a
-# forewarn.compat.cachet.metric_store.MetricStore (empty: those endpoints answer 404).
-FOREWARN_CACHET_METRICS = os.environ.get("FOREWARN_CACHET_METRICS", "")
+# forewarn.compat.cachet.metric_store.MetricStore (empty, or not importable: they answer 404).
+FOREWARN_CACHET_METRICS = os.environ.get(
+    "FOREWARN_CACHET_METRICS", "forewarn.compat.cachet.forewarn_metrics.store"
+)

@@ -1,7 +1,8 @@
 """Cachet's metrics and their points, translated onto a ``metric_store.MetricStore``.
 
 The store is the system-metrics domain's (``FOREWARN_CACHET_METRICS``, a dotted path to a
-callable returning one); without one, these paths answer 404. Reads are public for metrics
+callable returning one; by default ``forewarn_metrics.store`` over ``forewarn.metrics``);
+without one, these paths answer 404. Reads are public for metrics
 Cachet calls visible to guests (``visible`` 1); writes need a token, and the store checks the
 role. A point's ``timestamp`` is Unix seconds, as Cachet takes it (or a Cachet time).
 """
@@ -22,10 +23,15 @@ NAMES = {"unit": "suffix", "mode": "calc_type", "visibility": "visible"}
 
 
 def store() -> MetricStore:
+    """The configured store; 404 when none is named or its domain is not installed."""
     path = getattr(settings, "FOREWARN_CACHET_METRICS", "")
-    if not path:
+    try:
+        factory = import_string(path) if path else None
+    except ImportError:
+        factory = None
+    if factory is None:
         raise Http404("No system metrics are set up for the Cachet API.")
-    return import_string(path)()
+    return factory()
 
 
 def _found(lookup):
