@@ -333,6 +333,10 @@ FOREWARN_WEBHOOK_PORTS = [
 ]
 FOREWARN_WEBHOOKS_TO_LOOPBACK = False
 
+# Metric points: PostgreSQL acknowledges a batch before its WAL is on disk (metrics/storage.py,
+# relax_commit); FOREWARN_METRICS_DURABLE=1 makes every batch wait for the disk.
+FOREWARN_METRICS_DURABLE = _env_bool("FOREWARN_METRICS_DURABLE")
+
 # How long a web process may reuse the page version it read (seconds; 0 = every request).
 FOREWARN_PAGE_FRESHNESS_SECONDS = float(os.environ.get("FOREWARN_PAGE_FRESHNESS_SECONDS", "1"))
 

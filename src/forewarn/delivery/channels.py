@@ -9,7 +9,6 @@ unreachable: not the message's fault, not counted as an attempt).
 import json
 import logging
 import smtplib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.policy import SMTP
@@ -21,7 +20,7 @@ from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from standardwebhooks import Webhook
 
-from forewarn.delivery import destinations
+from forewarn.delivery import destinations, webhook_formats
 from forewarn.delivery.dkim_signature import DkimSigner
 from forewarn.delivery.emails import (
     CONTACT,
@@ -308,26 +307,11 @@ def notice_data(mail: NoticeMail) -> dict:
     }
 
 
-# Payload formats besides Standard Webhooks' own, by ``WebhookFormat`` value: a function from the
-# notice to the JSON body, registered by the module that knows the format (``webhook_format``).
-WEBHOOK_FORMATS: dict[str, Callable[[NoticeMail], dict]] = {}
-
-
-def webhook_format(name: str):
-    """Register ``render(mail) -> dict`` as the body of webhooks in format ``name`` (decorator)."""
-
-    def register(render):
-        WEBHOOK_FORMATS[name] = render
-        return render
-
-    return register
-
-
 class WebhookTransport(HttpTransport):
     """Standard Webhooks: ``webhook-id`` stays the same across retries, so receivers can de-duplicate.
 
     The body is the subscriber's format: Standard Webhooks' ``notice.created`` envelope, or one
-    registered in ``WEBHOOK_FORMATS`` (Statuspage's, ``compat.statuspage_webhooks``); the
+    registered in ``webhook_formats`` (Statuspage's, ``compat.statuspage_webhooks``); the
     signature headers are the same for all.
     """
 
@@ -347,7 +331,7 @@ class WebhookTransport(HttpTransport):
             return self.body(mail)
         key = (mail.notice.pk, name)
         if key not in self._formatted:
-            render = WEBHOOK_FORMATS.get(name)
+            render = webhook_formats.FORMATS.get(name)
             found = render(mail) if render else None
             self._formatted[key] = (
                 None

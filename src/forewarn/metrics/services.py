@@ -148,6 +148,7 @@ def add_points(metric: Metric, points: Iterable[Point], *, now: datetime | None 
     """
     rows = checked_points(metric, points, now=now)
     if rows:
+        storage.relax_commit()
         storage.hold(metric)
         storage.insert(metric.pk, rows)
     return len(rows)

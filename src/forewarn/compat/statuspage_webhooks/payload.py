@@ -22,10 +22,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from forewarn.catalog.models import StatusInterval
-from forewarn.delivery.channels import webhook_format
 from forewarn.delivery.component_updates import KIND as COMPONENT_KIND
 from forewarn.delivery.emails import NoticeMail
 from forewarn.delivery.models import WebhookFormat
+from forewarn.delivery.webhook_formats import webhook_format
 from forewarn.incidents import public as incidents
 from forewarn.incidents.models import Incident
 from forewarn.statuspage import summary
