@@ -6,7 +6,6 @@ import pytest
 pytest.importorskip("forewarn.metrics.services", reason="the system metrics are not installed")
 
 from forewarn.metrics.models import Metric, MetricPoint
-
 from forewarn.record.models import Event
 from tests.compat.cachet.test_client import cachet, clock, endpoint  # noqa: F401
 
