@@ -12,6 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from forewarn.catalog.lookups import component_statuses
 from forewarn.catalog.models import Component
 from forewarn.policies.models import Policy, WorkType
 from forewarn.record.kinds import Kind
@@ -78,7 +79,7 @@ def revise_draft(
             {"work_type": f"Policy {policy.slug} has no work type {work_type.slug}."}
         )
     spans = guards.window_list(work_type, start, end, time_zone, rrule)
-    statuses = guards.component_statuses(components)
+    statuses = component_statuses(components)
     others = _others(policy, other_work_types)
     before = _facts(work)
     work.policy, work.work_type, work.time_zone = policy, work_type, time_zone
