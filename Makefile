@@ -80,6 +80,7 @@ bench: venv loadtools
 	$(BIN)/python bench/incidents.py
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/support.py
+	$(BIN)/python bench/planned.py
 
 clean:
 	rm -rf $(VENV) var
