@@ -16,11 +16,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 
 from forewarn.incidents import public
 from forewarn.planned import public as planned
 
+from .atom import StableAtom1Feed
 from .caching import public_cached
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -76,7 +76,7 @@ def history(request):
 class IncidentFeed(Feed):
     """Every update of the public incidents, newest first (Atom)."""
 
-    feed_type = Atom1Feed
+    feed_type = StableAtom1Feed
     description_template = "statuspage/feed_update.html"
 
     def title(self):

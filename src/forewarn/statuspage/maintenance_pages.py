@@ -10,11 +10,11 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
 from forewarn.catalog.models import Component, Visibility
 from forewarn.planned import feeds, public
 
+from .atom import StableAtom1Feed
 from .caching import public_cached
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -56,7 +56,7 @@ def component_calendar(request, slug: str):
 class MaintenanceFeed(Feed):
     """Every public update of planned work, newest first (Atom)."""
 
-    feed_type = Atom1Feed
+    feed_type = StableAtom1Feed
     description_template = "statuspage/feed_maintenance_update.html"
 
     def title(self):
