@@ -62,6 +62,7 @@ bench: venv
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/statuspage.py
 	$(BIN)/python bench/incidents.py
+	$(BIN)/python bench/planned.py
 
 clean:
 	rm -rf $(VENV) var
