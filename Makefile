@@ -62,7 +62,6 @@ bench: venv
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/statuspage.py
 	$(BIN)/python bench/incidents.py
-	$(BIN)/python bench/planned.py
 
 clean:
 	rm -rf $(VENV) var
