@@ -10,7 +10,11 @@ from forewarn.support.models import OnCallRota, SupportRequest
 def test_the_demo_has_a_request_in_every_state_and_a_breach(db, clock):
     call_command("load_demo")
     call_command("load_demo")
-    found = dict(SupportRequest.objects.values_list("subject", "status"))
+    # The demo's own requests; the planned work and incidents of the demo add the informational
+    # ones their notices open for each organization (seed 003), counted by their own tests.
+    found = dict(
+        SupportRequest.objects.filter(is_informational=False).values_list("subject", "status")
+    )
     assert sorted(set(found.values())) == [
         "closed",
         "new",
