@@ -117,6 +117,9 @@ def _real_now() -> str:
 
 
 def _until(condition, what: str):
+    """Wait for ``condition``. Wait on the row a notification writes last (its AlertDelivery):
+    with in-memory SQLite the live server shares the test's connection, so rows written earlier
+    in the receiver's transaction are visible before it commits."""
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         if condition():
@@ -160,7 +163,8 @@ def test_a_real_alert_fires_is_retried_resolves_and_the_incident_follows(
 
     _raise(alertmanager, *labels, end=_real_now())
     _until(
-        lambda: AlertGroup.objects.filter(status="resolved").exists(), "the resolved notification"
+        lambda: AlertDelivery.objects.filter(status="resolved").exists(),
+        "the resolved notification",
     )
     incident.refresh_from_db()
     assert incident.status == "monitoring"
@@ -179,7 +183,7 @@ def test_a_real_alert_on_a_component_under_planned_maintenance_opens_nothing(ale
         hook.voice, "under_maintenance", cause="SBC upgrade", cause_ref="planned:7", actor="system"
     )
     _raise(alertmanager, "alertname=VoiceErrors", "service=voice")
-    _until(lambda: AlertGroup.objects.exists(), "the notification")
+    _until(lambda: AlertDelivery.objects.exists(), "the notification")
     group = AlertGroup.objects.get()
     assert (group.status, group.incident) == ("firing", None)
     assert AlertDelivery.objects.get().outcome == "under planned maintenance"
