@@ -195,6 +195,46 @@ def test_future_notice_is_fanned_out_once_by_the_scheduler_when_due(components):
     assert Delivery.objects.filter(notice=n).count() == 1
 
 
+def test_a_notice_whose_fan_out_fails_backs_off_and_never_blocks_the_ones_after_it(
+    components, monkeypatch
+):
+    subscribe("a@example.com")
+    at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(at - timedelta(hours=1), tick=False):
+        bad = notice("bad", due_at=at)
+        good = notice("good", due_at=at + timedelta(seconds=1))
+    real = outbox.recipients
+
+    def broken_for_bad(n):
+        if n.key == "bad":
+            raise ValueError("a recipient query that breaks")
+        return real(n)
+
+    monkeypatch.setattr(outbox, "recipients", broken_for_bad)
+    with time_machine.travel(at + timedelta(seconds=5), tick=False):
+        assert fan_out_due_notices() == 1  # the good one went out behind the bad one
+    bad.refresh_from_db()
+    assert (bad.fanned_out_at, bad.fan_out_failures) == (None, 1)
+    assert bad.fan_out_error == "ValueError: a recipient query that breaks"
+    assert bad.fan_out_retry_at == at + timedelta(seconds=35)
+    assert Delivery.objects.filter(notice=good).count() == 1
+    assert not Delivery.objects.filter(notice=bad).exists()  # rolled back whole
+    with time_machine.travel(at + timedelta(seconds=20), tick=False):
+        assert fan_out_due_notices() == 0  # still backing off: not tried again yet
+    bad.refresh_from_db()
+    assert bad.fan_out_failures == 1
+    with time_machine.travel(at + timedelta(seconds=40), tick=False):
+        assert fan_out_due_notices() == 0  # tried again, failed again: waits twice as long
+    bad.refresh_from_db()
+    assert bad.fan_out_failures == 2
+    assert bad.fan_out_retry_at == at + timedelta(seconds=100)
+    monkeypatch.setattr(outbox, "recipients", real)
+    with time_machine.travel(at + timedelta(seconds=101), tick=False):
+        assert fan_out_due_notices() == 1  # mended: it goes out, once
+        assert fan_out_due_notices() == 0
+    assert Delivery.objects.filter(notice=bad).count() == 1
+
+
 def test_the_unique_key_makes_a_second_delivery_to_the_same_recipient_impossible():
     subscribe("a@example.com")
     n = notice()

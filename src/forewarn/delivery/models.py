@@ -148,6 +148,11 @@ class Notice(models.Model):
     delivered_at = models.DateTimeField(
         null=True, blank=True, help_text="When every delivery was done (sent, failed or skipped)."
     )
+    # A fan-out that raised (a bug, bad data) is tried again later, backing off, so one bad
+    # notice never holds back the ones due after it (``outbox.fan_out_due``).
+    fan_out_failures = models.PositiveIntegerField(default=0)
+    fan_out_retry_at = models.DateTimeField(null=True, blank=True)
+    fan_out_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.CharField(max_length=200, blank=True)
 

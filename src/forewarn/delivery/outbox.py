@@ -10,6 +10,7 @@ their outcomes (``claims.py``), sending them on parallel connections
 appended to the record with the counts.
 """
 
+import logging
 import os
 import secrets
 import socket
@@ -37,6 +38,8 @@ from forewarn.delivery.models import (
 from forewarn.delivery.tokens import notice_reply_token
 from forewarn.record.kinds import Kind
 from forewarn.record.services import append
+
+logger = logging.getLogger(__name__)
 
 PENDING = [DeliveryStatus.QUEUED, DeliveryStatus.RETRYING, DeliveryStatus.SENDING]
 FINAL = [DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.SKIPPED]
@@ -429,15 +432,49 @@ def _unnest_insert(head: str, fields, constant: list, varying: list[int], chunk:
     return sql, params
 
 
+FAN_OUT_RETRY_FIRST = timedelta(seconds=30)
+FAN_OUT_RETRY_MAX = timedelta(hours=1)
+
+
 def fan_out_due(limit: int = 20) -> int:
-    """Fan out notices whose time has come (scheduler job); returns rows written."""
+    """Fan out notices whose time has come (scheduler job); returns rows written.
+
+    A notice whose fan-out raises is rolled back whole, logged, and tried again after a
+    back-off (30 s, doubling, at most an hour), while the notices after it go on: one bad notice
+    never blocks the queue. It stays due, so ``notices late`` on ``/metrics`` shows it.
+    """
     written = 0
-    due = Notice.objects.filter(
-        fanned_out_at__isnull=True, cancelled_at__isnull=True, due_at__lte=timezone.now()
-    ).order_by("due_at", "pk")[:limit]
+    now = timezone.now()
+    due = (
+        Notice.objects.filter(
+            fanned_out_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
+        )
+        .filter(Q(fan_out_retry_at__isnull=True) | Q(fan_out_retry_at__lte=now))
+        .order_by("due_at", "pk")[:limit]
+    )
     for notice in due:
-        written += fan_out(notice) or 0
+        try:
+            written += fan_out(notice) or 0
+        except Exception as error:  # any failure: it must not block the notices after it
+            _fan_out_failed(notice, error, now)
     return written
+
+
+def _fan_out_failed(notice: Notice, error: Exception, now: datetime) -> None:
+    failures = notice.fan_out_failures + 1
+    wait = min(FAN_OUT_RETRY_FIRST * 2 ** (failures - 1), FAN_OUT_RETRY_MAX)
+    logger.exception(
+        "fanning out notice %s (%s) failed (%d time(s)); trying again in %d s",
+        notice.pk,
+        notice.key,
+        failures,
+        wait.total_seconds(),
+    )
+    Notice.objects.filter(pk=notice.pk, fanned_out_at__isnull=True).update(
+        fan_out_failures=failures,
+        fan_out_retry_at=now + wait,
+        fan_out_error=f"{type(error).__name__}: {error}"[:2000],
+    )
 
 
 def cancel_notice(notice: Notice, *, actor: str = "system", reason: str = "") -> int:
