@@ -379,6 +379,23 @@ def test_a_duplicate_contact_is_refused_naming_the_email(acme):
     assert AuthorizedContact.objects.count() == 1
 
 
+def test_a_contact_is_one_mailbox_however_its_domain_and_case_are_spelt(acme):
+    anna = services.save_contact(
+        AuthorizedContact(organization=acme, name="Anna", email="Anna@Bücher.Example"),
+        actor="alice",
+    )
+    assert anna.email == "Anna@xn--bcher-kva.example"  # the form mail arrives from
+    for spelling in ("anna@xn--bcher-kva.example", "ANNA@bücher.example"):
+        with pytest.raises(ValidationError) as error:
+            services.save_contact(
+                AuthorizedContact(organization=acme, name="Anna 2", email=spelling), actor="alice"
+            )
+        assert error.value.messages == [
+            "Authorized contact with this Organization and Email already exists."
+        ]
+    assert AuthorizedContact.objects.count() == 1
+
+
 def test_components_by_slug_keeps_the_order_and_names_every_missing_slug(trunks):
     found = services.components_by_slug(
         ["trunk-b", "trunk-a", "trunk-b"], queryset=Component.objects.select_related("group")

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from forewarn.catalog.models import AuthorizedContact
+from forewarn.catalog.services import save_contact
 from forewarn.delivery.models import Notice
 from forewarn.record.models import Event
 from forewarn.support import handling, jobs, services
@@ -65,6 +67,15 @@ def test_anyone_else_is_refused_and_nothing_is_filed(world, email, organization,
     assert SupportRequest.objects.count() == 0
     assert Notice.objects.count() == 0
     assert Event.objects.filter(kind__startswith="support").count() == 0
+
+
+def test_a_contact_with_an_international_domain_is_known_in_either_spelling(world):
+    save_contact(
+        AuthorizedContact(organization=world.acme, name="Jörg", email="jorg@Bücher.example"),
+        actor="alice",
+    )
+    for spelling in ("jorg@bücher.example", "JORG@xn--bcher-kva.example"):
+        assert services.authorized_contact(spelling).name == "Jörg"
 
 
 def test_the_first_reply_ends_the_response_clock(world, clock):

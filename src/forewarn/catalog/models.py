@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
-from forewarn import limits
+from forewarn import limits, mailboxes
 from forewarn.availability.reasons import THIRD_PARTY_DEFAULT, honoured_reasons
 from forewarn.calendars.models import Calendar, validate_time_zone
 from forewarn.catalog.statuses import LABELS, Status
@@ -330,13 +331,28 @@ class AuthorizedContact(models.Model):
     class Meta:
         ordering = ["organization", "name"]
         constraints = [
+            # One mailbox however it is spelt: the domain is stored in its IDNA ASCII form
+            # (``clean``) and the address compared without case.
             models.UniqueConstraint(
-                fields=["organization", "email"], name="one_contact_per_email_per_org"
+                Lower("email"),
+                "organization",
+                name="one_contact_per_mailbox_per_org",
+                violation_error_message=(
+                    "Authorized contact with this Organization and Email already exists."
+                ),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}> ({self.organization})"
+
+    def clean(self) -> None:
+        # anna@Bücher.example is stored as anna@xn--bcher-kva.example, the form mail arrives
+        # from, so a contact is recognised however either side spelt the domain.
+        try:
+            self.email = mailboxes.canonical(self.email)
+        except ValueError:
+            pass  # the field's own validator has said what is wrong with it
 
 
 class Role(models.TextChoices):
