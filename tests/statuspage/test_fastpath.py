@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from forewarn.catalog import services as catalog
 from forewarn.catalog.models import Component, ComponentGroup
@@ -204,3 +205,14 @@ def test_what_is_kept_stays_bounded(page):
     for url in V2:
         call(small, url)
     assert len(small._entries) == 1
+
+
+def test_public_answers_vary_on_encoding_only_so_shared_caches_keep_one_copy(page, client):
+    staff = get_user_model().objects.create_user("sam", "sam@provider.example", "pw")
+    signed_in = Client()
+    signed_in.force_login(staff)
+    for who in (client, signed_in):
+        for url in urls(page):
+            assert who.get(url, HTTP_COOKIE="_ga=GA1.2.3")["Vary"] == "Accept-Encoding", url
+    # Answers that do depend on the visitor keep Django's Vary: Cookie.
+    assert "Cookie" in signed_in.get("/console/")["Vary"]

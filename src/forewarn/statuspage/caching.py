@@ -19,6 +19,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotMod
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 
+from .vary import mark_public
 from .version import current_version, remembered_version
 
 MAX_AGE_SECONDS = 10
@@ -186,4 +187,4 @@ def _decorate(response, cors: bool):
     if cors:
         response["Access-Control-Allow-Origin"] = "*"
     response["Vary"] = "Accept-Encoding"
-    return response
+    return mark_public(response)  # and not on Cookie: see ``vary``

@@ -11,8 +11,8 @@ each answer, made as ``RequestIdMiddleware`` makes it (the caller's when sane).
 
 Everything else goes through Django as before: other methods; a request carrying the session
 or the CSRF cookie (a signed-in member's session may be renewed or ended, a malformed CSRF
-cookie replaced; Django's answers say ``Vary: Cookie`` because its middleware looks for them,
-and without them they are all alike); an answer that sets a cookie; a request after the window (so, once a window, one request per process reads
+cookie replaced; without them the answers are all alike, which is why they do not say
+``Vary: Cookie``, see ``vary``); an answer that sets a cookie; a request after the window (so, once a window, one request per process reads
 the version again and the next ones replay what it sent); the 304 or the 200 of a URL that
 Django has not sent yet in this state.
 """
