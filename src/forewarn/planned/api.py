@@ -24,7 +24,7 @@ from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.rules import format_instant
 from forewarn.policies.validator import NoticeCheck
 
-from . import progress, services
+from . import drafts, progress, services
 from .approval import check_windows
 from .checks import PolicyCheck, violation_json
 from .lifecycle import PlannedState
@@ -40,6 +40,7 @@ from .schemas import (
     PlannedWorkOut,
     PlannedWorkPatch,
     PlannedWorkQuery,
+    PlannedWorkWords,
 )
 
 router = Router(tags=["planned work"])
@@ -95,7 +96,7 @@ def _owner(username: str | None):
 
 def _fields(data: dict) -> dict:
     """The plain fields of a PlannedWorkIn/PlannedWorkPatch as the services take them."""
-    found = {k: v for k, v in data.items() if k in PlannedWorkPatch.model_fields}
+    found = {k: v for k, v in data.items() if k in PlannedWorkWords.model_fields}
     if found.get("plan_changes") is not None:
         found["plan_changes"] = {c["plan"]: c["change"] for c in found["plan_changes"]}
     for field, value in list(found.items()):
@@ -152,10 +153,37 @@ def get_work(request, work_id: ObjectId):
 
 @router.patch("/planned-work/{work_id}", response=PlannedWorkOut, auth=needs(Role.RESPONDER))
 def update_work(request, work_id: ObjectId, payload: PlannedWorkPatch):
-    """Change a draft, or the words of published work."""
-    work = get_object_or_404(PlannedWork, pk=work_id)
-    services.update(work, **caller(request), **_fields(payload.dict(exclude_unset=True)))
+    """Change a draft (anything it is: policy, work type, window, recurrence, components,
+    owner), or the words of published work. Only the fields sent change; the console's draft
+    form takes the same service (``drafts.revise``)."""
+    work = get_object_or_404(PlannedWork.objects.select_related("policy", "work_type"), pk=work_id)
+    full = payload.dict()
+    sent = {k: full[k] for k in payload.model_fields_set}  # nested defaults kept
+    drafts.revise(work, **caller(request), **_structure(work, sent), **_fields(sent))
     return detailed(work_id)
+
+
+def _structure(work: PlannedWork, sent: dict) -> dict:
+    """The PATCH's changes to what a draft is, slugs and usernames resolved (422 naming the
+    field). A new policy without a work type keeps the work type's slug."""
+    found = {k: sent[k] for k in ("start", "time_zone", "rrule") if sent.get(k) is not None}
+    if "end" in sent:
+        found["end"] = sent["end"]
+    if sent.get("policy") is not None or sent.get("work_type") is not None:
+        policy = _policy(sent["policy"]) if sent.get("policy") is not None else work.policy
+        found["policy"] = policy
+        found["work_type"] = _work_type(policy, sent.get("work_type") or work.work_type.slug)
+    if sent.get("other_work_types") is not None:
+        found["other_work_types"] = [
+            _work_type(_policy(o["policy"]), o["work_type"], "other_work_types")
+            for o in sent["other_work_types"]
+        ]
+    if sent.get("components") is not None:
+        statuses = {c["component"]: c["expected_status"] for c in sent["components"]}
+        found["components"] = {c: statuses[c.slug] for c in components_by_slug(statuses)}
+    if "owner" in sent:
+        found["owner"] = _owner(sent["owner"])
+    return found
 
 
 @router.post("/planned-work/{work_id}/check", response=PlannedCheckOut, auth=needs(Role.VIEWER))
