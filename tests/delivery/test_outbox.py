@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from forewarn.delivery import claims, journal, outbox
 from forewarn.delivery.claims import Outcome
@@ -193,6 +194,33 @@ def test_future_notice_is_fanned_out_once_by_the_scheduler_when_due(components):
         assert fan_out_due_notices() == 0
         assert outbox.fan_out(n) == 0
     assert Delivery.objects.filter(notice=n).count() == 1
+
+
+def test_due_notices_with_the_same_audience_read_the_subscribers_once(components):
+    # Reminders of many works on the same components, due at the same tick (bench/planned.py):
+    # one read of the subscribers for them all; other audiences get their own, and each
+    # notice still reaches exactly its own recipients.
+    sms, voice = components["sms-api"], components["voice"]
+    subscribe("all@example.com")
+    subscribe("voice@example.com", components=[voice])
+    subscribe("sms@example.com", components=[sms])
+    due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(due - timedelta(hours=1), tick=False):
+        on_voice = [notice(f"v{n}", components=[voice], due_at=due) for n in range(6)]
+        on_sms = notice("s", components=[sms], due_at=due)
+        everything = notice("all", due_at=due)
+    with time_machine.travel(due, tick=False), CaptureQueriesContext(connection) as queries:
+        assert outbox.fan_out_due() == 6 * 2 + 2 + 3
+    reads = [q for q in queries.captured_queries if 'FROM "delivery_subscriber"' in q["sql"]]
+    assert len(reads) == 3  # voice, sms, every component
+    for n in on_voice:
+        assert addresses(n) == {("email", "all@example.com"), ("email", "voice@example.com")}
+    assert addresses(on_sms) == {("email", "all@example.com"), ("email", "sms@example.com")}
+    assert {a for _, a in addresses(everything)} == {
+        "all@example.com",
+        "voice@example.com",
+        "sms@example.com",
+    }
 
 
 def test_the_unique_key_makes_a_second_delivery_to_the_same_recipient_impossible():
