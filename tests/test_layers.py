@@ -88,3 +88,26 @@ def test_no_module_imports_another_modules_private_names():
         if module in FILES and module != name and taken and taken.startswith("_")
     }
     assert borrowed == set()
+
+
+def is_api_module(name: str) -> bool:
+    """A domain's JSON API: ``forewarn.<app>.api`` or ``forewarn.<app>.api_<part>``, or the
+    API package itself (``forewarn.api.*``: tokens, fields, the routers' mount point)."""
+    last = name.rpartition(".")[2]
+    return name.startswith("forewarn.api.") or last == "api" or last.startswith("api_")
+
+
+def test_only_the_api_and_the_url_map_import_an_api_module():
+    # Views, console pages, jobs and services reach the domain through its services and
+    # reads, never through the HTTP layer of the API (whose functions take requests).
+    borrowed = {
+        (name, module)
+        for name in FILES
+        if not is_api_module(name) and name != "forewarn.urls"
+        for module, _ in imports(name)
+        if module in FILES
+        and is_api_module(module)
+        and module != "forewarn.api"
+        and not module.startswith("forewarn.api.")
+    }
+    assert borrowed == set()

@@ -14,9 +14,13 @@ from forewarn.compat.alertmanager.payload import PayloadError
 from forewarn.compat.alertmanager.receiver import receive
 from forewarn.delivery.models import Notice
 from forewarn.incidents.models import Incident
+from forewarn.planned import jobs as planned_jobs
+from forewarn.planned import services as planned
+from forewarn.policies.models import Policy
+from forewarn.policies.services import load_presets
 from forewarn.record.models import Event
 
-from .conftest import alert, notification
+from .conftest import T0, alert, notification
 
 
 def status(slug: str) -> str:
@@ -149,6 +153,49 @@ def test_alerts_on_components_under_planned_maintenance_are_recorded_and_open_no
     event = Event.objects.get(kind="alert_group.fired")
     assert event.details["under_maintenance"] == ["voice"]
     assert event.details["result"] == "under planned maintenance"
+
+
+def test_an_open_planned_window_keeps_incidents_shut_whatever_the_status_says(hook, clock):
+    # A security patch on Voice (seed 004: announced at once), running from 11:00 to 13:00.
+    load_presets()
+    policy = Policy.objects.get(slug="seed-004")
+    start = T0 + timedelta(hours=1)
+    work = planned.create_draft(
+        actor="rita",
+        role="responder",
+        title="SBC upgrade",
+        policy=policy,
+        work_type=policy.work_types.get(slug="security-patch"),
+        start=start,
+        end=start + timedelta(hours=2),
+        components={hook.voice: "under_maintenance"},
+        impact_text="Calls may drop; no security impact.",
+        validated_on_test_environment=True,
+    )
+    planned.publish(work, actor="cody", role="communicator")
+    clock.move_to(start)
+    assert planned_jobs.planned_transitions() == 1
+    assert status("voice") == "under_maintenance"
+    # An operator reports an outage meanwhile: the window still covers Voice.
+    set_status(hook.voice, "partial_outage", cause="Seen by the NOC", actor="alice")
+    outcome = receive(hook.integration, notification(alert(service="voice")))
+    assert (outcome.result, Incident.objects.count()) == ("under planned maintenance", 0)
+    # SMS is outside any window: its alert opens an incident.
+    outcome = receive(
+        hook.integration, notification(alert(service="sms"), group_key='{}:{service="sms"}')
+    )
+    assert (outcome.result, Incident.objects.count()) == ("opened", 1)
+    # Past the window's end, held open (Voice is not operational): overrunning, still covered.
+    clock.move_to(start + timedelta(hours=3))
+    planned_jobs.planned_transitions()
+    (window,) = work.windows.all()
+    assert (window.state, window.overrunning_since is not None) == ("verifying", True)
+    set_status(hook.voice, "partial_outage", cause="Seen by the NOC", actor="alice")
+    outcome = receive(
+        hook.integration,
+        notification(alert(service="voice", instance="sbc-2"), group_key='{}:{voice="2"}'),
+    )
+    assert (outcome.result, Incident.objects.count()) == ("under planned maintenance", 1)
 
 
 def test_alerts_no_rule_matches_are_recorded_and_ignored(hook):

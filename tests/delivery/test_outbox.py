@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from forewarn.delivery import claims, journal, outbox
 from forewarn.delivery.claims import Outcome
@@ -205,10 +206,10 @@ def test_a_notice_whose_fan_out_fails_backs_off_and_never_blocks_the_ones_after_
         good = notice("good", due_at=at + timedelta(seconds=1))
     real = outbox.recipients
 
-    def broken_for_bad(n):
+    def broken_for_bad(n, *args):
         if n.key == "bad":
             raise ValueError("a recipient query that breaks")
-        return real(n)
+        return real(n, *args)
 
     monkeypatch.setattr(outbox, "recipients", broken_for_bad)
     with time_machine.travel(at + timedelta(seconds=5), tick=False):
@@ -233,6 +234,33 @@ def test_a_notice_whose_fan_out_fails_backs_off_and_never_blocks_the_ones_after_
         assert fan_out_due_notices() == 1  # mended: it goes out, once
         assert fan_out_due_notices() == 0
     assert Delivery.objects.filter(notice=bad).count() == 1
+
+
+def test_due_notices_with_the_same_audience_read_the_subscribers_once(components):
+    # Reminders of many works on the same components, due at the same tick (bench/planned.py):
+    # one read of the subscribers for them all; other audiences get their own, and each
+    # notice still reaches exactly its own recipients.
+    sms, voice = components["sms-api"], components["voice"]
+    subscribe("all@example.com")
+    subscribe("voice@example.com", components=[voice])
+    subscribe("sms@example.com", components=[sms])
+    due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(due - timedelta(hours=1), tick=False):
+        on_voice = [notice(f"v{n}", components=[voice], due_at=due) for n in range(6)]
+        on_sms = notice("s", components=[sms], due_at=due)
+        everything = notice("all", due_at=due)
+    with time_machine.travel(due, tick=False), CaptureQueriesContext(connection) as queries:
+        assert outbox.fan_out_due() == 6 * 2 + 2 + 3
+    reads = [q for q in queries.captured_queries if 'FROM "delivery_subscriber"' in q["sql"]]
+    assert len(reads) == 3  # voice, sms, every component
+    for n in on_voice:
+        assert addresses(n) == {("email", "all@example.com"), ("email", "voice@example.com")}
+    assert addresses(on_sms) == {("email", "all@example.com"), ("email", "sms@example.com")}
+    assert {a for _, a in addresses(everything)} == {
+        "all@example.com",
+        "voice@example.com",
+        "sms@example.com",
+    }
 
 
 def test_the_unique_key_makes_a_second_delivery_to_the_same_recipient_impossible():

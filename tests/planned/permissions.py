@@ -1,6 +1,7 @@
 """Planned work's rows of the permission matrix: viewers read and check, responders draft and
 run the work, communicators publish, reschedule and cancel (admins publish over a firm
-violation, which the service checks)."""
+violation, which the service checks). A PATCH of published work's words needs a communicator,
+which the service checks too (``test_api``)."""
 
 from tests.permission_rows import COMMUNICATOR, RESPONDER, VIEWER, Console, Page
 

@@ -173,3 +173,114 @@ def test_moves_the_life_cycle_does_not_allow_are_422_naming_the_state(world, clo
     assert (answer.status_code, answer.json()["detail"].keys()) == (422, {"state"})
     answer = api["communicator"].post(f"/api/v1/planned-work/{work['id']}/cancel", {"reason": ""})
     assert (answer.status_code, list(answer.json()["detail"])) == (422, ["reason"])
+
+
+def test_patch_revises_a_drafts_window_components_and_policy_like_the_console(world, clock, api):
+    work = api["responder"].post("/api/v1/planned-work", body()).json()
+    path = f"/api/v1/planned-work/{work['id']}"
+    # A new start keeps the window's length; the components list is replaced.
+    answer = api["responder"].patch(
+        path,
+        {
+            "start": "2027-01-19T10:00:00+01:00",
+            "components": [{"component": "sms", "expected_status": "partial_outage"}],
+        },
+    )
+    assert answer.status_code == 200, answer.json()
+    revised = answer.json()
+    assert [(w["start_at"], w["end_at"]) for w in revised["windows"]] == [
+        ("2027-01-19T09:00:00Z", "2027-01-19T11:00:00Z")
+    ]
+    assert [(a["component"], a["expected_status"]) for a in revised["components"]] == [
+        ("sms", "partial_outage")
+    ]
+    assert (revised["owner"], revised["impact_text"]) == (
+        "rita",
+        "Calls may drop for five minutes.",
+    )
+    # Another policy (its work type named), a weekly rule, and the words in the same request.
+    answer = api["responder"].patch(
+        path,
+        {
+            "policy": "seed-001",
+            "work_type": "scheduled-maintenance",
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+            "title": "Weekly database upgrade",
+        },
+    )
+    assert answer.status_code == 200, answer.json()
+    revised = answer.json()
+    assert (revised["policy"], revised["work_type"], revised["title"]) == (
+        "seed-001",
+        "scheduled-maintenance",
+        "Weekly database upgrade",
+    )
+    assert [w["start_at"] for w in revised["windows"]] == [
+        "2027-01-19T09:00:00Z",
+        "2027-01-26T09:00:00Z",
+        "2027-02-02T09:00:00Z",
+    ]
+    changed = Event.objects.filter(kind="planned.changed").order_by("id")
+    assert [sorted(e.details["changes"]) for e in changed] == [
+        ["components", "windows"],
+        ["policy", "rrule", "windows", "work_type"],
+        ["title"],
+    ]
+    # The check answers for the revised windows.
+    check = api["viewer"].post(f"{path}/check").json()
+    assert [w["index"] for w in check["windows"]] == [0, 1, 2]
+    assert check["windows"][0]["policies"][0]["policy"] == "seed-001"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"end": "2027-01-12T09:00:00+01:00"}, "end: The window must end after it starts."),
+        ({"components": [{"component": "nope"}]}, "components: No component with slug nope."),
+        ({"rrule": "FREQ=SOMETIMES"}, "rrule: 'FREQ=SOMETIMES' is not an RFC 5545 RRULE"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone: 'Mars/Olympus' is not an IANA time zone"),
+        ({"policy": "seed-999"}, "policy: No policy 'seed-999'."),
+        ({"policy": "seed-002"}, "work_type: Policy seed-002 has no work type 'service-update'"),
+        ({"work_type": "nap"}, "work_type: Policy seed-000 has no work type 'nap'"),
+        (
+            {"other_work_types": [{"policy": "seed-000", "work_type": "routine-update"}]},
+            "other_work_types: Name one work type for each other policy, not the work's own.",
+        ),
+        ({"start": "2027-01-12T10:00:00"}, "start: '2027-01-12T10:00:00' has no UTC offset"),
+        ({"owner": "nobody"}, "owner: No active user named 'nobody'."),
+        ({"rrule": "FREQ=HOURLY;COUNT=3"}, "rrule: A window repeats at most daily"),
+        # A good window with a title the service refuses after moving it: nothing moves.
+        ({"start": "2027-01-19T10:00:00+01:00", "title": "   "}, "title: Give a title."),
+    ],
+)
+def test_a_bad_patch_is_a_422_naming_the_field_and_changes_nothing(
+    world, clock, api, fields, message
+):
+    work = api["responder"].post("/api/v1/planned-work", body()).json()
+    before = api["viewer"].get(f"/api/v1/planned-work/{work['id']}").json()
+    events = Event.objects.count()
+    answer = api["responder"].patch(f"/api/v1/planned-work/{work['id']}", fields)
+    assert answer.status_code == 422
+    assert answer.json()["message"].startswith(message), answer.json()["message"]
+    assert api["viewer"].get(f"/api/v1/planned-work/{work['id']}").json() == before
+    assert Event.objects.count() == events
+
+
+def test_published_work_moves_by_reschedule_and_only_a_communicator_changes_its_words(
+    world, clock, api
+):
+    work = api["responder"].post("/api/v1/planned-work", body()).json()
+    path = f"/api/v1/planned-work/{work['id']}"
+    assert api["viewer"].patch(path, {"start": "2027-01-19T10:00:00+01:00"}).status_code == 403
+    assert api["communicator"].post(f"{path}/publish", {}).status_code == 200
+    moved = api["communicator"].patch(path, {"start": "2027-01-19T10:00:00+01:00"})
+    assert (moved.status_code, moved.json()["message"]) == (
+        422,
+        "state: Only a draft is revised; this work is scheduled: reschedule it.",
+    )
+    refused = api["responder"].patch(path, {"title": "Voice upgrade"})
+    assert refused.status_code == 403
+    assert "'communicator' role" in refused.json()["message"]
+    renamed = api["communicator"].patch(path, {"title": "Voice upgrade"})
+    assert (renamed.status_code, renamed.json()["title"]) == (200, "Voice upgrade")
+    assert [w["start_at"] for w in renamed.json()["windows"]] == ["2027-01-12T09:00:00Z"]

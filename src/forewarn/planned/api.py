@@ -7,28 +7,20 @@ one that does not exist is a 422 naming its field. A refusal changes nothing: ea
 one transaction.
 """
 
-from zoneinfo import ZoneInfo
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from forewarn.api.auth import actor, needs, role
 from forewarn.api.fields import ObjectId
-from forewarn.catalog.models import Region, Role
+from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
 from forewarn.policies.models import Policy, WorkType
-from forewarn.policies.rules import format_instant
-from forewarn.policies.validator import NoticeCheck
 
-from . import progress, services
-from .approval import check_windows
-from .checks import PolicyCheck, violation_json
-from .lifecycle import PlannedState
-from .models import AffectedComponent, PlannedWork, Window
+from . import drafts, plan_check, progress, reads, services
+from .models import PlannedWork
 from .schemas import (
     PlannedCancelIn,
     PlannedCheckOut,
@@ -40,27 +32,14 @@ from .schemas import (
     PlannedWorkOut,
     PlannedWorkPatch,
     PlannedWorkQuery,
+    PlannedWorkWords,
 )
 
 router = Router(tags=["planned work"])
 
 
-def works():
-    return PlannedWork.objects.select_related("policy", "work_type", "owner").prefetch_related(
-        "other_work_types__policy",
-        Prefetch(
-            "affected",
-            queryset=AffectedComponent.objects.select_related("component").order_by(
-                "component__name"
-            ),
-        ),
-        Prefetch("windows", queryset=Window.objects.order_by("index")),
-        "justifications__window",
-    )
-
-
 def detailed(pk: int) -> PlannedWork:
-    return get_object_or_404(works(), pk=pk)
+    return get_object_or_404(reads.works(), pk=pk)
 
 
 def caller(request) -> dict:
@@ -95,7 +74,7 @@ def _owner(username: str | None):
 
 def _fields(data: dict) -> dict:
     """The plain fields of a PlannedWorkIn/PlannedWorkPatch as the services take them."""
-    found = {k: v for k, v in data.items() if k in PlannedWorkPatch.model_fields}
+    found = {k: v for k, v in data.items() if k in PlannedWorkWords.model_fields}
     if found.get("plan_changes") is not None:
         found["plan_changes"] = {c["plan"]: c["change"] for c in found["plan_changes"]}
     for field, value in list(found.items()):
@@ -107,7 +86,7 @@ def _fields(data: dict) -> dict:
 @router.get("/planned-work", response=list[PlannedWorkOut], auth=needs(Role.VIEWER))
 def list_work(request, filters: Query[PlannedWorkQuery]):
     """Planned work, newest first."""
-    found = works()
+    found = reads.works()
     if filters.state:
         found = found.filter(state=filters.state)
     if filters.policy:
@@ -152,10 +131,37 @@ def get_work(request, work_id: ObjectId):
 
 @router.patch("/planned-work/{work_id}", response=PlannedWorkOut, auth=needs(Role.RESPONDER))
 def update_work(request, work_id: ObjectId, payload: PlannedWorkPatch):
-    """Change a draft, or the words of published work."""
-    work = get_object_or_404(PlannedWork, pk=work_id)
-    services.update(work, **caller(request), **_fields(payload.dict(exclude_unset=True)))
+    """Change a draft (anything it is: policy, work type, window, recurrence, components,
+    owner), or the words of published work. Only the fields sent change; the console's draft
+    form takes the same service (``drafts.revise``)."""
+    work = get_object_or_404(PlannedWork.objects.select_related("policy", "work_type"), pk=work_id)
+    full = payload.dict()
+    sent = {k: full[k] for k in payload.model_fields_set}  # nested defaults kept
+    drafts.revise(work, **caller(request), **_structure(work, sent), **_fields(sent))
     return detailed(work_id)
+
+
+def _structure(work: PlannedWork, sent: dict) -> dict:
+    """The PATCH's changes to what a draft is, slugs and usernames resolved (422 naming the
+    field). A new policy without a work type keeps the work type's slug."""
+    found = {k: sent[k] for k in ("start", "time_zone", "rrule") if sent.get(k) is not None}
+    if "end" in sent:
+        found["end"] = sent["end"]
+    if sent.get("policy") is not None or sent.get("work_type") is not None:
+        policy = _policy(sent["policy"]) if sent.get("policy") is not None else work.policy
+        found["policy"] = policy
+        found["work_type"] = _work_type(policy, sent.get("work_type") or work.work_type.slug)
+    if sent.get("other_work_types") is not None:
+        found["other_work_types"] = [
+            _work_type(_policy(o["policy"]), o["work_type"], "other_work_types")
+            for o in sent["other_work_types"]
+        ]
+    if sent.get("components") is not None:
+        statuses = {c["component"]: c["expected_status"] for c in sent["components"]}
+        found["components"] = {c: statuses[c.slug] for c in components_by_slug(statuses)}
+    if "owner" in sent:
+        found["owner"] = _owner(sent["owner"])
+    return found
 
 
 @router.post("/planned-work/{work_id}/check", response=PlannedCheckOut, auth=needs(Role.VIEWER))
@@ -163,68 +169,7 @@ def check_work(request, work_id: ObjectId):
     """The policy check of each open window against each affected client's policy: announce-by,
     violations, earliest compliant start and the notification plan, each instant in the
     policy's zone and in each affected region's zone. Changes nothing."""
-    work = detailed(work_id)
-    open_windows = [w for w in work.windows.all() if not PlannedState(w.state).is_final]
-    checked = check_windows(work, open_windows, timezone.now())
-    zones = dict(
-        Region.objects.filter(components__planned_effects__work=work)
-        .distinct()
-        .values_list("slug", "time_zone")
-    )
-    return {
-        "ok": checked.ok,
-        "is_blocked": checked.is_blocked,
-        "needs_justification": not checked.ok and not checked.is_blocked,
-        "needs_admin": checked.has_errors and not checked.is_blocked,
-        "windows": [
-            {
-                "index": w.window.index,
-                "start": w.window.start,
-                "end": w.window.end,
-                "policies": [_policy_check(w.window.index, c, zones) for c in w.checks],
-            }
-            for w in checked.windows
-        ],
-        "uncovered_organizations": [o.slug for o in checked.uncovered],
-    }
-
-
-def _policy_check(index: int, check: PolicyCheck, zones: dict[str, str]) -> dict:
-    result: NoticeCheck = check.result
-    zone = check.zone
-
-    def text(t):
-        return None if t is None else format_instant(t, zone)
-
-    def iso(t):
-        return None if t is None else t.astimezone(zone).isoformat()
-
-    return {
-        "policy": check.group.slug,
-        "work_type": check.group.work_type.slug,
-        "organizations": [o.slug for o in check.group.organizations],
-        "time_zone": str(zone),
-        "announce_by": iso(result.announce_by),
-        "announce_by_text": text(result.announce_by),
-        "earliest_compliant_start": iso(result.earliest_compliant_start),
-        "earliest_compliant_start_text": text(result.earliest_compliant_start),
-        "violations": [violation_json(index, check.group.slug, v) for v in result.violations],
-        "plan": [
-            {
-                "kind": n.kind.value,
-                "due_at": iso(n.due_at),
-                "due_at_text": text(n.due_at),
-                "local": {
-                    slug: format_instant(n.due_at, ZoneInfo(name)) for slug, name in zones.items()
-                },
-                "description": n.description,
-                "channels": [c.value for c in n.channels],
-                "condition": n.condition,
-            }
-            for n in result.plan
-        ],
-        "event_notices": [e.description for e in result.event_notices],
-    }
+    return plan_check.describe(detailed(work_id), timezone.now())
 
 
 @router.post(

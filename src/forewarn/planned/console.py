@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from forewarn.catalog.models import Role, has_role, role_of
@@ -23,7 +23,7 @@ from forewarn.catalog.roles import role_required
 from forewarn.markup import render_markdown
 from forewarn.record.services import actor_name
 
-from . import api, drafts, forms, guards, progress, services
+from . import drafts, forms, guards, progress, reads, services
 from .lifecycle import PlannedState
 from .models import PlannedWork
 from .notices import public_url
@@ -122,7 +122,7 @@ def _who(request) -> dict:
 
 def _work(pk: int) -> PlannedWork:
     """The work with what its pages show, as the API reads it."""
-    return api.detailed(pk)
+    return get_object_or_404(reads.works(), pk=pk)
 
 
 def _step_form(name: str, work: PlannedWork, data=None):

@@ -4,6 +4,9 @@ A draft is private and has told nobody, so everything about it may still change;
 is published, its windows move only by ``services.reschedule`` (which tells the customers).
 One transaction: the plain fields through ``services.update`` (which records them), the rest
 here, recorded as one ``planned.changed`` event with what moved from what to what.
+
+The console's draft form sends everything a draft is (``revise_draft``); the API's PATCH sends
+only what changes (``revise``), which fills in the rest from the work and takes the same path.
 """
 
 from collections.abc import Iterable, Mapping
@@ -38,6 +41,58 @@ def _facts(work: PlannedWork) -> dict:
             f"{t.policy.slug}/{t.slug}" for t in work.other_work_types.select_related("policy")
         ),
     }
+
+
+# What a draft is, beyond its plain fields: a change to any of these revises the draft.
+STRUCTURE = (
+    "policy",
+    "work_type",
+    "start",
+    "end",
+    "time_zone",
+    "rrule",
+    "components",
+    "other_work_types",
+    "owner",
+)
+
+
+def as_drafted(work: PlannedWork) -> dict:
+    """``revise_draft``'s arguments that leave the work as it is (its first window's times)."""
+    first = work.windows.order_by("index").first()
+    return {
+        "policy": work.policy,
+        "work_type": work.work_type,
+        "start": first.start_at if first else None,
+        "end": first.end_at if first else None,
+        "time_zone": work.time_zone,
+        "rrule": work.rrule,
+        "components": {
+            a.component: a.expected_status for a in work.affected.select_related("component")
+        },
+        "other_work_types": list(work.other_work_types.all()),
+        "owner": work.owner,
+    }
+
+
+@transaction.atomic
+def revise(work: PlannedWork, *, actor: str, role: str | None, **changes) -> PlannedWork:
+    """Change what ``changes`` names and keep the rest; ValidationError naming the field.
+
+    A change to what a draft is (``STRUCTURE``) revises the draft through ``revise_draft``;
+    only words, or anything of published work, go through ``services.update``. A new start
+    without an end keeps the window's length; ``end=None`` given with it takes the work type's
+    default duration.
+    """
+    structure = {k: changes.pop(k) for k in STRUCTURE if k in changes}
+    if not structure:
+        return services.update(work, actor=actor, role=role, **changes)
+    guards.allow(role, guards.DRAFT, "change planned work")
+    work = guards.locked(work)
+    current = as_drafted(work)
+    if "start" in structure and "end" not in structure and current["start"] is not None:
+        structure["end"] = structure["start"] + (current["end"] - current["start"])
+    return revise_draft(work, actor=actor, role=role, **(current | structure), **changes)
 
 
 def _others(policy: Policy, types: Iterable[WorkType]) -> list[WorkType]:

@@ -1,9 +1,10 @@
 """The console's pre-publish page: the policy check and the whole notification plan of a work.
 
-The answer is the API's (``POST /api/v1/planned-work/{id}/check``, ``api.check_work``), so the
-console and the API can never disagree; here it is laid out for a person: per window and per
-policy, the announce-by deadline, the violations, the earliest compliant start, and each
-notice's instant in the policy's zone, the provider's and each affected region's.
+The answer is ``plan_check.describe``, the one the API gives (``POST
+/api/v1/planned-work/{id}/check``), so the console and the API can never disagree; here it is
+laid out for a person: per window and per policy, the announce-by deadline, the violations,
+the earliest compliant start, and each notice's instant in the policy's zone, the provider's
+and each affected region's.
 """
 
 from datetime import datetime
@@ -11,11 +12,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from forewarn.catalog.models import Region
 from forewarn.policies.rules import format_instant
 
-from . import api
+from . import plan_check
 from .models import PlannedWork
 
 
@@ -72,7 +74,7 @@ def verdict(answer: dict) -> tuple[str, str]:
 def precheck(work: PlannedWork) -> dict:
     """The check of the work's open windows, laid out per zone; ``error`` when it cannot run."""
     try:
-        answer = api.check_work(None, work.pk)
+        answer = plan_check.describe(work, timezone.now())
     except ValidationError as error:
         return {"error": " ".join(error.messages)}
     zones = _zones(work)

@@ -14,7 +14,7 @@ occurrence of a recurring work), ``name``, ``status`` (``scheduled | in_progress
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -300,6 +300,59 @@ def maintenance_json(
         "scheduled_for": iso(window.start_at),
         "scheduled_until": iso(window.end_at),
     }
+
+
+# The step a notice of planned work tells, as Statuspage's status of a scheduled maintenance
+# (the others, an extension or a release notice, keep the status the window had).
+NOTICE_STATUS = {
+    "announcement": "scheduled",
+    "reminder": "scheduled",
+    "shutdown_reminders": "scheduled",
+    "reschedule": "scheduled",
+    "start": "in_progress",
+    "completion": "completed",
+    "cancellation": "completed",
+}
+
+
+def notice_json(
+    notice, *, page_id: str, component_json: Callable[[Component], dict]
+) -> dict | None:
+    """The window a notice of planned work is about, as Statuspage sends a scheduled
+    maintenance to its webhook subscribers (an ``incident`` with ``scheduled_for``,
+    ``scheduled_until`` and impact ``maintenance``), *as it stood when the notice was due*: the
+    updates posted by then, newest first, and the status of the step the notice tells, even
+    when it is delivered (or retried) later. None when the notice is not about a published
+    window (its key is ``planned:<work>:<window>:…``, ``notices.queue``)."""
+    parts = notice.key.split(":")
+    if len(parts) < 3 or parts[0] != "planned" or not (parts[1] + parts[2]).isdigit():
+        return None
+    window = _windows().filter(work_id=int(parts[1]), index=int(parts[2])).first()
+    if window is None:
+        return None
+    (shown,) = _shown([window])
+    told = _told(shown.updates, notice)
+    step = NOTICE_STATUS.get(notice.kind.removeprefix("planned."))
+    status = step or (told[0].status if told else shown.status)
+    found = maintenance_json(
+        replace(shown, updates=told), page_id=page_id, component_json=component_json
+    )
+    found["status"] = status
+    if status != "completed":
+        found["resolved_at"] = None
+    return found
+
+
+def _told(updates: list[Update], notice) -> list[Update]:
+    """The updates (newest first) posted by the time ``notice`` was due or made. The step that
+    queued it is recorded just after it, in the same transaction: that update is told too."""
+    cutoff = max(notice.created_at, notice.due_at)
+    told = [u for u in updates if u.at <= cutoff]
+    step = NOTICE_STATUS.get(notice.kind.removeprefix("planned."))
+    later = [u for u in reversed(updates) if u.at > cutoff]  # oldest first
+    if step and later and later[0].status == step and (not told or told[0].status != step):
+        told = [later[0], *told]
+    return told
 
 
 def _update_json(update: Update, shown: PublicWindow, codes: dict[str, Component]) -> dict:

@@ -55,7 +55,9 @@ class PlannedOtherWorkTypeIn(Schema):
     work_type: Slug
 
 
-class PlannedWorkPatch(Schema):
+class PlannedWorkWords(Schema):
+    """The plain fields of planned work (published work may change only its words)."""
+
     title: Name | None = None
     description: Text | None = Field(None, description="Markdown")
     impact_text: Text | None = None
@@ -68,7 +70,23 @@ class PlannedWorkPatch(Schema):
     plan_changes: bounded_list(PlannedPlanChangeIn, 100) | None = None
 
 
-class PlannedWorkIn(PlannedWorkPatch):
+class PlannedWorkPatch(PlannedWorkWords):
+    """Only what changes; a draft may change everything it is, published work its words."""
+
+    policy: Slug | None = Field(None, description="a new policy keeps the work type's slug")
+    work_type: Slug | None = None
+    other_work_types: bounded_list(PlannedOtherWorkTypeIn, 50) | None = None
+    start: Instant | None = Field(None, description="of the first window; its length kept")
+    end: Instant | None = Field(None, description="null: the work type's default duration")
+    time_zone: TimeZoneName | None = None
+    rrule: RuleText | None = Field(None, description='"": one window')
+    components: bounded_list(PlannedAffectedIn) | None = Field(
+        None, description="every affected component, replacing the list"
+    )
+    owner: Name | None = Field(None, description="null: nobody")
+
+
+class PlannedWorkIn(PlannedWorkWords):
     title: Name
     policy: Slug = Field(description="policy slug, e.g. seed-000")
     work_type: Slug = Field(description="work type slug under the policy, e.g. maintenance-window")

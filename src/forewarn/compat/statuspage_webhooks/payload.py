@@ -10,6 +10,10 @@ Every body has ``meta`` (``unsubscribe``, ``documentation``, ``generated_at``) a
 - ``component_update`` (``id``, ``component_id``, ``old_status``, ``new_status``,
   ``created_at``, ``component_type``) with ``component`` (as ``components.json`` has it). For a
   component's status change (``delivery.component_updates``).
+- ``incident`` for a notice of planned work: the window as Statuspage sends a scheduled
+  maintenance (``planned.public.notice_json``): ``status`` ``scheduled``, ``in_progress``,
+  ``verifying`` or ``completed``, ``scheduled_for``, ``scheduled_until``, ``impact``
+  ``maintenance``, its ``incident_updates`` newest first, as it stood when the notice was due.
 
 Statuspage sends no ``type`` field; consumers tell the two apart by the key present. Other
 notices (a test notice) go as an ``incident``-shaped body made from the notice itself.
@@ -28,6 +32,7 @@ from forewarn.delivery.models import WebhookFormat
 from forewarn.delivery.webhook_formats import webhook_format
 from forewarn.incidents import public as incidents
 from forewarn.incidents.models import Incident
+from forewarn.planned import public as planned
 from forewarn.statuspage import summary
 
 # The format's own documentation (Forewarn's is docs/integrators/webhooks.md).
@@ -46,6 +51,8 @@ def render(mail: NoticeMail) -> dict | None:
         found = _component_update(notice)
     elif notice.thread_key.startswith("incident:"):
         found = _incident(notice)
+    elif notice.thread_key.startswith("planned:"):
+        found = _maintenance(notice)
     else:
         found = None
     return body | (found if found is not None else _from_notice(notice))
@@ -85,6 +92,13 @@ def _incident(notice) -> dict | None:
             shown, page_id=summary.PAGE_ID, component_json=summary.component_json
         )
     }
+
+
+def _maintenance(notice) -> dict | None:
+    shown = planned.notice_json(
+        notice, page_id=summary.PAGE_ID, component_json=summary.component_json
+    )
+    return None if shown is None else {"incident": shown}
 
 
 def _component_update(notice) -> dict | None:
