@@ -193,6 +193,45 @@ def delete_points(
     return deleted
 
 
+@transaction.atomic
+def change_point(
+    metric: Metric,
+    point_id: int,
+    *,
+    value: float,
+    actor: str,
+    at: datetime | None = None,
+    now: datetime | None = None,
+) -> MetricPoint:
+    """Give one stored point another value (and instant, if ``at``), checked as a new point
+    would be; recorded with what it was. Raises ``MetricPoint.DoesNotExist``."""
+    now = now or timezone.now()
+    point = MetricPoint.objects.select_for_update().get(metric=metric, pk=point_id)
+    ((new_at, new_value, _),) = checked_points(
+        metric, [(at or point.at, value, point.count)], now=now
+    )
+    if (new_at, new_value) == (point.at, point.value):
+        return point
+    was = {"at": point.at.isoformat(), "value": point.value}
+    slots = {core.slot_of(point.at), core.slot_of(new_at)}
+    MetricPoint.objects.filter(pk=point.pk).update(at=new_at, value=new_value)
+    storage.recount(metric.pk, slots)
+    append(
+        Kind.METRIC_POINT_CHANGED,
+        subject=metric,
+        actor=actor,
+        description=f"A point of metric {metric} changed from {point.value:g} to {new_value:g}.",
+        details={
+            "point": point.pk,
+            "was": was,
+            "now": {"at": new_at.isoformat(), "value": new_value},
+        },
+    )
+    points_moved(metric, now)
+    point.at, point.value = new_at, new_value
+    return point
+
+
 def _record_deleted(metric, deleted: int, *, actor: str, ids, before, reason: str = "request"):
     details = {"points": deleted, "reason": reason}
     if ids:

@@ -74,8 +74,21 @@ def test_every_metric_operation_of_cachet_client_on_forewarns_metrics(cachet, en
     assert [p.value for p in read.points()] == []  # the resource's own listing
     assert cachet.metric_points.count(made[1].id) == 3
     assert MetricPoint.objects.filter(metric_id=made[1].id).count() == 3
+    # cachet-client has no point update either: Cachet's PUT through its HTTP client.
+    changed = cachet._http.put(
+        f"metrics/{made[1].id}/points/{points[0].id}", data={"value": 12.5}
+    ).json()["data"]
+    assert (changed["id"], changed["value"], changed["counter"]) == (points[0].id, 12.5, 1)
+    assert MetricPoint.objects.get(pk=points[0].id).value == 12.5
+    assert Event.objects.filter(kind="metric.point_changed", actor="cachet-admin").count() == 1
+    with pytest.raises(requests.HTTPError) as elsewhere:  # a point of another metric
+        cachet._http.put(f"metrics/{made[0].id}/points/{points[0].id}", data={"value": 1})
+    assert elsewhere.value.response.status_code == 404
+    with pytest.raises(requests.HTTPError) as bad:
+        cachet._http.put(f"metrics/{made[1].id}/points/{points[0].id}", data={"value": "x"})
+    assert bad.value.response.json()["errors"][0]["detail"].startswith("value:")
     cachet.metric_points.delete(made[1].id, points[1].id)
-    assert [p.value for p in cachet.metric_points.list(made[1].id)] == [30, 10]
+    assert [p.value for p in cachet.metric_points.list(made[1].id)] == [30, 12.5]
     with pytest.raises(requests.HTTPError) as missing:
         cachet.metric_points.delete(made[1].id, points[1].id)
     assert missing.value.response.status_code == 404
