@@ -19,18 +19,20 @@ to DATABASE_URL's when that is set (PostgreSQL).  The last line is one JSON obje
 import sys
 from pathlib import Path
 
-# bench/ holds calendar.py: drop this folder from the import path so that
-# `import calendar` finds the standard library.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# bench/ holds calendar.py, which would shadow the standard library's: the repository's root
+# takes its place on the import path (see bench/_setup.py).
+HERE = Path(__file__).resolve().parent
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
-import shutil  # noqa: E402
 import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+
+from bench._setup import django_bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SINK = ROOT / "tests" / "delivery" / "servers.py"
@@ -65,23 +67,6 @@ class Sink:
         except Exception:
             self.process.kill()
             self.process.wait(timeout=5)
-
-
-def temporary_postgres(url: str) -> tuple[str, callable]:
-    """A fresh database beside DATABASE_URL's, and a function that drops it."""
-    import psycopg
-
-    name = f"forewarn_bench_{os.getpid()}"
-    base, _, _ = url.rpartition("/")
-    maintenance = f"{base}/postgres"  # the named database need not exist
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
 
 
 def limit_rate(port: int, message: bytes, count: int, connections: int = 8) -> float:
@@ -124,32 +109,15 @@ def main() -> None:
     args = parser.parse_args()
 
     sink = Sink()
-    workdir = Path(tempfile.mkdtemp(prefix="forewarn-bench-"))
-    drop_database = None
     try:
-        os.environ["FOREWARN_DATA_DIR"] = str(workdir)
         os.environ["EMAIL_HOST"], os.environ["EMAIL_PORT"] = "127.0.0.1", str(sink.port)
-        os.environ.setdefault("FOREWARN_LOG_LEVEL", "WARNING")
         os.environ.pop("ANYMAIL_BACKEND", None)
         if args.threads:
             os.environ["FOREWARN_DELIVERY_THREADS"] = str(args.threads)
-        if os.environ.get("DATABASE_URL"):
-            os.environ["DATABASE_URL"], drop_database = temporary_postgres(
-                os.environ["DATABASE_URL"]
-            )
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forewarn.settings")
-        import django
-
-        django.setup()
-        run(args, sink)
+        with django_bench("fanout"):
+            run(args, sink)
     finally:
-        if drop_database:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database()
         sink.close()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(args, sink: Sink) -> None:

@@ -20,36 +20,21 @@ DATABASE_URL's when that is set (PostgreSQL). The last line is one JSON object.
 import sys
 from pathlib import Path
 
-# bench/ holds calendar.py: drop this folder from the import path so that `import calendar`
-# (Django's) finds the standard library.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# bench/ holds calendar.py, which would shadow the standard library's: the repository's root
+# takes its place on the import path (see bench/_setup.py).
+HERE = Path(__file__).resolve().parent
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
 import statistics  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import timedelta  # noqa: E402
 
+from bench._setup import django_bench  # noqa: E402
+
 CHART_REPEATS = 9
-
-
-def fresh_postgres(url: str) -> tuple[str, callable]:
-    """Create an empty database on DATABASE_URL's server; return its URL and its dropper."""
-    import psycopg
-
-    server, _, _ = url.rpartition("/")
-    name = f"forewarn_bench_metrics_{os.getpid()}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def dropper():
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{server}/{name}", dropper
 
 
 def main() -> None:
@@ -58,25 +43,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--baseline-points", type=int, default=200_000)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="forewarn-bench-"))
-    dropper = None
-    try:
-        os.environ["FOREWARN_DATA_DIR"] = str(workdir)
-        os.environ.setdefault("FOREWARN_LOG_LEVEL", "WARNING")
-        if os.environ.get("DATABASE_URL"):
-            os.environ["DATABASE_URL"], dropper = fresh_postgres(os.environ["DATABASE_URL"])
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forewarn.settings")
-        import django
-
-        django.setup()
+    with django_bench("metrics"):
         run(args)
-    finally:
-        if dropper:
-            from django.db import connections
-
-            connections.close_all()
-            dropper()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def batches(now, total: int, size: int):

@@ -20,18 +20,19 @@ Last line: one JSON object.
 import sys
 from pathlib import Path
 
-# bench/ holds calendar.py: drop this folder from the import path so that `import calendar`
-# finds the standard library.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# bench/ holds calendar.py, which would shadow the standard library's: the repository's root
+# takes its place on the import path (see bench/_setup.py).
+HERE = Path(__file__).resolve().parent
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
 
 import json  # noqa: E402
-import os  # noqa: E402
 import random  # noqa: E402
-import shutil  # noqa: E402
 import statistics  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
+
+from bench._setup import django_bench  # noqa: E402
 
 SEED = 20261124
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Amsterdam
@@ -143,18 +144,8 @@ def run() -> None:
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="forewarn-bench-"))
-    try:
-        os.environ["FOREWARN_DATA_DIR"] = str(workdir)
-        os.environ.setdefault("FOREWARN_LOG_LEVEL", "WARNING")
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forewarn.settings")
-        import django
-
-        django.setup()
+    with django_bench("page_render", postgres=False):
         run()
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -22,39 +22,23 @@ DATABASE_URL's when that is set (PostgreSQL). The last line is one JSON object.
 import sys
 from pathlib import Path
 
-# bench/ holds calendar.py: drop this folder from the import path so that `import calendar`
-# finds the standard library.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# bench/ holds calendar.py, which would shadow the standard library's: the repository's root
+# takes its place on the import path (see bench/_setup.py).
+HERE = Path(__file__).resolve().parent
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
+
+from bench._setup import django_bench  # noqa: E402
 
 NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)  # Monday 10:00 in Amsterdam
 STARTING = 5  # windows whose start comes at the tick
 REMINDERS = 20  # reminders due at the tick (one fan-out round)
 REPEATS = 5
-
-
-def temporary_postgres(url: str) -> tuple[str, callable]:
-    """A fresh database beside DATABASE_URL's, and a function that drops it."""
-    import psycopg
-
-    name = f"forewarn_bench_planned_{os.getpid()}"
-    base, _, _ = url.rpartition("/")
-    maintenance = f"{base}/postgres"
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
 
 
 def main() -> None:
@@ -65,27 +49,8 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=10, help="per organization")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="forewarn-bench-"))
-    drop_database = None
-    try:
-        os.environ["FOREWARN_DATA_DIR"] = str(workdir)
-        os.environ.setdefault("FOREWARN_LOG_LEVEL", "WARNING")
-        if os.environ.get("DATABASE_URL"):
-            os.environ["DATABASE_URL"], drop_database = temporary_postgres(
-                os.environ["DATABASE_URL"]
-            )
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forewarn.settings")
-        import django
-
-        django.setup()
+    with django_bench("planned"):
         run(args)
-    finally:
-        if drop_database:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(args) -> None:

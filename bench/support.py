@@ -23,24 +23,25 @@ JSON object.
 import sys
 from pathlib import Path
 
-# bench/ holds calendar.py: drop this folder from the import path so that `import calendar`
-# finds the standard library.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# bench/ holds calendar.py, which would shadow the standard library's: the repository's root
+# takes its place on the import path (see bench/_setup.py).
+HERE = Path(__file__).resolve().parent
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
 import multiprocessing  # noqa: E402
-import os  # noqa: E402
 import random  # noqa: E402
-import shutil  # noqa: E402
 import smtplib  # noqa: E402
 import socket  # noqa: E402
-import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from datetime import time as clock_time  # noqa: E402
 from email.message import EmailMessage  # noqa: E402
+
+from bench._setup import django_bench  # noqa: E402
 
 CLIENTS = 8
 MINUTE = timedelta(minutes=1)
@@ -225,15 +226,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--messages", type=int, default=60, help="per client (8 clients)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="forewarn-bench-support-"))
-    try:
-        os.environ["FOREWARN_DATA_DIR"] = str(workdir)
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.setdefault("FOREWARN_LOG_LEVEL", "WARNING")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forewarn.settings")
-        import django
-
-        django.setup()
+    with django_bench("support", postgres=False, prefix="forewarn-bench-support-"):
         figures = bench_clocks(args.requests, args.sample)
         print(
             f"clocks: {args.requests:,} open requests in {figures['clock_s']} s; walking minute by "
@@ -247,8 +240,6 @@ def main() -> None:
         )
         figures["date"] = date.today().isoformat()
         print(json.dumps(figures))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

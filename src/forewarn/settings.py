@@ -367,3 +367,9 @@ FOREWARN_CACHET_WORK_TYPE = os.environ.get("FOREWARN_CACHET_WORK_TYPE", "schedul
 FOREWARN_CACHET_METRICS = os.environ.get(
     "FOREWARN_CACHET_METRICS", "forewarn.compat.cachet.forewarn_metrics.store"
 )
+# The Alertmanager hook (docs/integrators/alertmanager.md) keeps each notification it received
+# (by its digest, to recognise retries) this many days; the worker's prune_old_alert_deliveries
+# job deletes older ones. 0 keeps them forever.
+FOREWARN_ALERTMANAGER_DELIVERY_RETENTION_DAYS = int(
+    os.environ.get("FOREWARN_ALERTMANAGER_DELIVERY_RETENTION_DAYS", "30")
+)

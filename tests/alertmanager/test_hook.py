@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from forewarn.api.models import ApiToken
+from forewarn.api.models import ApiToken, Surface
 from forewarn.compat.alertmanager.models import AlertGroup, AlertIntegration
 from forewarn.incidents.models import Incident
 from tests.conftest import make_staff
@@ -145,3 +145,49 @@ def test_rules_through_the_api_refuse_what_cannot_be_read(hook, api_as):
     )
     assert admin.delete(f"/api/v1/alertmanager/rules/{rule['id']}").status_code == 204
     assert len(admin.get(path).json()) == 2
+
+
+JUNK = [None, "", "x" * 3000, -1, 2**70, 1.5, True, [], {}, ["a", 1], {"a": {"b": 1}}, "yesterday"]
+TOP = (
+    "version",
+    "groupKey",
+    "status",
+    "receiver",
+    "groupLabels",
+    "commonLabels",
+    "commonAnnotations",
+    "externalURL",
+    "alerts",
+    "truncatedAlerts",
+)
+PER_ALERT = ("status", "labels", "annotations", "startsAt", "endsAt", "fingerprint")
+
+
+def test_no_payload_gets_a_500_and_every_refusal_is_alertmanagers(hook):
+    """Each field of the notification and of an alert, junk: a 200 or Prometheus' error shape."""
+    for where in ("top", "alert", "label"):
+        for field in TOP if where == "top" else PER_ALERT if where == "alert" else ("service",):
+            for value in JUNK:
+                body = notification(alert(service="voice"))
+                if where == "top":
+                    body[field] = value
+                elif where == "alert":
+                    body["alerts"][0][field] = value
+                else:
+                    body["alerts"][0]["labels"][field] = value
+                response = post(body, hook.token)
+                assert response.status_code < 500, (where, field, value, response.content)
+                answer = response.json()
+                if response.status_code >= 400:
+                    assert (answer["status"], answer["errorType"]) == ("error", "bad_data")
+                    assert answer["error"]
+                else:
+                    assert answer["status"] == "success"
+
+
+def test_a_cachet_token_opens_nothing_here(hook):
+    _, cachet_token = ApiToken.issue(make_staff("scripts", "admin"), surface=Surface.CACHET)
+    response = post(notification(alert(service="voice")), cachet_token)
+    assert response.status_code == 401
+    assert response.json()["errorType"] == "unauthorized"
+    assert not AlertGroup.objects.exists()

@@ -5,7 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from forewarn.api.models import ApiToken, Surface
+from forewarn.compat.alertmanager import services as alertmanager
 from forewarn.metrics.models import Metric, MetricPoint
+from tests.conftest import ApiClient, make_staff
 
 from .conftest import NOW
 
@@ -110,3 +113,57 @@ def test_an_admin_deletes_old_points_then_the_metric(api):
     ).json() == {"deleted": 2}
     assert api.delete("/api/v1/metrics/api-latency").status_code == 204
     assert not Metric.objects.exists() and not MetricPoint.objects.exists()
+
+
+JUNK = [None, "", "x" * 3000, -1, 2**70, 1.5, True, [], {}, ["a", 1], {"a": {"b": 1}}, "NaN"]
+
+
+def _refused_or_done(response, where) -> None:
+    assert response.status_code < 500, (where, response.content)
+    if response.status_code >= 400:
+        assert response.json()["message"], where  # the API's error shape
+
+
+def test_no_input_to_the_metrics_api_gets_a_500(api, api_as):
+    """Each field of each write, junk: done, or a 4xx in the API's shape naming what is wrong."""
+    _create(api)
+    responder = api_as("responder")
+    fields = ("name", "slug", "unit", "display_mode", "visibility", "retention_days")
+    fields += ("decimal_places", "default_view", "default_value", "position", "description")
+    for field in fields:
+        for n, value in enumerate(JUNK):
+            body = {"name": "Errors", "slug": f"errors-{field}-{n}".replace("_", "-")}
+            _refused_or_done(api.post("/api/v1/metrics", body | {field: value}), (field, value))
+            _refused_or_done(api.patch("/api/v1/metrics/api-latency", {field: value}), field)
+    for field in ("value", "at", "count", "points"):
+        for value in JUNK:
+            response = responder.post("/api/v1/metrics/api-latency/points", {field: value})
+            _refused_or_done(response, (field, value))
+            batch = {"points": [{"value": 1, field: value}]}
+            _refused_or_done(responder.post("/api/v1/metrics/api-latency/points", batch), field)
+    for query in ({"period": "year"}, {"period": ""}):
+        _refused_or_done(api.get("/api/v1/metrics/api-latency/series", **query), query)
+    for before in ("yesterday", "", "2026-13-45T00:00:00Z"):
+        _refused_or_done(api.delete(f"/api/v1/metrics/api-latency/points?before={before}"), before)
+    for raw in (b"{not json", b"\xff\xfe", b"[1, 2]", b"null"):
+        response = responder.client.post(
+            "/api/v1/metrics/api-latency/points",
+            raw,
+            content_type="application/json",
+            headers=responder.headers,
+        )
+        _refused_or_done(response, raw)
+        assert response.status_code in (400, 422)
+
+
+def test_a_cachet_or_alertmanager_token_opens_nothing_here(api):
+    _create(api)
+    _, cachet = ApiToken.issue(make_staff("scripts", "admin"), surface=Surface.CACHET)
+    _, hook = alertmanager.create_integration("Prometheus", actor="alice")
+    for token in (cachet, hook):
+        stranger = ApiClient(token)
+        response = stranger.post("/api/v1/metrics/api-latency/points", {"value": 1})
+        assert response.status_code == 401
+        assert response.json()["message"].startswith("Authentication required")
+        assert stranger.get("/api/v1/metrics").status_code == 401
+    assert not MetricPoint.objects.exists()

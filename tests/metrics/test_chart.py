@@ -9,7 +9,7 @@ import html5lib
 import pytest
 from django.test import Client
 
-from forewarn.metrics import services
+from forewarn.metrics import public, services
 from forewarn.metrics.chart import draw
 from forewarn.metrics.models import Metric
 from forewarn.metrics.series import DisplayMode, Period, downsample, window
@@ -117,3 +117,28 @@ def test_new_points_show_once_their_bucket_is_current_not_on_every_point(page, l
     later = page.get("/")
     assert later["ETag"] != first["ETag"]
     assert "<td>10:00</td><td>550 ms</td>" in later.content.decode()  # (100 + 999) / 2
+
+
+def test_points_reach_the_page_once_their_minute_is_over(page, latency, clock):
+    first = page.get("/")  # 09:02:30; the fixture's points came this minute
+    services.add_points(latency, [(NOW, 999.0)])
+    same = page.get("/", headers={"if-none-match": first["ETag"]})
+    assert same.status_code == 304  # later in the same minute: the cached page stands
+    clock.shift(timedelta(seconds=30))  # 09:03:00: the minute with points is over
+    moved = page.get("/", headers={"if-none-match": first["ETag"]})
+    assert moved.status_code == 200
+    assert "<td>10:00</td><td>550 ms</td>" in moved.content.decode()
+    clock.shift(timedelta(minutes=1))  # 09:04:00 after a minute without points: unchanged
+    assert page.get("/", headers={"if-none-match": moved["ETag"]}).status_code == 304
+
+
+def test_the_charts_are_drawn_once_per_state_for_every_url(page, latency, monkeypatch):
+    drawn = []
+    real = public.charts
+    monkeypatch.setattr(public, "charts", lambda *a: drawn.append(1) or real(*a))
+    for url in ("/", "/?utm_source=mail", "/?lang=en"):
+        assert "API response time" in page.get(url).content.decode()
+    assert len(drawn) == 1
+    services.save_metric(Metric(name="Queue depth", slug="queue"), actor="alice")
+    assert "Queue depth" in page.get("/").content.decode()  # a new state: drawn again
+    assert len(drawn) == 2

@@ -11,6 +11,8 @@ from forewarn.metrics.series import (
     DisplayMode,
     Period,
     aligned,
+    changed_until,
+    charts_stamp,
     downsample,
     overall,
     point_problem,
@@ -96,3 +98,36 @@ def test_every_reading_in_the_window_is_counted_once(raw, period):
     inside = [(at, v, c) for at, v, c in points if at >= win.start]
     assert sum(b.count for b in buckets) == sum(c for _, _, c in inside)
     assert len(buckets) == win.size
+
+
+def _at(minute: int, second: int = 0) -> datetime:
+    return datetime(2026, 11, 24, 9, minute, second, tzinfo=UTC)
+
+
+def test_the_charts_stamp_moves_with_the_bucket_and_a_minute_after_points():
+    assert charts_stamp(_at(2, 30), None) == _at(0)  # no points: the day chart's bucket
+    until = changed_until(_at(2, 30))
+    assert until == _at(3)
+    assert charts_stamp(_at(2, 59), until) == _at(2)  # within the minute: as before
+    assert charts_stamp(_at(3, 0), until) == _at(3)  # once the minute is over: moved
+    assert charts_stamp(_at(4, 59), until) == _at(3)  # a quiet minute moves nothing
+    assert charts_stamp(_at(5, 0), until) == _at(5)  # the next bucket
+
+
+@given(
+    rendered=st.integers(0, 3600),
+    arrived=st.integers(0, 3600),
+    later=st.integers(0, 3600),
+)
+def test_points_after_a_render_always_move_the_stamp_within_a_minute(rendered, arrived, later):
+    """A page rendered at ``rendered`` seconds (stamp then), points arriving after it: by the
+    end of their minute, and ever after, the stamp differs from the rendered page's."""
+    start = _at(0)
+    rendered_at = start + timedelta(seconds=rendered)
+    arrived_at = rendered_at + timedelta(seconds=arrived)
+    before = changed_until(start)  # earlier points
+    shown = charts_stamp(rendered_at, before)
+    until = max(before, changed_until(arrived_at))
+    checked = until + timedelta(seconds=later)
+    assert checked - arrived_at <= timedelta(minutes=1) + timedelta(seconds=later)
+    assert charts_stamp(checked, until) > shown

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from forewarn.metrics import jobs, services
 from forewarn.metrics.models import Metric, MetricPoint
-from forewarn.metrics.series import DisplayMode, Period, downsample, window
+from forewarn.metrics.series import FINEST, DisplayMode, Period, aligned, downsample, window
 from forewarn.record.kinds import Kind
 from forewarn.record.models import Event
 from forewarn.statuspage.models import PageVersion
@@ -186,3 +186,16 @@ def test_the_rollups_follow_deletions_and_expiry(latency, clock):
         ).count()
         == 0
     )
+
+
+def test_a_changed_point_moves_its_rollups_with_it(latency):
+    services.add_points(latency, [(NOW - timedelta(minutes=20), 100.0), (NOW, 200.0)])
+    moved = MetricPoint.objects.get(value=100.0)
+    services.change_point(latency, moved.pk, value=400.0, at=NOW, actor="alice")
+    day = services.series(latency, Period.DAY, now=NOW)
+    shown = {b.start: (b.value, b.count) for b in day if b.count}
+    assert shown == {aligned(NOW, FINEST): (300.0, 2)}  # both now in the current bucket
+    with pytest.raises(ValidationError, match="in the future"):
+        services.change_point(latency, moved.pk, value=1.0, at=NOW + timedelta(hours=1), actor="a")
+    with pytest.raises(MetricPoint.DoesNotExist):
+        services.change_point(latency, 999_999, value=1.0, actor="alice")

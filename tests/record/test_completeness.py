@@ -52,7 +52,7 @@ from forewarn.incidents.models import CadencePolicy as IncidentCadencePolicy
 from forewarn.incidents.models import EscalationContact, EscalationSettings, IncidentTemplate
 from forewarn.metrics import jobs as metric_jobs
 from forewarn.metrics import services as metrics
-from forewarn.metrics.models import Metric
+from forewarn.metrics.models import Metric, MetricPoint
 from forewarn.policies.models import Policy, WorkType
 from forewarn.policies.services import delete_work_type, save_policy, save_work_type
 from forewarn.record.kinds import Kind
@@ -1563,6 +1563,28 @@ def test_escalation_contacts_and_templates_created_changed_and_deleted(incidents
 
 
 # --- metrics ------------------------------------------------------------------------------------
+
+
+def test_a_point_changed_records_what_it_was_and_nothing_when_unchanged(recorded):
+    metric = metrics.save_metric(Metric(name="Errors", slug="errors"), actor="alice")
+    metrics.add_points(metric, [(NOW - timedelta(minutes=7), 4.0)])
+    point = MetricPoint.objects.get()
+    recorded()
+    metrics.change_point(metric, point.pk, value=4.0, actor="alice")  # the same: nothing
+    metrics.change_point(metric, point.pk, value=6.5, actor="alice", at=NOW)
+    assert recorded() == [
+        Recorded(
+            Kind.METRIC_POINT_CHANGED,
+            "alice",
+            "",
+            subject(metric),
+            {
+                "point": point.pk,
+                "was": {"at": (NOW - timedelta(minutes=7)).isoformat(), "value": 4.0},
+                "now": {"at": NOW.isoformat(), "value": 6.5},
+            },
+        )
+    ]
 
 
 def test_a_metric_created_changed_fed_expired_and_deleted(recorded):

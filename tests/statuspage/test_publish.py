@@ -12,6 +12,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from forewarn.catalog import services as catalog
+from forewarn.metrics import services as metrics
+from forewarn.metrics.models import Metric
 from forewarn.statuspage import jobs, publish, site_files
 from forewarn.statuspage import urls as page_urls
 
@@ -107,6 +109,25 @@ def test_the_job_publishes_once_then_again_only_when_the_page_changes(world, clo
     assert manifest["state"] != first and manifest["state"] == publish.page_state()
     summary = (world["folder"] / "api/v2/components.json").read_text()
     assert '"status": "degraded_performance"' in summary
+    assert jobs.publish_static_copy() == 0
+
+
+def test_the_job_publishes_again_for_new_metric_points_at_most_once_a_minute(world, clock):
+    latency = metrics.save_metric(
+        Metric(name="API response time", slug="api-latency", unit="ms", decimal_places=0),
+        actor="alice",
+    )
+    clock.move_to(clock_at := datetime(2027, 1, 4, 9, 0, 10, tzinfo=UTC))
+    assert jobs.publish_static_copy() == 1
+    for second in (0, 20, 40):  # points all through the minute: published once
+        metrics.add_points(latency, [(clock_at, 100.0 + second)])
+        assert jobs.publish_static_copy() == 0
+        clock.shift(timedelta(seconds=15))
+    clock.move_to(datetime(2027, 1, 4, 9, 1, 0, tzinfo=UTC))
+    assert jobs.publish_static_copy() == 1
+    page = (world["folder"] / "index.html").read_text()
+    assert "latest 120 ms at 10:00" in page  # the three points, averaged
+    clock.shift(timedelta(minutes=1))  # a minute without points, in the same bucket
     assert jobs.publish_static_copy() == 0
 
 

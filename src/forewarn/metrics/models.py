@@ -73,6 +73,9 @@ class Metric(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     # jobs.expire_old_points deletes points past retention when this comes.
     next_expiry_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The end of the last minute in which points arrived or went (``series.changed_until``):
+    # the public page's metrics stamp (``public.page_stamp``) reads the latest of the public ones.
+    points_changed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "name", "id"]

@@ -1,12 +1,17 @@
 """What the status page shows of metrics: a chart of each public metric, and how fresh it is.
 
 The page's cache key and ETag follow the page version (``statuspage.version``); points do not
-move it (a metric fed every second would then re-render the page every second, for every
-visitor's first request). Instead the page adds ``page_stamp()``: while any metric is public,
-the start of the current finest bucket (5 minutes). So the page, its charts included, renders
-afresh at most once per 5 minutes per web process because of metrics, however many points
-arrive, and a new point is on the page within 5 minutes (the day chart's bucket, the finest
-thing a chart can show). A metric that appears, changes or goes moves the page version itself.
+move it (a metric fed every second would then re-render the page, and re-publish its static
+copy, every second). Instead the page and its static copy (``statuspage.publish.page_state``)
+add ``page_stamp()``: while any metric is public, when the public charts last changed
+(``series.charts_stamp``): the start of the current 5-minute bucket, or the end of the latest
+minute in which points arrived. So they render afresh at most once a minute because of
+metrics however many points arrive, not at all for a quiet metric until its charts' window
+moves on, and a new point is on the page by the end of the minute after it arrived. A metric
+that appears, changes or goes moves the page version itself.
+
+The charts are drawn once per page state and stamp (``page_charts``), shared by every URL and
+process-local cache entry of the page that shows them.
 """
 
 from dataclasses import dataclass
@@ -15,13 +20,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from forewarn.statuspage.version import current_version
 
 from . import chart, services
 from .models import Metric
-from .series import FINEST, MetricVisibility, Period, aligned
+from .series import MetricVisibility, Period, charts_stamp
 
 
 @dataclass(frozen=True)
@@ -35,15 +41,46 @@ def public_metrics():
     return Metric.objects.filter(visibility=MetricVisibility.PUBLIC)
 
 
+def read_stamp(now: datetime | None = None) -> datetime | None:
+    """``page_stamp`` read from the database now (one query), for the static copy's state."""
+    found = public_metrics().aggregate(
+        public=Count("pk"), changed_until=Max("points_changed_until")
+    )
+    if not found["public"]:
+        return None
+    return charts_stamp(now or timezone.now(), found["changed_until"])
+
+
+# What page_stamp last read, and under which page version (the object current_version returned).
+_read: dict[str, object] = {"version": None, "public": False, "until": None}
+
+
 def page_stamp() -> datetime | None:
-    """The current finest bucket's start while any metric is public (else None)."""
-    version, changed_at = current_version()
-    key = f"metrics:public:{version}:{changed_at.timestamp()}"
-    any_public = cache.get(key)
-    if any_public is None:
-        any_public = public_metrics().exists()
-        cache.set(key, any_public, 300)
-    return aligned(timezone.now(), FINEST) if any_public else None
+    """When the public charts last changed while any metric is public (else None).
+
+    The database is asked again whenever the page version is read again (at most every
+    ``FOREWARN_PAGE_FRESHNESS_SECONDS``, and after a change this process made): between, the
+    stamp follows the clock alone.
+    """
+    version = current_version()
+    if _read["version"] is not version:
+        found = public_metrics().aggregate(
+            public=Count("pk"), changed_until=Max("points_changed_until")
+        )
+        _read.update(version=version, public=bool(found["public"]), until=found["changed_until"])
+    return charts_stamp(timezone.now(), _read["until"]) if _read["public"] else None
+
+
+def page_charts() -> list["MetricCharts"]:
+    """``charts()`` drawn once per page state and metrics stamp (kept in the page cache)."""
+    stamp = page_stamp()
+    number, changed_at = current_version()
+    key = f"metrics:charts:{number}:{changed_at.timestamp()}:{stamp and stamp.timestamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = charts() if stamp is not None else []
+        cache.set(key, found, 300)
+    return found
 
 
 def draw(metric: Metric, period: Period, now: datetime, zone) -> chart.Chart:

@@ -70,6 +70,10 @@ SPANS = {
 # per slot of this width.
 FINEST = min(width for _, width in SPANS.values())
 SLOT_SECONDS = int(FINEST.total_seconds())
+# New points reach the public page (and its static copy) at most this often: a batch marks its
+# metric's charts changed until the end of the minute it arrived in (``changed_until``), and the
+# page's stamp moves to that minute's end once it has passed (``charts_stamp``).
+REFRESH = timedelta(minutes=1)
 
 # Bounds of one point and of one batch (the API's and the service's).
 VALUE_LIMIT = 1e15
@@ -111,6 +115,29 @@ def window(period: Period, now: datetime) -> Window:
 def aligned(at: datetime, width: timedelta) -> datetime:
     """The start of the bucket of ``width`` holding ``at`` (aligned on the Unix epoch)."""
     return EPOCH + ((at - EPOCH) // width) * width
+
+
+def changed_until(arrived: datetime) -> datetime:
+    """What a batch of points arriving at ``arrived`` sets its metric's
+    ``points_changed_until`` to (if later): the end of its ``REFRESH`` minute."""
+    return aligned(arrived, REFRESH) + REFRESH
+
+
+def charts_stamp(now: datetime, points_changed_until: datetime | None) -> datetime:
+    """When the public charts last changed, as of ``now``; a page showing them is current while
+    this stays the same.
+
+    The charts' windows move on at each ``FINEST`` bucket (the day chart's); points change them
+    too, and are shown from the end of the ``REFRESH`` minute they arrived in: then the stamp
+    becomes that minute's end (``points_changed_until``, the latest of the public metrics'), so
+    it moves at most once a minute however many batches arrive, and not at all in a minute
+    without any. A batch arriving after a page was rendered always moves the stamp past that
+    page's by the end of its minute.
+    """
+    moved = aligned(now, FINEST)
+    if points_changed_until is None:
+        return moved
+    return max(moved, min(aligned(now, REFRESH), points_changed_until))
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@
 validate, save, record (``metric.created`` / ``changed`` / ``deleted``) and move the page
 version when a public chart appears, changes or goes. Points are measurements, not events:
 ``add_points`` records nothing and does not move the page version on each batch, or a metric
-fed every second would empty the page cache every second. The page shows new points through
-its metrics stamp instead (``public.page_stamp``): at most once per finest bucket (5 minutes).
+fed every second would empty the page cache (and re-publish the static copy) every second.
+A batch sets its metric's ``points_changed_until`` to the end of the minute it arrived in (one
+conditional UPDATE, which writes at most once a minute per metric); the page and its static
+copy follow through their metrics stamp (``public.page_stamp``): at most once a minute.
 
 ``add_points`` checks every point before writing any (a bad point refuses the batch, naming
 it) and hands the batch to ``storage`` (one ``COPY`` on PostgreSQL, the 5-minute rollups
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from forewarn.catalog import snapshots
@@ -151,7 +154,17 @@ def add_points(metric: Metric, points: Iterable[Point], *, now: datetime | None 
         storage.relax_commit()
         storage.hold(metric)
         storage.insert(metric.pk, rows)
+        points_moved(metric, timezone.now())
     return len(rows)
+
+
+def points_moved(metric: Metric, now: datetime) -> None:
+    """Mark the metric's charts changed until the end of ``now``'s minute. The UPDATE matches
+    only the first time in each minute (later batches of that minute write nothing)."""
+    until = core.changed_until(now)
+    Metric.objects.filter(
+        Q(points_changed_until__isnull=True) | Q(points_changed_until__lt=until), pk=metric.pk
+    ).update(points_changed_until=until)
 
 
 @transaction.atomic
@@ -178,6 +191,45 @@ def delete_points(
         if metric.is_public:
             page_changed()
     return deleted
+
+
+@transaction.atomic
+def change_point(
+    metric: Metric,
+    point_id: int,
+    *,
+    value: float,
+    actor: str,
+    at: datetime | None = None,
+    now: datetime | None = None,
+) -> MetricPoint:
+    """Give one stored point another value (and instant, if ``at``), checked as a new point
+    would be; recorded with what it was. Raises ``MetricPoint.DoesNotExist``."""
+    now = now or timezone.now()
+    point = MetricPoint.objects.select_for_update().get(metric=metric, pk=point_id)
+    ((new_at, new_value, _),) = checked_points(
+        metric, [(at or point.at, value, point.count)], now=now
+    )
+    if (new_at, new_value) == (point.at, point.value):
+        return point
+    was = {"at": point.at.isoformat(), "value": point.value}
+    slots = {core.slot_of(point.at), core.slot_of(new_at)}
+    MetricPoint.objects.filter(pk=point.pk).update(at=new_at, value=new_value)
+    storage.recount(metric.pk, slots)
+    append(
+        Kind.METRIC_POINT_CHANGED,
+        subject=metric,
+        actor=actor,
+        description=f"A point of metric {metric} changed from {point.value:g} to {new_value:g}.",
+        details={
+            "point": point.pk,
+            "was": was,
+            "now": {"at": new_at.isoformat(), "value": new_value},
+        },
+    )
+    points_moved(metric, now)
+    point.at, point.value = new_at, new_value
+    return point
 
 
 def _record_deleted(metric, deleted: int, *, actor: str, ids, before, reason: str = "request"):
@@ -208,6 +260,7 @@ def expire_points(metric: Metric, now: datetime) -> bool:
     deleted, _ = MetricPoint.objects.filter(metric=metric, at__lt=upto).delete()
     storage.forget_before(metric.pk, upto)
     if deleted:
+        points_moved(metric, now)  # a retention under a month: the month chart loses them
         _record_deleted(metric, deleted, actor="system", ids=(), before=upto, reason="retention")
     return edge is None
 

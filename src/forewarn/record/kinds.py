@@ -322,6 +322,10 @@ class Kind(StrEnum):
         "metric.points_deleted",
         "Points of a metric were deleted, by someone or past the metric's retention (how many, before when).",
     )
+    METRIC_POINT_CHANGED = (
+        "metric.point_changed",
+        "A stored point of a metric was given another value or instant; details keep what it was.",
+    )
 
     # Alertmanager
     ALERT_INTEGRATION_CREATED = (

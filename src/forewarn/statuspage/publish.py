@@ -9,8 +9,8 @@ every page, style sheet and asset they link to on this site (incident pages, ear
 months of the history); only status-page routes, the subscribe page and the static
 files are followed. ``site_files`` names the files and swaps the copy in atomically.
 
-The page state (version, change time, provider's date) is the one the page's cache
-keys use; the copy records the state it was rendered at, and ``jobs`` publishes again
+The page state (version, change time, provider's date, and the public metrics' stamp) is the
+one the page's cache keys use; the copy records the state it was rendered at, and ``jobs`` publishes again
 when the state moves on.
 """
 
@@ -29,6 +29,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import parse_http_date_safe
+
+from forewarn.metrics import public as metrics
 
 from . import site_files
 from . import urls as page_urls
@@ -55,10 +57,17 @@ class Published:
 
 
 def page_state() -> str:
-    """The state the public page shows, read from the database now (not a remembered one)."""
+    """The state the public page shows, read from the database now (not a remembered one).
+
+    With public metrics, their stamp too (``metrics.public.read_stamp``): the copy is published
+    again when the charts change, at most once a minute however many points arrive.
+    """
     version, changed_at = PageVersion.current()
-    today = timezone.localdate(timezone.now(), ZoneInfo(settings.PROVIDER_TIME_ZONE))
-    return f"{version}:{changed_at.timestamp()}:{today.isoformat()}"
+    now = timezone.now()
+    today = timezone.localdate(now, ZoneInfo(settings.PROVIDER_TIME_ZONE))
+    state = f"{version}:{changed_at.timestamp()}:{today.isoformat()}"
+    stamp = metrics.read_stamp(now)
+    return state if stamp is None else f"{state}:{stamp.timestamp()}"
 
 
 def published_state(folder: Path) -> str | None:

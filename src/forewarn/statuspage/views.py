@@ -38,7 +38,7 @@ def index(request):
         "ungrouped": ungrouped,
         "updated_at": changed_at,
         "rendered_at": timezone.now(),
-        "metric_charts": metrics.charts(),
+        "metric_charts": metrics.page_charts(),
     }
     return render(request, "statuspage/index.html", context)
 

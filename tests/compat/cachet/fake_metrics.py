@@ -78,6 +78,15 @@ class FakeMetrics:
         self.points_by_id[pk] = point
         return point
 
+    def update_point(self, metric_pk, point_pk, value, at, *, actor, role):
+        self._allow(role)
+        point = self.points_by_id.get(point_pk)
+        if point is None or point.metric_id != metric_pk:
+            raise LookupError(point_pk)
+        changed = replace(point, value=value, created_at=at or point.created_at)
+        self.points_by_id[point_pk] = changed
+        return changed
+
     def delete_point(self, metric_pk, point_pk, *, actor, role):
         self._allow(role)
         if self.points_by_id[point_pk].metric_id != metric_pk:

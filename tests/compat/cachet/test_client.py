@@ -160,6 +160,22 @@ def test_incidents_and_their_updates(cachet, endpoint):
         "A bad deploy.",
     )
     assert cachet.incident_updates.count(incident.id) == 1
+    second = cachet.incident_updates.create(
+        incident_id=incident.id, status=enums.INCIDENT_IDENTIFIED, message="Rolling back."
+    )
+    listed = cachet.incident_updates.list(incident.id, per_page=1)  # page by page
+    assert [(u.id, u.incident_id) for u in listed] == [
+        (second.id, incident.id),
+        (update.id, incident.id),
+    ]
+    read = cachet.incidents.get(incident.id)
+    assert (read.id, read.name, read.status, read.message) == (
+        incident.id,
+        "API errors",
+        2,
+        "Rolling back.",
+    )
+    assert read.occurred_at == datetime(2026, 11, 24, 9, 0)
     assert cachet.incident_updates.get(incident.id, update.id).message == "A bad deploy."
     assert update.update().message == "A bad deploy."  # unchanged: answered as it is
     update.message = "Rewritten"
@@ -181,7 +197,11 @@ def test_incidents_and_their_updates(cachet, endpoint):
         "Fixed",
         "Rolled back; all good.",
     )
-    assert [u.message for u in fixed.updates()] == ["Rolled back; all good.", "A bad deploy."]
+    assert [u.message for u in fixed.updates()] == [
+        "Rolled back; all good.",
+        "Rolling back.",
+        "A bad deploy.",
+    ]
     assert cachet.components.get(api.id).status == 1  # the incident gave the status back
 
     for n in range(3):
@@ -199,6 +219,10 @@ def test_incidents_and_their_updates(cachet, endpoint):
 
     cachet.incidents.delete(incident.id)
     assert Incident.objects.get(pk=incident.id).is_public is False
+    assert cachet.incidents.get(incident.id).visible == 0  # staff still read it
+    with pytest.raises(requests.HTTPError) as hidden:
+        requests.get(f"{endpoint}/incidents/{incident.id}", timeout=10).raise_for_status()
+    assert hidden.value.response.status_code == 404  # a guest does not
     assert "incident.made_internal" in kinds("incidents.incident")
 
 

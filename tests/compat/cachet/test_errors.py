@@ -7,7 +7,9 @@ from django.test import Client
 
 from forewarn.api.models import ApiToken, Surface
 from forewarn.catalog.models import Component
+from forewarn.compat.alertmanager import services as alertmanager
 from forewarn.incidents.models import Incident
+from forewarn.policies.services import load_presets
 from forewarn.record.models import Event
 from tests.conftest import make_staff
 
@@ -169,3 +171,61 @@ def test_a_revoked_cachet_token_is_refused(cachet_as):
     admin = cachet_as("admin")
     ApiToken.objects.update(revoked_at="2026-11-24T09:00:00Z")
     assert admin.post("components", {"name": "API", "status": 1}).status_code == 401
+
+
+def test_no_input_to_any_other_write_gets_a_500_and_every_refusal_is_cachets(cachet_as):
+    """The writes on existing rows, updates, metrics, points and schedules, each field junk."""
+    load_presets()
+    admin = cachet_as("admin")
+    component = admin.post("components", {"name": "API", "status": 1}).json()["data"]["id"]
+    group = admin.post("components/groups", {"name": "Core"}).json()["data"]["id"]
+    incident = admin.post("incidents", {"name": "Down", "message": "m", "status": 1}).json()
+    incident = incident["data"]["id"]
+    metric = admin.post("metrics", {"name": "Latency", "suffix": "ms", "description": ""}).json()
+    metric = metric["data"]["id"]
+    base = {"name": "N", "message": "m", "status": 1, "value": 1, "suffix": "ms"}
+    schedule_base = {
+        "name": "Upgrade",
+        "status": 0,
+        "scheduled_at": "2026-12-27 02:00",
+        "completed_at": "2026-12-27 04:00",
+    }
+    writes = [
+        ("put", f"components/{component}", base, ("name", "status", "order", "group_id", "link")),
+        ("put", f"components/groups/{group}", base, ("name", "order", "collapsed", "visible")),
+        ("put", f"incidents/{incident}", base, ("status", "visible", "component_id", "message")),
+        ("post", f"incidents/{incident}/updates", base, ("status", "message", "component_status")),
+        ("post", "metrics", base, ("name", "suffix", "calc_type", "default_view", "threshold")),
+        ("put", f"metrics/{metric}", base, ("places", "visible", "display_chart", "order")),
+        ("post", f"metrics/{metric}/points", base, ("value", "timestamp")),
+        ("post", "schedules", schedule_base, ("name", "status", "scheduled_at", "completed_at")),
+        ("post", "schedules", schedule_base, ("components", "policy", "work_type", "notify")),
+    ]
+    for method, path, body, fields in writes:
+        for field in fields:
+            for value in JUNK:
+                answer = admin.call(method, path, body | {field: value})
+                assert answer.status_code < 500, (path, field, value, answer.content)
+                if answer.status_code >= 400:
+                    errors(answer)
+    for path in (
+        f"metrics/{metric}/points",
+        "metrics",
+        "schedules",
+        f"incidents/{incident}/updates",
+    ):
+        for query in ({"per_page": "x"}, {"page": "-3"}, {"sort": "drop"}, {"order": "sideways"}):
+            assert admin.get(path, **query).status_code < 500
+
+
+def test_an_alertmanager_token_opens_nothing_here(cachet_as):
+    _, hook_token = alertmanager.create_integration("Prometheus", actor="alice")
+    answer = Client().post(
+        "/cachet/api/v1/components",
+        json.dumps({"name": "API", "status": 1}),
+        content_type="application/json",
+        headers={"X-Cachet-Token": hook_token},
+    )
+    assert answer.status_code == 401
+    assert errors(answer)[0]["title"] == "Unauthorized"
+    assert not Component.objects.exists()

@@ -166,6 +166,8 @@ class AlertDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["integration", "digest"], name="alertdelivery_once")
         ]
+        # jobs.prune_old_deliveries finds the oldest past the retention by this.
+        indexes = [models.Index(fields=["received_at"], name="alertdelivery_by_received")]
 
     def __str__(self) -> str:
         return f"{self.group_key} {self.status}"

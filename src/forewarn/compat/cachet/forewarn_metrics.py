@@ -6,7 +6,7 @@ decimal places, ``default_view`` the chart open on the page (1 day, 2 week, 3 mo
 the last hour, opens the day), ``order`` the position, ``visible`` 1 public, 0 staff only, 2
 hidden. ``display_chart`` and ``threshold`` are checked and not kept (every metric has a chart;
 points are bucketed by the chart). Roles as in ``/api/v1``: admins change metrics, responders
-add points, admins delete them. Named by ``FOREWARN_CACHET_METRICS``.
+add points, admins change and delete them. Named by ``FOREWARN_CACHET_METRICS``.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -140,6 +140,14 @@ class ForewarnMetrics:
         row = self._row(metric_pk)
         services.add_points(row, [(at or timezone.now(), value)])
         return _point(MetricPoint.objects.filter(metric=row).latest("pk"))
+
+    def update_point(self, metric_pk, point_pk, value, at, *, actor, role):
+        _allow(role, "admin")
+        row = self._row(metric_pk)
+        try:
+            return _point(services.change_point(row, point_pk, value=value, at=at, actor=actor))
+        except MetricPoint.DoesNotExist:
+            raise LookupError(point_pk) from None
 
     def delete_point(self, metric_pk, point_pk, *, actor, role):
         _allow(role, "admin")

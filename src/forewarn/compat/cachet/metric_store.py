@@ -98,6 +98,17 @@ class MetricStore(Protocol):
         self, metric_pk: int, value: float, at: datetime | None, *, actor: str, role: str | None
     ) -> Point: ...
 
+    def update_point(
+        self,
+        metric_pk: int,
+        point_pk: int,
+        value: float,
+        at: datetime | None,
+        *,
+        actor: str,
+        role: str | None,
+    ) -> Point: ...
+
     def delete_point(
         self, metric_pk: int, point_pk: int, *, actor: str, role: str | None
     ) -> None: ...

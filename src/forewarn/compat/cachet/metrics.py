@@ -169,6 +169,19 @@ def add_point(call: Call, pk: int):
     return item(present_point(point, call))
 
 
+def update_point(call: Call, pk: int, point_pk: int):
+    """Cachet's ``PUT metrics/{id}/points/{point}``: ``value`` and an optional ``timestamp``."""
+    call.require()
+    value = shapes.number(call.fields.get("value"), "value")
+    if value is None:
+        raise shapes.InputError("value", "is required: a number.")
+    when = _when(call.fields.get("timestamp"), call)
+    point = _found(
+        lambda: store().update_point(pk, point_pk, value, when, actor=call.actor, role=call.role)
+    )
+    return item(present_point(point, call))
+
+
 def delete_point(call: Call, pk: int, point_pk: int):
     call.require()
     _found(lambda: store().delete_point(pk, point_pk, actor=call.actor, role=call.role))

@@ -93,6 +93,7 @@ urlpatterns = [
         "metrics/<cachet_id:pk>/points/<cachet_id:point_pk>",
         "point",
         metrics.NAMES,
+        PUT=metrics.update_point,
         DELETE=metrics.delete_point,
     ),
     route("subscribers", "subscribers", GET=subscribers.index, POST=subscribers.store),
