@@ -403,7 +403,7 @@ class Kind(StrEnum):
     )
     SUPPORT_SETTINGS_CHANGED = (
         "support_settings.changed",
-        "Support's configuration changed: response targets of an organization or plan, or an on-call rota.",
+        "Support's configuration changed: response targets of an organization or plan, an on-call rota, or a chat widget (its secret only as 'changed').",
     )
 
     @property

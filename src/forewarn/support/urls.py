@@ -1,4 +1,5 @@
-"""Support's pages outside the console: email providers' inbound webhooks under /hooks/.
+"""Support's pages outside the console: email providers' inbound webhooks under /hooks/, and
+the chat widget's script and calls under /support/chat (``chat_views``).
 
 ``/hooks/anymail/<provider>/inbound/`` (e.g. ``postmark``, ``mailgun``, ``sendgrid``,
 ``amazon_ses``); protect them with ``ANYMAIL_WEBHOOK_SECRET`` (HTTP basic auth), as
@@ -7,6 +8,15 @@ django-anymail's documentation says.
 
 from django.urls import include, path
 
+from . import chat_views
+
 urlpatterns = [
     path("hooks/anymail/", include("anymail.urls")),
+    path("support/chat.js", chat_views.script, name="support_chat_script"),
+    path(
+        "support/chat/<str:key>/conversation",
+        chat_views.conversation,
+        name="support_chat_conversation",
+    ),
+    path("support/chat/<str:key>/messages", chat_views.messages, name="support_chat_messages"),
 ]
