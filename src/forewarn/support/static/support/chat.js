@@ -110,12 +110,18 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
+    // A refusal the browser hides (this page's origin is not allowed, so the answer carries no
+    // CORS header) or no network at all: fetch rejects without telling which.
+    var unreachable = function () {
+      throw new Error("Support chat is not available on this page: Forewarn cannot be " +
+                      "reached, or this site is not among the widget's allowed origins.");
+    };
     return fetch(api + path, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) throw new Error(data.message || "Support chat is not available (" + response.status + ").");
         return data;
       });
-    });
+    }, unreachable);
   }
 
   function showHours(support, request) {
