@@ -19,6 +19,7 @@ API = {
     "POST /api/v1/support/conversations": RESPONDER,
     "GET /api/v1/support/targets": VIEWER,
     "POST /api/v1/support/targets": ADMIN,
+    "GET /api/v1/support/reports/response-times": VIEWER,
 }
 
 
@@ -43,4 +44,5 @@ PAGES = {
     "admin:support_supportrequest_act": Page(RESPONDER, {"pk": "999999", "name": "reply"}),
     "admin:support_supportrequest_attachment": Page(VIEWER, {"pk": "999999"}),
     "admin:support_chatwidget_preview": Page(ADMIN, {"pk": "999999"}),
+    "support_reports:response_times": Page(VIEWER),
 }
