@@ -254,13 +254,23 @@ class SupportRequest(models.Model):
         return f"support:{self.pk}"
 
     def record(
-        self, kind: Kind, *, actor: str, description: str, details: dict | None = None
+        self,
+        kind: Kind,
+        *,
+        actor: str,
+        description: str,
+        details: dict | None = None,
+        contact: AuthorizedContact | None = None,
     ) -> Event:
+        """Append to the record; the contact is the one who wrote (``contact``), else the
+        requester (seed 004: "name of the contact for each event")."""
+        if contact is None and self.requester_id:
+            contact = self.requester
         return append(
             kind,
             subject=self,
             actor=actor,
-            contact=self.requester.name if self.requester_id else self.requester_email,
+            contact=contact.name if contact is not None else self.requester_email,
             description=f"{self.reference} {description}",
             details=details or {},
         )
