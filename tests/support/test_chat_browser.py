@@ -17,7 +17,7 @@ from forewarn.support.models import ChatWidget, SupportRequest
 from tests.conftest import outside_event_loop
 from tests.statuspage.test_browser import CHROMIUM, CHROMIUM_ARGS
 
-from .conftest import T0
+from .conftest import T0, ams
 
 pytestmark = pytest.mark.browser
 
@@ -157,3 +157,33 @@ def test_a_page_on_an_origin_not_configured_cannot_use_the_widget(
     page.locator(".fw-send").click()
     expect(page.locator(".fw-message")).to_have_count(0)
     assert outside_event_loop(SupportRequest.objects.count) == 0
+
+
+def test_after_hours_the_widget_says_when_support_opens_in_the_users_zone_and_pages_on_call(
+    live_server, widget, rota, product, clock
+):
+    clock.move_to(ams(2026, 12, 12, 11, 0))  # Saturday in Amsterdam; support opens Monday 08:30
+    product.serve(live_server.url, widget, token_for(widget))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(locale="en-US", timezone_id="America/New_York")
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{product.port}/")
+            page.locator(".fw-bubble").click()
+            hours = page.locator(".fw-hours")
+            # Monday 08:30 in Amsterdam is 02:30 in New York, where the user is
+            expect(hours).to_contain_text(
+                re.compile(r"closed now; it opens Mon, Dec 14, 02:30\sAM EST")
+            )
+            expect(hours).to_contain_text("A question now is answered by")
+            expect(page.locator(".fw-emergency")).to_be_visible()
+            page.locator(".fw-input").fill("Every call fails!")
+            page.locator(".fw-emergency").check()
+            page.locator(".fw-send").click()
+            expect(page.locator(".fw-message.fw-you")).to_contain_text("Every call fails!")
+            expect(hours).to_contain_text(re.compile(r"We answer by Sat, Dec 12, 05:3\d\sAM EST"))
+        finally:
+            browser.close()
+    request = outside_event_loop(SupportRequest.objects.get)
+    assert (request.emergency, request.on_call, request.origin) == (True, True, "chat")
