@@ -276,3 +276,6 @@ def test_the_console_preview_signs_in_a_contact(world, widget, admin_client):
     html = response.content.decode()
     assert f'data-widget="{widget.key}"' in html
     assert 'src="/support/chat.js"' in html
+    change = admin_client.get(f"/console/support/chatwidget/{widget.pk}/change/").content.decode()
+    assert f"data-widget=&quot;{widget.key}&quot;" in change  # the script tag to copy
+    assert f"/console/support/chatwidget/{widget.pk}/preview/" in change

@@ -35,12 +35,16 @@ class Product:
 
     def __init__(self):
         self.page = b""
+        self.policy = "default-src 'self'"
         product = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
+                # A strict policy, as docs/support.md asks of a product: Forewarn's origin for
+                # scripts and calls, no inline script or style anywhere.
+                self.send_header("Content-Security-Policy", product.policy)
                 self.end_headers()
                 self.wfile.write(product.page)
 
@@ -52,6 +56,10 @@ class Product:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def serve(self, forewarn: str, widget: ChatWidget, token: str) -> None:
+        self.policy = (
+            f"default-src 'self'; script-src {forewarn}; connect-src {forewarn}; "
+            "style-src 'self'; img-src 'self'"
+        )
         self.page = (
             "<!doctype html><html lang='en'><title>Acme Product</title>"
             "<h1>Acme Product</h1><p>Your dashboards.</p>"
@@ -100,6 +108,8 @@ def test_a_contact_chats_from_the_providers_product_and_sees_staffs_answer(
     live_server, widget, product, page
 ):
     product.serve(live_server.url, widget, token_for(widget))
+    complaints = []
+    page.on("console", lambda message: complaints.append(message.text))
     page.goto(f"http://127.0.0.1:{product.port}/")
     page.locator(".fw-bubble").click()
     expect(page.locator(".fw-hours")).to_contain_text("Support is open now.")
@@ -132,6 +142,7 @@ def test_a_contact_chats_from_the_providers_product_and_sees_staffs_answer(
         lambda: list(request.messages.order_by("id").values_list("kind", "origin"))
     )
     assert messages == [("customer", "chat"), ("reply", "web"), ("customer", "chat")]
+    assert [c for c in complaints if "Content Security Policy" in c] == []
 
 
 def test_the_widget_refuses_whom_the_provider_did_not_authorize(live_server, widget, product, page):
