@@ -311,6 +311,7 @@ def test_status_changes_and_a_logged_call(acme, recorded):
                 "about": [f"request SR-{request.pk}"],
                 "at": "2026-11-30T13:55:00+00:00",
                 "minutes": 5,
+                "summary": "Explained why.",
             },
             NOW - timedelta(minutes=5),
         ),

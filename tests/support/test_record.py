@@ -15,6 +15,10 @@ from forewarn.support import chat, handling, services
 from .conftest import ams
 
 
+def _text(details: dict) -> str | None:
+    return details.get("body") or details.get("summary")
+
+
 def test_the_record_export_of_a_request_holds_every_event_with_time_actor_and_contact(
     world, clock, api_as
 ):
@@ -38,6 +42,16 @@ def test_the_record_export_of_a_request_holds_every_event_with_time_actor_and_co
     clock.move_to(ams(2026, 12, 7, 11, 30))
     handling.reply(request, body="Restarted the PDF service; it exports now.", **staff)
     handling.set_status(request, "solved", **staff)
+    handling.log_conversation(
+        kind="call",
+        organization=world.acme,
+        contact=world.anna,
+        request=request,
+        at=ams(2026, 12, 7, 11, 10),
+        minutes=5,
+        summary="Walked Anna through the export.",
+        **staff,
+    )
 
     found = api_as("viewer").get(
         "/api/v1/record.csv", subject_type="support.supportrequest", subject_id=str(request.pk)
@@ -50,7 +64,7 @@ def test_the_record_export_of_a_request_holds_every_event_with_time_actor_and_co
             r["kind"],
             r["actor"],
             r["contact"],
-            json.loads(r["details"]).get("body"),
+            _text(json.loads(r["details"])),
         )
         for r in rows
     ]
@@ -78,6 +92,7 @@ def test_the_record_export_of_a_request_holds_every_event_with_time_actor_and_co
             "Carl",
             "Invoice 2026-118, for Anna.",
         ),
+        ("11:10", "conversation.logged", "sam", "Anna", "Walked Anna through the export."),
         (
             "11:30",
             "support_request.replied",
@@ -90,7 +105,7 @@ def test_the_record_export_of_a_request_holds_every_event_with_time_actor_and_co
     details = [json.loads(r["details"]) for r in rows]
     assert details[0]["origin"] == "chat"
     assert details[3]["first_response"] is True  # the time of response
-    assert details[6] == {"from": "open", "to": "solved"}  # the time of resolution: its row's
+    assert details[7] == {"from": "open", "to": "solved"}  # the time of resolution: its row's
 
 
 def test_the_request_page_links_its_record(world, clock):

@@ -324,6 +324,7 @@ def log_conversation(
             "about": [a for a in about if a],
             "at": at.isoformat(),
             "minutes": minutes,
+            "summary": summary,
         },
         at=at,
     )
