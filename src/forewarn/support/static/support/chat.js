@@ -154,6 +154,7 @@
     var meta = make("div", { fontSize: "11px", color: "#555" }, (mine ? "You" : message.author) + " · " + when(message.at));
     var body = make("div");
     body.innerHTML = message.body_html; // sanitised by Forewarn (markdown-it, then nh3)
+    body.querySelectorAll("p, ul, ol, pre").forEach(function (block) { block.style.margin = "4px 0"; });
     item.append(meta, body);
     log.append(item);
     log.scrollTop = log.scrollHeight;
