@@ -1,4 +1,4 @@
-"""Support requests (docs/product.md S9): requests of authorized contacts by web, API and
+"""Support requests (docs/product.md S9): requests of authorized contacts by web, API,
 email and chat, clocks in business time, warnings, breaches and escalation through the incidents'
 tiers, emergencies after hours on call, and the informational request each contractual
 notice opens (seed 003).
