@@ -98,6 +98,7 @@ def test_opening_and_answering_a_request(acme, recorded):
                 "clock_starts_at": "2026-11-30T14:00:00+00:00",
                 "first_response_due_at": "2026-11-30T15:00:00+00:00",
                 "attachments": [],
+                "body": "Every call drops.",
             },
         ),
         Recorded(
@@ -110,6 +111,7 @@ def test_opening_and_answering_a_request(acme, recorded):
             it,
             {
                 "message_id": message.pk,
+                "body": "Restarted.",
                 "first_response": True,
                 "business_minutes": 0.0,
                 "target_minutes": 60.0,
@@ -118,7 +120,11 @@ def test_opening_and_answering_a_request(acme, recorded):
             },
         ),
         Recorded(
-            Kind.SUPPORT_REQUEST_NOTE_ADDED, "sam", "Anna", it, {"message_id": message.pk + 1}
+            Kind.SUPPORT_REQUEST_NOTE_ADDED,
+            "sam",
+            "Anna",
+            it,
+            {"message_id": message.pk + 1, "body": "Trunk 2 flaps."},
         ),
         Recorded(
             Kind.SUPPORT_REQUEST_MESSAGE_ADDED,
@@ -132,6 +138,7 @@ def test_opening_and_answering_a_request(acme, recorded):
                 "status": {"from": "open", "to": "open"},
                 "attachments": [],
                 "first_response_due_at": None,
+                "body": "Thanks",
             },
         ),
     ]
@@ -304,6 +311,7 @@ def test_status_changes_and_a_logged_call(acme, recorded):
                 "about": [f"request SR-{request.pk}"],
                 "at": "2026-11-30T13:55:00+00:00",
                 "minutes": 5,
+                "summary": "Explained why.",
             },
             NOW - timedelta(minutes=5),
         ),

@@ -2,7 +2,7 @@
 admins keep the targets and rotas."""
 
 from forewarn.support import configuration
-from forewarn.support.models import OnCallRota
+from forewarn.support.models import ChatWidget, OnCallRota
 from tests.permission_rows import ADMIN, RESPONDER, VIEWER, Console, Page
 
 API = {
@@ -19,6 +19,7 @@ API = {
     "POST /api/v1/support/conversations": RESPONDER,
     "GET /api/v1/support/targets": VIEWER,
     "POST /api/v1/support/targets": ADMIN,
+    "GET /api/v1/support/reports/response-times": VIEWER,
 }
 
 
@@ -26,14 +27,22 @@ def _rota() -> OnCallRota:
     return configuration.save_rota(OnCallRota(name="Nights"), actor="test", role=ADMIN)
 
 
+def _widget() -> ChatWidget:
+    return configuration.save_widget(ChatWidget(name="Product"), actor="test", role=ADMIN)
+
+
 CONSOLE = {
     "support.supportrequest": Console(view=VIEWER),
     "support.responsetarget": Console(add=ADMIN, change=ADMIN, delete=ADMIN),
     "support.oncallrota": Console(add=ADMIN, change=ADMIN, delete=ADMIN, make=_rota),
     "support.conversation": Console(view=VIEWER),
+    # Admins only, reading too: the page shows the secret users are signed with.
+    "support.chatwidget": Console(view=ADMIN, add=ADMIN, change=ADMIN, delete=ADMIN, make=_widget),
 }
 
 PAGES = {
     "admin:support_supportrequest_act": Page(RESPONDER, {"pk": "999999", "name": "reply"}),
     "admin:support_supportrequest_attachment": Page(VIEWER, {"pk": "999999"}),
+    "admin:support_chatwidget_preview": Page(ADMIN, {"pk": "999999"}),
+    "support_reports:response_times": Page(VIEWER),
 }

@@ -4,7 +4,7 @@ an on-call rota; loading twice changes nothing."""
 from django.core.management import call_command
 
 from forewarn.support import jobs
-from forewarn.support.models import OnCallRota, SupportRequest
+from forewarn.support.models import ChatWidget, OnCallRota, SupportRequest
 
 
 def test_the_demo_has_a_request_in_every_state_and_a_breach(db, clock):
@@ -23,7 +23,10 @@ def test_the_demo_has_a_request_in_every_state_and_a_breach(db, clock):
         "solved",
         "waiting_on_customer",
     ]
-    assert len(found) == 7 and OnCallRota.objects.filter(name="Night desk").count() == 1
+    assert len(found) == 8 and OnCallRota.objects.filter(name="Night desk").count() == 1
+    assert ChatWidget.objects.filter(name="Demo product").count() == 1
+    chatted = SupportRequest.objects.get(origin="chat")
+    assert [m.kind for m in chatted.messages.order_by("id")] == ["customer", "reply"]
     jobs.watch_clocks()
     late = SupportRequest.objects.get(subject="Campaign stuck in sending")
     assert late.breached_for is not None

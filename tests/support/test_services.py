@@ -94,6 +94,7 @@ def test_the_first_reply_ends_the_response_clock(world, clock):
     event = Event.objects.get(kind="support_request.replied")
     assert event.details == {
         "message_id": message.pk,
+        "body": "We restarted the trunk.",
         "first_response": True,
         "business_minutes": 40.0,
         "target_minutes": 60.0,

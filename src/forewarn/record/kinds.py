@@ -362,19 +362,19 @@ class Kind(StrEnum):
     # support
     SUPPORT_REQUEST_OPENED = (
         "support_request.opened",
-        "A support request was opened: organization, requester, priority, channel and when its first response is due.",
+        "A support request was opened: organization, requester, priority, channel, what they wrote and when its first response is due.",
     )
     SUPPORT_REQUEST_MESSAGE_ADDED = (
         "support_request.message_added",
-        "The customer wrote on a request (web, email, chat or API); details name the channel and the message.",
+        "The customer wrote on a request (web, email, chat or API); details name the channel and hold the text, the contact is the writer.",
     )
     SUPPORT_REQUEST_REPLIED = (
         "support_request.replied",
-        "Staff answered a request; the reply goes to the requester through the outbox, and the first one ends the response clock.",
+        "Staff answered a request (details hold the text); the reply goes to the requester through the outbox, and the first one ends the response clock.",
     )
     SUPPORT_REQUEST_NOTE_ADDED = (
         "support_request.note_added",
-        "Staff added an internal note to a request (the customer does not see it).",
+        "Staff added an internal note to a request, such as its analysis (details hold the text; the customer does not see it).",
     )
     SUPPORT_REQUEST_STATUS_CHANGED = (
         "support_request.status_changed",
@@ -407,7 +407,7 @@ class Kind(StrEnum):
     )
     SUPPORT_SETTINGS_CHANGED = (
         "support_settings.changed",
-        "Support's configuration changed: response targets of an organization or plan, or an on-call rota.",
+        "Support's configuration changed: response targets of an organization or plan, an on-call rota, or a chat widget (its secret only as 'changed').",
     )
 
     @property

@@ -1,12 +1,13 @@
 """Support in the console: the request queue and each request's page (``console``), the
-response targets and on-call rotas admins keep, and the calls and meetings logged.
+response targets, on-call rotas and chat widgets admins keep (with a widget's preview), and
+the calls and meetings logged.
 
 Nothing here saves a request itself: its page's forms call ``handling``. Targets, rotas and
 shifts are saved through ``configuration``, which records what changed.
 """
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -16,7 +17,14 @@ from forewarn.incidents.cadence import time_left_text
 from forewarn.record.services import actor_name
 
 from . import configuration, console
-from .models import Conversation, OnCallRota, OnCallShift, ResponseTarget, SupportRequest
+from .models import (
+    ChatWidget,
+    Conversation,
+    OnCallRota,
+    OnCallShift,
+    ResponseTarget,
+    SupportRequest,
+)
 
 
 @admin.register(SupportRequest)
@@ -121,3 +129,36 @@ class ConversationAdmin(RoleAdmin):
     list_display = ("at", "kind", "organization", "contact", "request", "minutes", "logged_by")
     list_filter = ("kind", "organization")
     search_fields = ("summary",)
+
+
+@admin.register(ChatWidget)
+class ChatWidgetAdmin(ConfiguredByAdmins):
+    """Admins only, reading too: the page shows the secret users are signed with."""
+
+    view_role = Role.ADMIN
+    list_display = ("name", "key", "is_active", "updated_at")
+    fields = ("name", "key", "secret", "allowed_origins", "is_active", "snippet")
+    readonly_fields = ("key", "snippet")
+
+    @admin.display(description="script tag")
+    def snippet(self, obj):
+        if obj is None or obj.pk is None:
+            return "Saved widgets show their script tag here."
+        return format_html(
+            '<pre>{}</pre><p><a href="{}">Try it as one of your contacts</a></p>',
+            console.chat_snippet(obj, site=""),
+            reverse("admin:support_chatwidget_preview", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/preview/",
+                console.wrap(self, console.chat_preview),
+                name="support_chatwidget_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        configuration.save_widget(obj, **self.who(request))

@@ -2,24 +2,26 @@
 clocks (time left in business hours and as an instant), and everything the console does, through
 the same services.
 
-Viewers read; responders open requests on a contact's behalf, answer, move and reclassify
+Viewers read (and the response-time report); responders open requests on a contact's behalf, answer, move and reclassify
 them; admins keep the targets. Opening for someone who is not an authorized contact is a 403
 naming the reason, and nothing is filed.
 """
 
+from typing import Annotated
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from forewarn.api.auth import actor, needs, role
-from forewarn.api.fields import ObjectId
+from forewarn.api.fields import Day, ObjectId, Slug
 from forewarn.catalog.models import AuthorizedContact, Organization, Role
 from forewarn.catalog.services import components_by_slug
 from forewarn.delivery.models import Notice
 from forewarn.incidents.models import Incident
 
-from . import configuration, handling, services
+from . import configuration, handling, reporting, services
 from .clocks import ClockState, clock_starts_at, state
 from .lifecycle import Origin
 from .models import RequestMessage, ResponseTarget, SupportRequest
@@ -363,3 +365,23 @@ def save_targets(request, payload: SupportTargetsIn):
     target.organization = organization
     configuration.save_targets(target, **_who(request))
     return Status(201, targets_out(target))
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+class ResponseTimesQuery(Schema):
+    period: Annotated[str, Field(max_length=24)] | None = Field(
+        None, description="2026-Q4, 2026-11 or 2026; default: this quarter"
+    )
+    start: Day | None = Field(None, description="first day of a custom range")
+    end: Day | None = Field(None, description="last day (included) of a custom range")
+    organization: Slug | None = Field(None, description="slug: only this organization")
+
+
+@router.get("/support/reports/response-times", auth=needs(Role.VIEWER))
+def response_times(request, filters: Query[ResponseTimesQuery]):
+    """First-response attainment per quarter, organization and priority: met, breached,
+    pending, median and 90th percentile in business minutes (as the console's JSON)."""
+    period, organization = reporting.requested(filters.dict())
+    return reporting.build(period, organization).as_json()

@@ -1,5 +1,6 @@
-"""Support's configuration, kept by admins: response targets per organization or plan, and
-on-call rotas with their shifts. Each save is recorded with what changed."""
+"""Support's configuration, kept by admins: response targets per organization or plan,
+on-call rotas with their shifts, and chat widgets. Each save is recorded with what changed
+(a widget's secret only as "changed", never its value)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +10,7 @@ from forewarn.record.kinds import Kind
 from forewarn.record.services import append, changes, snapshot
 
 from .handling import allow
-from .models import OnCallRota, OnCallShift, ResponseTarget
+from .models import ChatWidget, OnCallRota, OnCallShift, ResponseTarget
 
 TARGET_FIELDS = (
     "organization",
@@ -23,15 +24,19 @@ TARGET_FIELDS = (
 )
 ROTA_FIELDS = ("name", "calendar", "response_minutes", "email", "chat_webhook_url", "is_active")
 SHIFT_FIELDS = ("rota", "user", "email", "starts_at", "ends_at")
+WIDGET_FIELDS = ("name", "allowed_origins", "is_active")
 
 
-def _save(obj, fields: tuple[str, ...], *, what: str, actor: str, role: str | None):
+def _save(obj, fields: tuple[str, ...], *, what: str, actor: str, role: str | None, secret=""):
     allow(role, Role.ADMIN)
-    before = snapshot(type(obj).objects.get(pk=obj.pk), fields) if obj.pk else {}
+    old = type(obj).objects.get(pk=obj.pk) if obj.pk else None
+    before = snapshot(old, fields) if old else {}
     obj.full_clean()
     obj.save()
     after = snapshot(obj, fields)
     changed = changes(before, after)
+    if secret and old is not None and getattr(old, secret) != getattr(obj, secret):
+        changed[secret] = "changed"
     if changed:
         append(
             Kind.SUPPORT_SETTINGS_CHANGED,
@@ -61,3 +66,9 @@ def save_shift(shift: OnCallShift, *, actor: str, role: str | None) -> OnCallShi
     if shift.user_id is None and not shift.email:
         raise ValidationError({"email": "Give a staff user or an address to page."})
     return _save(shift, SHIFT_FIELDS, what="on-call shift", actor=actor, role=role)
+
+
+@transaction.atomic
+def save_widget(widget: ChatWidget, *, actor: str, role: str | None) -> ChatWidget:
+    """A chat widget: its name, the origins it may run on, and the secret users are signed with."""
+    return _save(widget, WIDGET_FIELDS, what="chat widget", actor=actor, role=role, secret="secret")

@@ -6,6 +6,7 @@ service with the staff member's role (``PermissionDenied``: 403), and a refusal 
 is shown as a message that changes nothing. Times are shown in the provider's time zone.
 """
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -18,14 +19,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from forewarn.catalog.models import Role, has_role, role_of
+from forewarn.catalog.models import AuthorizedContact, Role, has_role, role_of
 from forewarn.incidents.cadence import time_left_text
 from forewarn.record.services import actor_name
 
-from . import handling
+from . import chat_tokens, handling
 from .clocks import clock_starts_at, state
 from .lifecycle import ConversationKind, Priority, RequestStatus
-from .models import Attachment, SupportRequest
+from .models import Attachment, ChatWidget, SupportRequest
 from .timing import first_response_clock, resolution_clock
 
 STATUS_CHOICES = [(s.value, s.label) for s in RequestStatus]
@@ -220,3 +221,53 @@ def wrap(model_admin, view):
         return view(model_admin, request, *args, **kwargs)
 
     return model_admin.admin_site.admin_view(handler)
+
+
+# The chat widget's preview ---------------------------------------------------------------
+
+PREVIEW_LIFETIME = timedelta(hours=1)
+
+
+def chat_snippet(widget: ChatWidget, *, site: str | None = None, token: str = "") -> str:
+    """The script tag a provider adds to its product (``token``: what its backend mints)."""
+    site = settings.SITE_URL.rstrip("/") if site is None or site == "" else site
+    return (
+        f'<script src="{site}/support/chat.js" async\n'
+        f'        data-widget="{widget.key}"\n'
+        f'        data-token="{token or "TOKEN YOUR BACKEND MINTS FOR THE SIGNED-IN USER"}">'
+        "</script>"
+    )
+
+
+def chat_preview(model_admin, request, pk: int):
+    """The widget as a contact sees it, for admins to try (and the demo to show): a token
+    for the chosen contact, minted here with the widget's secret as a provider's backend
+    would, valid for an hour."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied("This page needs the 'admin' role.")
+    widget = get_object_or_404(ChatWidget, pk=pk)
+    contacts = (
+        AuthorizedContact.objects.filter(is_active=True, may_open_requests=True)
+        .select_related("organization")
+        .order_by("organization__name", "name")
+    )
+    chosen = contacts.filter(pk=request.GET.get("contact") or 0).first() or contacts.first()
+    token = ""
+    if chosen is not None:
+        token = chat_tokens.mint(
+            widget.secret,
+            email=chosen.email,
+            organization=chosen.organization.slug,
+            expires_at=timezone.now() + PREVIEW_LIFETIME,
+        )
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Chat widget preview: {widget.name}",
+        "widget": widget,
+        "contacts": contacts,
+        "chosen": chosen,
+        "token": token,
+        "snippet": chat_snippet(widget, token=token) if token else "",
+        "opts": ChatWidget._meta,
+    }
+    return render(request, "support/console/chat_preview.html", context)

@@ -1,7 +1,8 @@
 """Demo support requests of the demo organizations, one in every state: new, open, waiting on
 the customer, solved, closed, out of scope, and one opened two days ago and never answered,
 whose breach (and Tier 1 escalation) the worker records on its first round; an on-call rota
-for emergencies after hours, and a logged call.
+for emergencies after hours, a logged call, and a chat widget ("Demo product", tried from its
+preview page in the console) with a conversation held through it.
 
 Made through the services at the time of loading; the late one is dated back afterwards (a
 demo-only shortcut: nothing else may move a request's creation). Each is found again by its
@@ -15,8 +16,8 @@ from django.utils import timezone
 
 from forewarn.catalog.models import AuthorizedContact, Component, Organization
 
-from . import configuration, handling, services, timing
-from .models import OnCallRota, SupportRequest
+from . import chat, configuration, handling, services, timing
+from .models import ChatWidget, OnCallRota, SupportRequest
 
 WHO = {"actor": "demo", "role": "admin"}
 
@@ -105,6 +106,29 @@ def load() -> None:
             actor=email,
         )
         _continue(request, next_step)
+    _chat()
+
+
+CHAT_SUBJECT = "Chat: Where do I find my API key?"
+CHAT_ORIGINS = "http://127.0.0.1:8000\nhttp://localhost:8000"
+
+
+def _chat() -> None:
+    """The demo's chat widget and one conversation held through it, answered by staff."""
+    if not ChatWidget.objects.filter(name="Demo product").exists():
+        configuration.save_widget(
+            ChatWidget(name="Demo product", allowed_origins=CHAT_ORIGINS), **WHO
+        )
+    anna = AuthorizedContact.objects.filter(email="anna@acme-retail.example").first()
+    if anna is None or SupportRequest.objects.filter(subject=CHAT_SUBJECT).exists():
+        return
+    posted = chat.post(anna, body="Where do I find my API key?")
+    handling.reply(
+        posted.request,
+        body="Under *Settings › API keys*; admins can make a new one there.",
+        actor="demo",
+        role="responder",
+    )
 
 
 def _continue(request: SupportRequest, step: str) -> None:

@@ -81,7 +81,7 @@ def reply(
         request, MessageKind.REPLY, body, None, Origin.WEB, checked, None, now, actor
     )
     first = request.first_responded_at is None and request.clock_started_at is not None
-    details = {"message_id": message.pk}
+    details = {"message_id": message.pk, "body": body}
     if first:
         details |= _first_response(request, now)
     notice = notices.send_reply(request, message, actor=actor)
@@ -128,7 +128,7 @@ def add_note(request: SupportRequest, *, body: str, actor: str, role: str | None
         Kind.SUPPORT_REQUEST_NOTE_ADDED,
         actor=actor,
         description="note added.",
-        details={"message_id": message.pk},
+        details={"message_id": message.pk, "body": body},
     )
     return message
 
@@ -324,6 +324,7 @@ def log_conversation(
             "about": [a for a in about if a],
             "at": at.isoformat(),
             "minutes": minutes,
+            "summary": summary,
         },
         at=at,
     )

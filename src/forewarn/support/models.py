@@ -5,10 +5,12 @@ jobs), which record every change. ``ResponseTarget.to_core()`` and ``OnCallRota`
 editable targets and the rota's calendar to the pure ``clocks``.
 """
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +27,7 @@ from forewarn.record.kinds import Kind
 from forewarn.record.models import Event
 from forewarn.record.services import append
 
+from .chat_tokens import parse_origins
 from .clocks import Targets, around_the_clock
 from .lifecycle import ConversationKind, MessageKind, Origin, Priority, RequestStatus
 
@@ -251,13 +254,23 @@ class SupportRequest(models.Model):
         return f"support:{self.pk}"
 
     def record(
-        self, kind: Kind, *, actor: str, description: str, details: dict | None = None
+        self,
+        kind: Kind,
+        *,
+        actor: str,
+        description: str,
+        details: dict | None = None,
+        contact: AuthorizedContact | None = None,
     ) -> Event:
+        """Append to the record; the contact is the one who wrote (``contact``), else the
+        requester (seed 004: "name of the contact for each event")."""
+        if contact is None and self.requester_id:
+            contact = self.requester
         return append(
             kind,
             subject=self,
             actor=actor,
-            contact=self.requester.name if self.requester_id else self.requester_email,
+            contact=contact.name if contact is not None else self.requester_email,
             description=f"{self.reference} {description}",
             details=details or {},
         )
@@ -409,3 +422,48 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} with {self.contact or self.organization} {self.at:%Y-%m-%d %H:%M}"
+
+
+def new_widget_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ChatWidget(models.Model):
+    """The chat widget a provider embeds in its own product (seed 004: chat "embedded within
+    the platform"): the secret its backend signs users with, and the origins it runs on."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="e.g. the product it is in.")
+    key = models.CharField(
+        max_length=12,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+        help_text="Public: the script tag's data-widget.",
+    )
+    secret = models.CharField(
+        max_length=200,
+        default=new_widget_secret,
+        validators=[MinLengthValidator(32)],
+        help_text="Your product's backend signs each user's chat token with it; keep it there.",
+    )
+    allowed_origins = models.TextField(
+        blank=True,
+        help_text="One a line, e.g. https://app.example.com: the pages the widget may run on.",
+    )
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            parse_origins(self.allowed_origins)
+        except ValueError as error:
+            raise ValidationError({"allowed_origins": str(error)}) from None
+
+    def origins(self) -> list[str]:
+        return parse_origins(self.allowed_origins)

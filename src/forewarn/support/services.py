@@ -160,6 +160,7 @@ def open_request(
             "clock_starts_at": starts.isoformat(),
             "first_response_due_at": iso(request.first_response_due_at),
             "attachments": [name for name, _, _ in checked],
+            "body": body,
         },
     )
     if routing.on_call:
@@ -272,7 +273,9 @@ def add_customer_message(
             "status": {"from": before.value, "to": request.status},
             "attachments": [name for name, _, _ in checked],
             "first_response_due_at": iso(request.first_response_due_at),
+            "body": body,
         },
+        contact=contact,
     )
     return message
 

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from forewarn.ops.backups import mark_in_use
 from forewarn.ops.management.commands.worker import run_worker
 from forewarn.ops.metrics import multiprocess_folder
 from forewarn.ops.serving import DEFAULT_SERVER, web_command
 from forewarn.ops.stopping import SignalStop
+from forewarn.support.models import ChatWidget
 from forewarn.support.smtp import controller as inbound_smtp
 
 
@@ -32,6 +34,14 @@ def ensure_admin() -> str:
     password_file.write_text(password)
     password_file.chmod(0o600)
     return password
+
+
+def chat_preview() -> str:
+    """The console page where the demo's chat widget runs as one of the demo's contacts."""
+    widget = ChatWidget.objects.filter(name="Demo product").first() or ChatWidget.objects.first()
+    if widget is None:
+        return "/console/support/chatwidget/"
+    return reverse("admin:support_chatwidget_preview", args=[widget.pk])
 
 
 class Command(BaseCommand):
@@ -64,6 +74,7 @@ class Command(BaseCommand):
                     f"  Support mail  smtp://127.0.0.1:{smtp_port} (to {settings.FOREWARN_SUPPORT_EMAIL})"
                     if smtp_port
                     else "  Support mail  not received (FOREWARN_INBOUND_SMTP_PORT=0)",
+                    f"  Support chat  {base}{chat_preview()}   (the widget, signed in as a contact)",
                     "  Ctrl-C stops everything.",
                     "",
                 ]
