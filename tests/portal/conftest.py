@@ -61,7 +61,9 @@ def _side(slug: str, name: str, email: str, voice: Component) -> Side:
         Organization(slug=slug, name=name), components=[voice], actor="t"
     )
     private = save_component(
-        Component(slug=f"{slug}-trunk", name=f"{name} private trunk", visibility=Visibility.PRIVATE),
+        Component(
+            slug=f"{slug}-trunk", name=f"{name} private trunk", visibility=Visibility.PRIVATE
+        ),
         actor="t",
         visible_to=[organization],
     )
@@ -100,7 +102,11 @@ def _side(slug: str, name: str, email: str, voice: Component) -> Side:
         status_during="major_outage",
     )
     IncidentUpdate.objects.create(
-        incident=incident, status="investigating", body="Looking", body_html="<p>Looking</p>", author="t"
+        incident=incident,
+        status="investigating",
+        body="Looking",
+        body_html="<p>Looking</p>",
+        author="t",
     )
     token, _ = tokens.issue(contact, name="script")
     return Side(organization, contact, private, request, notice, incident, token)

@@ -157,7 +157,9 @@ def test_an_address_of_two_organizations_gets_a_link_for_each(world):
     from forewarn.catalog.services import save_contact
 
     save_contact(
-        AuthorizedContact(organization=world.b.organization, name="Anna", email="anna@acme.example"),
+        AuthorizedContact(
+            organization=world.b.organization, name="Anna", email="anna@acme.example"
+        ),
         actor="t",
     )
     ask(Client(), "anna@acme.example")

@@ -61,7 +61,9 @@ class PortalSession(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["expires_at"], condition=Q(ended_at__isnull=True), name="portal_open_session"
+                fields=["expires_at"],
+                condition=Q(ended_at__isnull=True),
+                name="portal_open_session",
             )
         ]
 
@@ -93,9 +95,7 @@ class ContactToken(models.Model):
 class SupportPage(models.Model):
     """The public support page's links and ways to reach support (seed 001 §4): one row."""
 
-    guides_url = models.URLField(
-        "guides and e-learnings", blank=True, max_length=limits.URL
-    )
+    guides_url = models.URLField("guides and e-learnings", blank=True, max_length=limits.URL)
     knowledge_centre_url = models.URLField("knowledge centre", blank=True, max_length=limits.URL)
     developer_portal_url = models.URLField("developer portal", blank=True, max_length=limits.URL)
     status_page_url = models.URLField(

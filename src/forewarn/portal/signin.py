@@ -137,9 +137,11 @@ def issue_link(contact: AuthorizedContact) -> str:
 
 def check_link(raw: str) -> SignInLink:
     """The link ``raw`` names if it can still be used; ``InvalidLink`` saying why not."""
-    link = SignInLink.objects.select_related("contact__organization").filter(
-        key_digest=digest(raw or "")
-    ).first()
+    link = (
+        SignInLink.objects.select_related("contact__organization")
+        .filter(key_digest=digest(raw or ""))
+        .first()
+    )
     if link is None:
         raise InvalidLink("This sign-in link is not valid; check it was copied whole.")
     if link.used_at is not None:

@@ -145,13 +145,17 @@ def home(request):
         groups.setdefault(component.group.name if component.group else "", []).append(component)
     status = worst(c.status for c in components) if components else None
     windows = [
-        w for w in queries.planned(organization) if w.state in ("scheduled", "in_progress", "verifying")
+        w
+        for w in queries.planned(organization)
+        if w.state in ("scheduled", "in_progress", "verifying")
     ]
     return _page(
         request,
         "home.html",
         {
-            "groups": [(name, rows, [LABELS[c.status] for c in rows]) for name, rows in groups.items()],
+            "groups": [
+                (name, rows, [LABELS[c.status] for c in rows]) for name, rows in groups.items()
+            ],
             "status_label": LABELS[status] if status else None,
             "status": status,
             "incidents": queries.incidents(organization, open_only=True),
@@ -179,7 +183,9 @@ def sla(request):
         if fmt != "html":
             return JsonResponse({"message": "; ".join(_messages(error))}, status=422)
         return _page(request, "sla.html", {"errors": _messages(error)}, status=422)
-    report = reports.build(period, organization=organization, scope={"organization": organization.slug})
+    report = reports.build(
+        period, organization=organization, scope={"organization": organization.slug}
+    )
     name = f"sla-{organization.slug}-{period.label.replace(' to ', '_')}"
     if fmt == "json":
         response = HttpResponse(
@@ -192,11 +198,7 @@ def sla(request):
         response = HttpResponse(exports.figures_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    rows = [
-        (section, row)
-        for section in report.sections
-        for row in section.rows
-    ]
+    rows = [(section, row) for section in report.sections for row in section.rows]
     return _page(
         request,
         "sla.html",
@@ -242,7 +244,9 @@ def work(request):
 @contact_required
 def notice_list(request):
     return _page(
-        request, "notices.html", {"notices": queries.notices(request.organization)[: queries.LISTED]}
+        request,
+        "notices.html",
+        {"notices": queries.notices(request.organization)[: queries.LISTED]},
     )
 
 
@@ -355,7 +359,10 @@ def request_close(request, request_id: int):
     found = queries.request(request.organization, request_id)
     try:
         services.close_by_customer(
-            found, sender_email=request.contact.email, origin=Origin.WEB, actor=request.contact.email
+            found,
+            sender_email=request.contact.email,
+            origin=Origin.WEB,
+            actor=request.contact.email,
         )
     except (ValidationError, PermissionDenied) as error:
         errors = _messages(error) if isinstance(error, ValidationError) else [str(error)]
