@@ -22,8 +22,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from forewarn.api.models import ApiToken
 from forewarn.api.v1 import api
 from forewarn.catalog.models import ROLE_ORDER
-from tests.conftest import make_staff
 from forewarn.portal.api import STAFF_REFUSAL as CONTACT_ONLY
+from tests.conftest import make_staff
 from tests.permission_rows import CONTACT, SIGNED_IN, Console, Page
 
 
