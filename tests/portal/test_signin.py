@@ -167,3 +167,10 @@ def test_an_address_of_two_organizations_gets_a_link_for_each(world):
     [message] = [m for m in mail.outbox if "sign-in link" in m.subject]
     assert "Acme:" in message.body and "Globex:" in message.body
     assert message.body.count("/portal/sign-in/") == 2
+
+
+def test_staff_do_not_read_the_link_in_the_outbox(world, admin_client):
+    signin.request_link("anna@acme.example")
+    notice = Notice.objects.get(kind=signin.KIND_LINK)
+    page = admin_client.get(f"/console/delivery/notice/{notice.pk}/change/").content.decode()
+    assert "Withheld" in page and "/portal/sign-in/" not in page
