@@ -129,7 +129,7 @@ def sent_link(address: str) -> str:
     """The sign-in link in the last mail to ``address`` (the worker sends the outbox)."""
     load_jobs()
     scheduler.run_once(["fan_out_due_notices", "send_due_deliveries"])
-    found = [m for m in mail.outbox if address in m.to]
+    found = [m for m in mail.outbox if address in m.to and "sign-in link" in m.subject]
     assert found, f"no mail to {address}"
     return re.search(r"http://testserver(/portal/sign-in/[\w-]+/)", found[-1].body).group(1)
 
