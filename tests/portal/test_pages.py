@@ -134,3 +134,12 @@ def test_the_public_support_page_shows_links_hours_and_ways_in(world, clock, adm
         "Support is closed now; it opens Mon 14 Dec 2026 08:30",
     ):
         assert text in page, text
+
+
+def test_times_are_shown_in_the_contacts_zone(world):
+    world.a.contact.time_zone = "America/New_York"
+    world.a.contact.save()
+    page = signed_in(world.a.contact).get(f"/portal/requests/{world.a.request.pk}/").content
+    text = page.decode()
+    assert "Times are shown in America/New_York." in text
+    assert 'datetime="2026-12-07T04:00:00-05:00"' in text  # opened at 09:00 UTC

@@ -55,9 +55,18 @@ def contact_required(view):
 
 
 def _page(request, template: str, context: dict | None = None, status: int = 200):
-    base = {}
-    if getattr(request, "contact", None) is not None:
-        base = {"contact": request.contact, "organization": request.organization}
+    """Render a portal page; times in the contact's zone (else its region's, else the
+    provider's)."""
+    base = {"zone": settings.PROVIDER_TIME_ZONE}
+    contact = getattr(request, "contact", None)
+    if contact is not None:
+        region = request.organization.region
+        zone = contact.time_zone or (region.time_zone if region else "")
+        base = {
+            "contact": contact,
+            "organization": request.organization,
+            "zone": zone or settings.PROVIDER_TIME_ZONE,
+        }
     return render(request, PAGES + template, base | (context or {}), status=status)
 
 
