@@ -86,6 +86,9 @@ def test_an_expired_link_signs_nobody_in(world, clock):
     assert not PortalSession.objects.exists()
     signin.purge()
     assert "/portal/sign-in/" not in Notice.objects.get(kind=signin.KIND_LINK).body
+    assert SignInLink.objects.get().notice is None  # not looked at again
+    clock.shift(timedelta(days=1, minutes=1))
+    assert signin.purge() == 1 and not SignInLink.objects.exists()
 
 
 def test_a_forged_link_is_refused(world):

@@ -247,6 +247,8 @@ def purge(now=None) -> int:
     ):
         with transaction.atomic():
             _strike(link)
+            # Its mail is struck: the links it carried need not be looked at again.
+            SignInLink.objects.filter(notice_id=link.notice_id).update(notice=None)
     links = SignInLink.objects.filter(expires_at__lt=stale).delete()[0]
     sessions = PortalSession.objects.filter(expires_at__lt=stale).delete()[0]
     return links + sessions
