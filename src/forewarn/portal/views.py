@@ -215,7 +215,8 @@ def sla(request):
             "report": report,
             "rows": rows,
             "period_label": period.label,
-            "period_query": request.GET.get("period", ""),
+            "period_query": request.GET.get("period", "")
+            or ("" if " to " in period.label else period.label),
             "quarters": _recent_quarters(),
             "pct": reports.pct_text,
             "overall": report.overall,
