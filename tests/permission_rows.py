@@ -3,7 +3,8 @@
 Each domain lists what it expects in ``tests/<domain>/permissions.py``:
 
 - ``API``: ``{"METHOD /api/v1/path": role}``, the lowest role that may call the operation
-  (``SIGNED_IN``: any signed-in user, with or without a role);
+  (``SIGNED_IN``: any signed-in user, with or without a role; ``CONTACT``: an authorized
+  contact's token only, which every staff caller is refused);
 - ``CONSOLE``: ``{"app_label.model": Console(...)}``, one per registered ModelAdmin;
 - ``PAGES`` (optional): ``{"namespace:url-name": Page(role)}``, one per console page outside
   the admins' own (a form under ``/console/<domain>/``, an admin's extra URL such as an export).
@@ -18,6 +19,8 @@ from forewarn.catalog.models import Role
 
 VIEWER, RESPONDER, COMMUNICATOR, ADMIN = Role.VIEWER, Role.RESPONDER, Role.COMMUNICATOR, Role.ADMIN
 SIGNED_IN = "signed-in"
+# Operations for authorized contacts' own tokens (``/api/v1/contact/``): no staff caller may.
+CONTACT = "contact"
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from django.urls import URLResolver, get_resolver, reverse
 from forewarn.api.models import ApiToken
 from forewarn.api.v1 import api
 from forewarn.catalog.models import ROLE_ORDER
+from forewarn.portal.api import STAFF_REFUSAL as CONTACT_ONLY
 from tests.conftest import make_staff
-from tests.permission_rows import SIGNED_IN, Console, Page
+from tests.permission_rows import CONTACT, SIGNED_IN, Console, Page
 
 
 def _rows() -> tuple[dict[str, str], dict[str, Console], dict[str, Page]]:
@@ -47,7 +48,7 @@ CALLERS = [ANONYMOUS, NO_ROLE, *ROLE_ORDER]
 
 
 def allows(caller: str, needed: str | None) -> bool:
-    if needed is None or caller == ANONYMOUS:
+    if needed is None or needed == CONTACT or caller == ANONYMOUS:
         return False
     if needed == SIGNED_IN:
         return True
@@ -185,9 +186,10 @@ def test_api_operation_answers_each_caller_by_role(db, operation):
         elif caller == ANONYMOUS:
             answers[caller] = "refused" if response.status_code == 401 else response
         else:
-            refused = response.status_code == 403 and response.json() == {
-                "message": f"This needs the '{needed}' role or above."
-            }
+            message = (
+                CONTACT_ONLY if needed == CONTACT else f"This needs the '{needed}' role or above."
+            )
+            refused = response.status_code == 403 and response.json() == {"message": message}
             answers[caller] = "refused" if refused else response
     expected = {c: "allowed" if allows(c, needed) else "refused" for c in CALLERS}
     assert answers == expected

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "forewarn.compat.alertmanager",
     "forewarn.compat.statuspage_webhooks",
     "forewarn.support",
+    "forewarn.portal",
     "forewarn.statuspage",
     "forewarn.api",
     "forewarn.ops",

@@ -56,6 +56,9 @@ def test_subjects_are_listed_once_in_registry_order():
         "support_request",
         "conversation",
         "support_settings",
+        "portal_session",
+        "contact_token",
+        "support_page",
     ]
 
 

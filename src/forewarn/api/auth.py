@@ -10,6 +10,7 @@ A console session works too, CSRF-checked; a request without a session is not ch
 CSRF token at all (there is nothing to forge), so an anonymous write is a 401, not a 403.
 """
 
+from collections.abc import Callable
 from functools import cache
 
 from ninja.errors import HttpError
@@ -26,6 +27,17 @@ def _permitted(user, role: str | None):
     return user
 
 
+# Other kinds of bearer token (an authorized contact's, from the portal) that staff operations
+# refuse with 403 naming the reason, rather than 401 as an unknown token: each check returns
+# the reason for a token it knows, else None. Registered in the owning app's ready().
+OTHER_TOKENS: list[Callable[[str], str | None]] = []
+
+
+def refuse_other_tokens(check: Callable[[str], str | None]) -> None:
+    if check not in OTHER_TOKENS:
+        OTHER_TOKENS.append(check)
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; ``role`` None lets any active user through."""
 
@@ -36,6 +48,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = ApiToken.authenticate(token)
         if user is None:
+            for check in OTHER_TOKENS:
+                if reason := check(token):
+                    raise HttpError(403, reason)
             return None
         request.user = user
         return _permitted(user, self.role)

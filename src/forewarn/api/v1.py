@@ -26,6 +26,7 @@ from forewarn.metrics.api import router as metrics_router
 from forewarn.planned.api import router as planned_router
 from forewarn.policies.api import router as policies_router
 from forewarn.policies.rules import PolicyError
+from forewarn.portal.api import router as contact_router
 from forewarn.record.api import router as record_router
 from forewarn.support.api import router as support_router
 
@@ -139,3 +140,4 @@ api.add_router("/", planned_router)
 api.add_router("/", metrics_router)
 api.add_router("/", alertmanager_router)
 api.add_router("/", support_router)
+api.add_router("/", contact_router)

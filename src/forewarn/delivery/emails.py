@@ -13,8 +13,10 @@ that rendering:
 
 Both carry the same headers: one sender, Reply-To naming the notice, a thread
 (the first notice of a ``thread_key`` has the stable thread Message-ID, later
-ones point at it with In-Reply-To/References), and for public subscribers the
-RFC 8058 one-click List-Unsubscribe.
+ones point at it with In-Reply-To/References; a notice that answers someone's
+own mail, such as support's reply to a customer, names that mail first, from
+``answers_mail`` hooks), and for public subscribers the RFC 8058 one-click
+List-Unsubscribe.
 """
 
 import base64
@@ -23,6 +25,7 @@ import hashlib
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage as MimeMessage
@@ -81,6 +84,20 @@ def mail_domain() -> str:
 @lru_cache(maxsize=4)
 def _domain_of(address: str) -> str:
     return parseaddr(address)[1].rpartition("@")[2] or "forewarn.invalid"
+
+
+# Message-IDs of mail a notice answers, besides its thread's own root (support's replies answer
+# the customer's first mail, so the customer's mail client threads them under it): each hook
+# returns the ids for a notice ([] when it has none). Registered in the owning app's ready().
+ANSWERS_MAIL: list[Callable[[object], list[str]]] = []
+_SAFE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]{1,250}>")
+
+
+def answers_mail(hook: Callable[[object], list[str]]) -> Callable[[object], list[str]]:
+    """Register ``hook``: given a notice, the Message-IDs (``<…>``) of the mail it answers."""
+    if hook not in ANSWERS_MAIL:
+        ANSWERS_MAIL.append(hook)
+    return hook
 
 
 def thread_root_id(thread_key: str) -> str:
@@ -199,6 +216,8 @@ class NoticeMail:
             ).exists()
         self.is_thread_root = is_thread_root
         self.thread_id = thread_root_id(notice.thread_key)
+        answered = [i for hook in ANSWERS_MAIL for i in hook(notice) if _SAFE_ID.fullmatch(i)]
+        self.references = answered + ([] if is_thread_root else [self.thread_id])
         self.from_email = settings.DEFAULT_FROM_EMAIL
         self.from_address = parseaddr(self.from_email)[1]
         self.reply_to = tokens.reply_address(notice.pk)
@@ -271,16 +290,20 @@ class NoticeMail:
             ("Subject", self.notice.subject),
             ("Reply-To", self.reply_to),
         ]
-        if not self.is_thread_root:
-            headers += [("In-Reply-To", self.thread_id), ("References", self.thread_id)]
+        headers += list(self._thread_headers().items())
         headers.append(("Auto-Submitted", "auto-generated"))
         return headers
 
+    def _thread_headers(self) -> dict[str, str]:
+        """In-Reply-To the thread's root (or, for its first notice, the mail it answers);
+        References every id it follows."""
+        if not self.references:
+            return {}
+        return {"In-Reply-To": self.references[-1], "References": " ".join(self.references)}
+
     def personal_headers(self, recipient: Recipient, token: str = "") -> dict[str, str]:
         """Headers beyond From/To/Subject/Reply-To, as Django's ``headers=`` takes them."""
-        headers = {"Message-ID": self.message_id(recipient)}
-        if not self.is_thread_root:
-            headers |= {"In-Reply-To": self.thread_id, "References": self.thread_id}
+        headers = {"Message-ID": self.message_id(recipient)} | self._thread_headers()
         headers["Auto-Submitted"] = "auto-generated"
         if recipient.kind == PUBLIC and recipient.subscriber is not None:
             headers |= self._unsubscribe_headers(recipient.subscriber, token)

@@ -44,7 +44,8 @@ KIND_CONFIRM = "subscription.confirm"
 KIND_ALREADY = "subscription.already_subscribed"
 KIND_TEST = "test"
 # Their bodies carry a subscriber's own links: the log shows that they were sent, not the links.
-PERSONAL_KINDS = {KIND_CONFIRM, KIND_ALREADY}
+# The portal's sign-in links ("portal.sign_in_link", forewarn.portal.signin) are personal too.
+PERSONAL_KINDS = {KIND_CONFIRM, KIND_ALREADY, "portal.sign_in_link"}
 
 
 class Outcome(StrEnum):
@@ -301,7 +302,7 @@ def purge_unconfirmed(older_than: timedelta = timedelta(days=30)) -> int:
 def shown_body(notice: Notice) -> str:
     """The body as staff may read it: personal links of subscription mails are withheld."""
     if notice.kind in PERSONAL_KINDS:
-        return "(Withheld: this email carries the recipient's personal confirmation or preferences links.)"
+        return "(Withheld: this email carries the recipient's personal links: to confirm, to change preferences or to sign in.)"
     return notice.body
 
 

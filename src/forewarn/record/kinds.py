@@ -410,6 +410,28 @@ class Kind(StrEnum):
         "Support's configuration changed: response targets of an organization or plan, an on-call rota, or a chat widget (its secret only as 'changed').",
     )
 
+    # portal
+    PORTAL_SESSION_STARTED = (
+        "portal_session.started",
+        "An authorized contact signed in to the customer portal with an emailed one-time link.",
+    )
+    PORTAL_SESSION_ENDED = (
+        "portal_session.ended",
+        "An authorized contact signed out of the customer portal.",
+    )
+    CONTACT_TOKEN_CREATED = (
+        "contact_token.created",
+        "An authorized contact created an API token for its organization's support requests.",
+    )
+    CONTACT_TOKEN_REVOKED = (
+        "contact_token.revoked",
+        "An authorized contact revoked one of its API tokens.",
+    )
+    SUPPORT_PAGE_CHANGED = (
+        "support_page.changed",
+        "The public support page's links or ways to reach support changed.",
+    )
+
     @property
     def subject(self) -> str:
         """The word before the dot: what the event is about."""

@@ -23,6 +23,7 @@ from forewarn.delivery.models import Audience, Notice
 from forewarn.delivery.outbox import queue_notice
 from forewarn.incidents.notices import usable
 
+from .lifecycle import MessageKind
 from .models import RequestMessage, SupportRequest, ThreadLink
 
 KIND_ACK = "support.acknowledgement"
@@ -75,6 +76,24 @@ def _to_requester(
         [ThreadLink(request=request, notice=notice)], ignore_conflicts=True
     )
     return notice
+
+
+def answered_mail(notice: Notice) -> list[str]:
+    """The customer's first mail that a notice in a request's thread (``support:<id>``: the
+    acknowledgement, staff replies) answers, so the customer's mail client threads them under
+    it (``delivery.emails.answers_mail``); [] for any other notice, or a request not opened
+    by mail."""
+    prefix, _, pk = notice.thread_key.partition(":")
+    if prefix != "support" or not pk.isdigit():
+        return []
+    first = (
+        RequestMessage.objects.filter(request_id=int(pk), kind=MessageKind.CUSTOMER)
+        .exclude(message_id="")
+        .order_by("created_at", "id")
+        .values_list("message_id", flat=True)
+        .first()
+    )
+    return [first] if first else []
 
 
 def acknowledge(

@@ -280,6 +280,34 @@ def add_customer_message(
     return message
 
 
+@transaction.atomic
+def close_by_customer(
+    request: SupportRequest, *, sender_email: str, origin: str, actor: str
+) -> SupportRequest:
+    """The customer closes their request (the portal, the contact API): it is *closed* and
+    its clocks stop where they stand; a first response not yet given is neither met nor
+    breached. Only the organization's authorized contacts; closed is final."""
+    contact = authorized_contact(sender_email, request.organization)
+    request = SupportRequest.objects.select_for_update().get(pk=request.pk)
+    before = RequestStatus(request.status)
+    if before == RequestStatus.CLOSED:
+        raise ValidationError({"status": f"{request.reference} is closed already."})
+    now = timezone.now()
+    start_pause(request, RequestStatus.CLOSED, now)
+    request.status = RequestStatus.CLOSED
+    request.closed_at = now
+    request.solved_at = request.solved_at or now
+    timing.recompute(request)
+    request.save()
+    request.record(
+        Kind.SUPPORT_REQUEST_STATUS_CHANGED,
+        actor=actor,
+        description=f"status {before.value} → closed by {contact.email} ({origin}).",
+        details={"from": before.value, "to": "closed", "by": contact.email, "origin": origin},
+    )
+    return request
+
+
 # Shared ----------------------------------------------------------------------------------
 
 

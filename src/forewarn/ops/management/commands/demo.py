@@ -14,6 +14,8 @@ from forewarn.ops.management.commands.worker import run_worker
 from forewarn.ops.metrics import multiprocess_folder
 from forewarn.ops.serving import DEFAULT_SERVER, web_command
 from forewarn.ops.stopping import SignalStop
+from forewarn.portal import demo as portal_demo
+from forewarn.portal import signin
 from forewarn.support.models import ChatWidget
 from forewarn.support.smtp import controller as inbound_smtp
 
@@ -61,6 +63,7 @@ class Command(BaseCommand):
         call_command("load_demo")
         password = ensure_admin()
         base = f"http://127.0.0.1:{port}"
+        portal_link = portal_demo.sign_in_link()
         smtp_port = int(os.environ.get("FOREWARN_INBOUND_SMTP_PORT", "2525"))
         self.stdout.write(
             "\n".join(
@@ -70,6 +73,10 @@ class Command(BaseCommand):
                     f"  Console       {base}/console/   (user: admin, password: {password})",
                     f"  API docs      {base}/api/v1/docs",
                     f"  Statuspage v2 {base}/api/v2/summary.json",
+                    f"  Portal        {base}/portal/   (as {portal_demo.DEMO_CONTACT}, for "
+                    f"{signin.LINK_MINUTES} minutes: {portal_link}; or ask for a link there, "
+                    "it arrives in the captured mail)",
+                    f"  Support page  {base}/support/",
                     f"  Mail is captured in {getattr(settings, 'MAIL_CAPTURE_DIR', 'the configured mail server')}",
                     f"  Support mail  smtp://127.0.0.1:{smtp_port} (to {settings.FOREWARN_SUPPORT_EMAIL})"
                     if smtp_port
