@@ -174,6 +174,16 @@ def _header_block(headers: list[tuple[str, str]]) -> bytes:
 # The notice ----------------------------------------------------------------
 
 
+def sender_for(kind: str) -> str:
+    """The From address of a notice of ``kind``: ``settings.FOREWARN_NOTICE_SENDERS`` maps a
+    kind (``release.security``) or its first word (``release``) to an address (seed 003:
+    release communications come from their own address); else ``DEFAULT_FROM_EMAIL``."""
+    senders = getattr(settings, "FOREWARN_NOTICE_SENDERS", {}) or {}
+    return (
+        senders.get(kind) or senders.get(kind.split(".", 1)[0]) or settings.DEFAULT_FROM_EMAIL
+    )
+
+
 @dataclass(frozen=True)
 class Variant:
     """One rendering of a notice for a kind of recipient in a time zone, with stand-ins."""
@@ -199,7 +209,7 @@ class NoticeMail:
             ).exists()
         self.is_thread_root = is_thread_root
         self.thread_id = thread_root_id(notice.thread_key)
-        self.from_email = settings.DEFAULT_FROM_EMAIL
+        self.from_email = sender_for(notice.kind)
         self.from_address = parseaddr(self.from_email)[1]
         self.reply_to = tokens.reply_address(notice.pk)
         self.body_html = render_markdown(notice.body)
