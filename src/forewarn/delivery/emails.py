@@ -179,9 +179,7 @@ def sender_for(kind: str) -> str:
     kind (``release.security``) or its first word (``release``) to an address (seed 003:
     release communications come from their own address); else ``DEFAULT_FROM_EMAIL``."""
     senders = getattr(settings, "FOREWARN_NOTICE_SENDERS", {}) or {}
-    return (
-        senders.get(kind) or senders.get(kind.split(".", 1)[0]) or settings.DEFAULT_FROM_EMAIL
-    )
+    return senders.get(kind) or senders.get(kind.split(".", 1)[0]) or settings.DEFAULT_FROM_EMAIL
 
 
 @dataclass(frozen=True)
