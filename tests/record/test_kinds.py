@@ -49,6 +49,8 @@ def test_subjects_are_listed_once_in_registry_order():
         "escalation_contact",
         "incident_template",
         "planned",
+        "product",
+        "version",
         "metric",
         "alert_integration",
         "alert_rule",
