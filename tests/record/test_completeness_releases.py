@@ -130,3 +130,20 @@ def test_a_version_from_plan_to_withdrawal(recorded):
             },
         )
     ]
+
+
+def test_a_version_imported_into_the_history(recorded):
+    load_presets()
+    product = services.save_product(**WHO, slug="docs", name="Docs")
+    recorded()
+    past = NOW - timedelta(days=100)
+    version = services.import_version(product, **WHO, number="6.00", released_at=past)
+    assert recorded() == [
+        Recorded(
+            Kind.VERSION_IMPORTED,
+            "cody",
+            "",
+            subject(version),
+            {"product": "docs", "number": "6.00", "kind": "major", "released_at": past.isoformat()},
+        )
+    ]

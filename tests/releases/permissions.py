@@ -12,6 +12,7 @@ API = {
     "PATCH /api/v1/releases/products/{slug}": COMMUNICATOR,
     "GET /api/v1/releases/versions": VIEWER,
     "POST /api/v1/releases/products/{slug}/versions": COMMUNICATOR,
+    "POST /api/v1/releases/products/{slug}/history": COMMUNICATOR,
     "GET /api/v1/releases/versions/{version_id}": VIEWER,
     "PATCH /api/v1/releases/versions/{version_id}": COMMUNICATOR,
     "POST /api/v1/releases/versions/{version_id}/release": COMMUNICATOR,

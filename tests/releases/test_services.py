@@ -211,3 +211,17 @@ def test_withdrawing_a_released_version_tells_those_told(world, clock, v709):
         "fan@example.com",
     ]
     assert list(queries.public_versions()) == [version]  # shown, marked withdrawn
+
+
+def test_the_history_before_forewarn_is_imported_without_notices(world):
+    with refused("released_at", "in the past"):
+        services.import_version(
+            world.docs, **WHO, number="6.00", released_at=T0 + timedelta(days=1)
+        )
+    six = services.import_version(
+        world.docs, **WHO, number="6.00", released_at=T0 - timedelta(days=300)
+    )
+    services.import_version(world.docs, **WHO, number="6.01", released_at=T0 - timedelta(days=200))
+    assert (six.kind, six.state, six.released_at) == ("major", "released", T0 - timedelta(days=300))
+    assert not PlannedWork.objects.exists() and not six.notices.exists()
+    assert [v.number for v in queries.public_versions()] == ["6.01", "6.00"]

@@ -324,6 +324,10 @@ class Kind(StrEnum):
         "A version was released: when, and the notices queued to whom.",
     )
     VERSION_WITHDRAWN = "version.withdrawn", "A version was withdrawn, with the reason."
+    VERSION_IMPORTED = (
+        "version.imported",
+        "A version released before Forewarn kept the history was added to it, without notices.",
+    )
     VERSION_DEPRECATION_ADDED = (
         "version.deprecation_added",
         "An API change deprecated something, with its sunset date.",

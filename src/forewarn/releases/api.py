@@ -25,6 +25,7 @@ from .schemas import (
     ProductIn,
     ProductOut,
     ProductPatch,
+    VersionImportIn,
     VersionIn,
     VersionOut,
     VersionPatch,
@@ -153,6 +154,26 @@ def plan_version(request, slug: str, payload: VersionIn):
     if organization:
         (organization,) = _organizations([organization], "organization")
     version = services.plan_version(
+        _product(slug),
+        **caller(request),
+        organization=organization or None,
+        **{k: v for k, v in data.items() if v is not None},
+    )
+    return Status(201, version_out(_version(version.pk)))
+
+
+@router.post(
+    "/releases/products/{slug}/history",
+    response={201: VersionOut},
+    auth=needs(Role.COMMUNICATOR),
+)
+def import_version(request, slug: str, payload: VersionImportIn):
+    """Add a version released before Forewarn kept the history: in the past, nobody is told."""
+    data = payload.dict()
+    organization = data.pop("organization")
+    if organization:
+        (organization,) = _organizations([organization], "organization")
+    version = services.import_version(
         _product(slug),
         **caller(request),
         organization=organization or None,

@@ -98,6 +98,18 @@ class VersionIn(Schema):
     deprecations: bounded_list(DeprecationIn, 100) = Field(default_factory=list)
 
 
+class VersionImportIn(Schema):
+    number: Number
+    released_at: Instant
+    kind: one_of([k.value for k in ReleaseKind]) | None = None
+    title: Name | None = None
+    notes: Notes = Field(default_factory=dict)
+    security: bool = False
+    advisories: bounded_list(Advisory, 50) = Field(default_factory=list)
+    documentation: bounded_list(PageIn, 100) = Field(default_factory=list)
+    organization: Slug | None = None
+
+
 class VersionPatch(Schema):
     title: Name | None = None
     notes: Notes | None = None

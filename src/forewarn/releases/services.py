@@ -193,6 +193,20 @@ def _notes(value: Mapping[str, str] | None) -> dict[str, str]:
         raise ValidationError({"notes": f"{error.section}: {error}"}) from None
 
 
+def _kind(kind: str | None, parsed: numbering.Number, computed: ReleaseKind) -> ReleaseKind:
+    """The kind given (checked against the number), else the one computed."""
+    if not kind:
+        return computed
+    try:
+        chosen = ReleaseKind(kind)
+    except ValueError:
+        known = ", ".join(k.value for k in ReleaseKind)
+        raise ValidationError({"kind": f"{kind!r} is not a kind; use one of {known}."}) from None
+    if (chosen is ReleaseKind.HOTFIX) != parsed.is_hotfix:
+        raise ValidationError({"kind": "A hotfix has a number N.NN.N, and only a hotfix has one."})
+    return chosen
+
+
 def _advisories(values: Iterable[str]) -> list[str]:
     found = [str(v).strip() for v in values or () if str(v).strip()]
     if len(found) > ADVISORIES or any(len(v) > 100 for v in found):
@@ -297,19 +311,7 @@ def plan_version(
             }
         )
     computed = numbering.kind_after(previous_of(product, parsed), parsed)
-    chosen = computed
-    if kind:
-        try:
-            chosen = ReleaseKind(kind)
-        except ValueError:
-            known = ", ".join(k.value for k in ReleaseKind)
-            raise ValidationError(
-                {"kind": f"{kind!r} is not a kind; use one of {known}."}
-            ) from None
-        if (chosen is ReleaseKind.HOTFIX) != parsed.is_hotfix:
-            raise ValidationError(
-                {"kind": "A hotfix has a number N.NN.N, and only a hotfix has one."}
-            )
+    chosen = _kind(kind, parsed, computed)
     if organization is not None:
         if chosen is not ReleaseKind.HOTFIX:
             raise ValidationError({"organization": "Only a hotfix is made for one client."})
@@ -378,6 +380,73 @@ def plan_version(
             "api_change": version.api_change,
             "planned_work": version.planned_work_id,
             "api_work": version.api_work_id,
+        },
+    )
+    page_changed()
+    return version
+
+
+@transaction.atomic
+def import_version(
+    product: Product,
+    *,
+    actor: str,
+    role: str | None,
+    number: str,
+    released_at: datetime,
+    kind: str | None = None,
+    title: str = "",
+    notes: Mapping[str, str] | None = None,
+    security: bool = False,
+    advisories: Iterable[str] = (),
+    documentation: Iterable[Mapping] = (),
+    organization: Organization | None = None,
+) -> Version:
+    """Add a version released before Forewarn kept the product's history (its notes for What's
+    new): released in the past, so nobody is told and no planned work is made."""
+    _allow(role, "import a version")
+    released_at = _instant("released_at", released_at)
+    now = timezone.now()
+    if released_at > now:
+        raise ValidationError({"released_at": "An imported version was released in the past."})
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    parsed = _number(product, number)
+    if Version.objects.filter(product=product, number=str(parsed)).exists():
+        raise ValidationError({"number": f"{product.name} has a version {parsed} already."})
+    computed = numbering.kind_after(previous_of(product, parsed), parsed)
+    chosen = _kind(kind, parsed, computed)
+    if organization is not None and chosen is not ReleaseKind.HOTFIX:
+        raise ValidationError({"organization": "Only a hotfix is made for one client."})
+    version = Version.objects.create(
+        product=product,
+        number=str(parsed),
+        major=parsed.major,
+        minor=parsed.minor,
+        hotfix=parsed.hotfix,
+        kind=chosen,
+        kind_overridden=chosen is not computed,
+        state=State.RELEASED,
+        release_at=released_at,
+        released_at=released_at,
+        title=planned_guards.bounded("title", title, limits.NAME),
+        notes=_notes(notes),
+        security=bool(security),
+        advisories=_advisories(advisories),
+        documentation=_documentation(documentation),
+        organization=organization,
+        created_by=actor,
+        created_at=now,
+    )
+    version.record(
+        Kind.VERSION_IMPORTED,
+        actor=actor,
+        description=f"imported: {product.name} {version.number}, released "
+        f"{released_at.isoformat()}.",
+        details={
+            "product": product.slug,
+            "number": version.number,
+            "kind": version.kind,
+            "released_at": released_at.isoformat(),
         },
     )
     page_changed()
