@@ -455,7 +455,7 @@ def import_version(
 
 def _locked(version: Version) -> Version:
     return (
-        Version.objects.select_for_update()
+        Version.objects.select_for_update(of=("self",))
         .select_related("product", "organization")
         .get(pk=version.pk)
     )
