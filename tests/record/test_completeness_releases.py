@@ -19,7 +19,7 @@ WHO = {"actor": "cody", "role": "communicator"}
 
 def ours(events: list[Recorded]) -> list[Recorded]:
     """The releases' own events (planned work and notices record theirs, tested there)."""
-    return [e for e in events if e.kind.subject in ("product", "version")]
+    return [e for e in events if e.kind.subject in ("product", "version", "announcement")]
 
 
 def test_a_version_from_plan_to_withdrawal(recorded):
@@ -145,5 +145,28 @@ def test_a_version_imported_into_the_history(recorded):
             "",
             subject(version),
             {"product": "docs", "number": "6.00", "kind": "major", "released_at": past.isoformat()},
+        )
+    ]
+
+
+def test_an_announcement(recorded):
+    acme = catalog.save_organization(Organization(slug="acme", name="Acme"), actor="alice")
+    recorded()
+    found = services.announce(
+        **WHO, title="New manual", body="Read it.", topic="manuals", organizations=[acme]
+    )
+    assert ours(recorded()) == [
+        Recorded(
+            Kind.ANNOUNCEMENT_PUBLISHED,
+            "cody",
+            "",
+            subject(found),
+            {
+                "topic": "manuals",
+                "organizations": ["acme"],
+                "products": [],
+                "told": [acme.pk],
+                "notice": f"announcement:{found.pk}",
+            },
         )
     ]

@@ -51,6 +51,7 @@ def test_subjects_are_listed_once_in_registry_order():
         "planned",
         "product",
         "version",
+        "announcement",
         "metric",
         "alert_integration",
         "alert_rule",

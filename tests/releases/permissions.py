@@ -18,6 +18,8 @@ API = {
     "POST /api/v1/releases/versions/{version_id}/release": COMMUNICATOR,
     "POST /api/v1/releases/versions/{version_id}/withdraw": COMMUNICATOR,
     "POST /api/v1/releases/versions/{version_id}/deprecations": COMMUNICATOR,
+    "GET /api/v1/releases/announcements": VIEWER,
+    "POST /api/v1/releases/announcements": COMMUNICATOR,
 }
 
 
@@ -29,6 +31,7 @@ CONSOLE = {
     "releases.product": Console(add=COMMUNICATOR, change=COMMUNICATOR, make=_product),
     # The change page is the version's page (its forms go through the services).
     "releases.version": Console(add=COMMUNICATOR),
+    "releases.announcement": Console(add=COMMUNICATOR),
 }
 PAGES = {
     "admin:releases_version_act": Page(COMMUNICATOR, {"pk": "999999", "name": "nothing"}),

@@ -328,6 +328,11 @@ class Kind(StrEnum):
         "version.imported",
         "A version released before Forewarn kept the history was added to it, without notices.",
     )
+    ANNOUNCEMENT_PUBLISHED = (
+        "announcement.published",
+        "A general announcement was sent to the authorized contacts of chosen organizations or "
+        "products' users: its topic and who was told.",
+    )
     VERSION_DEPRECATION_ADDED = (
         "version.deprecation_added",
         "An API change deprecated something, with its sunset date.",

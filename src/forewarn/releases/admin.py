@@ -12,7 +12,7 @@ from django.urls import path
 from forewarn.catalog.roles import RoleAdmin
 
 from . import console, services
-from .models import Product, Version
+from .models import Announcement, Product, Version
 
 
 @admin.register(Product)
@@ -75,3 +75,31 @@ class VersionAdmin(RoleAdmin):
         if not object_id.isdigit():
             raise Http404("No such version.")
         return console.run(request, int(object_id))
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(RoleAdmin):
+    """Viewers read; communicators publish (the add page, through the service, which tells
+    the contacts at once). Sent is sent: nobody changes or deletes one."""
+
+    add_role = services.PUBLISH
+    list_display = ("title", "topic", "published_at", "created_by")
+    list_filter = ("topic",)
+    search_fields = ("title", "body")
+    fields = ("title", "body", "topic", "organizations", "products")
+    filter_horizontal = ("organizations", "products")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.announce(
+            **console._who(request),
+            title=data["title"],
+            body=data["body"],
+            topic=data["topic"],
+            organizations=data["organizations"],
+            products=data["products"],
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The service set the organizations and products already."""

@@ -19,8 +19,10 @@ from forewarn.policies.models import Policy
 
 from . import services, shapes
 from .console_data import told
-from .models import Product, Version
+from .models import Announcement, Product, Version
 from .schemas import (
+    AnnouncementIn,
+    AnnouncementOut,
     DeprecationIn,
     ProductIn,
     ProductOut,
@@ -223,3 +225,48 @@ def add_deprecation(request, version_id: ObjectId, payload: DeprecationIn):
     """Record what an API change deprecates and its sunset date."""
     services.deprecate(_version(version_id), **caller(request), **payload.dict())
     return Status(201, version_out(_version(version_id)))
+
+
+def announcement_out(found: Announcement) -> dict:
+    return {
+        "id": found.pk,
+        "title": found.title,
+        "body": found.body,
+        "topic": found.topic,
+        "organizations": sorted(found.organizations.values_list("slug", flat=True)),
+        "products": sorted(found.products.values_list("slug", flat=True)),
+        "told": sorted(
+            Organization.objects.filter(pk__in=found.told).values_list("slug", flat=True)
+        ),
+        "published_at": found.published_at.isoformat(),
+        "notice": found.notice.key if found.notice_id else None,
+    }
+
+
+@router.get("/releases/announcements", response=list[AnnouncementOut], auth=needs(Role.VIEWER))
+def list_announcements(request):
+    return [announcement_out(a) for a in Announcement.objects.select_related("notice")[:500]]
+
+
+@router.post(
+    "/releases/announcements", response={201: AnnouncementOut}, auth=needs(Role.COMMUNICATOR)
+)
+def create_announcement(request, payload: AnnouncementIn):
+    """Tell the authorized contacts of chosen organizations, or of the users of chosen
+    products, once: documentation, manuals, rates, integrations, policies, new products."""
+    data = payload.dict()
+    products = []
+    for slug in data.pop("products"):
+        found = Product.objects.filter(slug=slug).first()
+        if found is None:
+            raise ValidationError({"products": f"No product {slug!r}."})
+        products.append(found)
+    found = services.announce(
+        **caller(request),
+        title=data["title"],
+        body=data["body"],
+        topic=data["topic"],
+        organizations=_organizations(data["organizations"]),
+        products=products,
+    )
+    return Status(201, announcement_out(found))

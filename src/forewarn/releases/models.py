@@ -177,3 +177,43 @@ class Deprecation(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Topic(models.TextChoices):
+    """What a general announcement is about (seed 002's "other improvement aspects", seed 004's
+    updated documentation)."""
+
+    DOCUMENTATION = "documentation", "Product documentation"
+    MANUALS = "manuals", "Manuals and audiovisual aids"
+    RATES = "rates", "Special rates for clients"
+    INTEGRATIONS = "integrations", "Integrations with other applications or services"
+    POLICIES = "policies", "Service policies and SLAs"
+    PRODUCTS = "products", "Complementary products and services"
+    OTHER = "other", "Other"
+
+
+class Announcement(RecordedSubject, models.Model):
+    """A general announcement to the authorized contacts of chosen organizations, or of the
+    organizations using chosen products; sent once, at publication."""
+
+    title = models.CharField(max_length=limits.NAME)
+    body = models.TextField(
+        max_length=limits.TEXT, validators=[MaxLengthValidator(limits.TEXT)], help_text="Markdown."
+    )
+    topic = models.CharField(max_length=16, choices=Topic.choices, default=Topic.OTHER)
+    organizations = models.ManyToManyField(Organization, blank=True, related_name="announcements")
+    products = models.ManyToManyField(Product, blank=True, related_name="announcements")
+    told = models.JSONField(default=list, blank=True, help_text="The organizations told (ids).")
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="announcements"
+    )
+    published_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    REF_PREFIX = "announcement"
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

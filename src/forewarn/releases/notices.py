@@ -23,7 +23,7 @@ from forewarn.delivery.outbox import queue_notice
 from forewarn.planned.models import PlannedWork
 
 from . import notes, queries
-from .models import Version
+from .models import Announcement, Version
 from .numbering import KIND_LABELS, ReleaseKind
 
 KIND_PREFIX = "release."
@@ -172,4 +172,19 @@ def announce(version: Version, work: PlannedWork, *, actor: str) -> list[Notice]
         work=work,
         skip=planned_audience(work),
         due_at=due or now,
+    )
+
+
+def announce_general(announcement: Announcement, *, now: datetime, actor: str) -> Notice:
+    """A general announcement to the contacts of the organizations it names (``told``)."""
+    return queue_notice(
+        key=f"announcement:{announcement.pk}",
+        thread_key=f"announcement:{announcement.pk}",
+        kind=f"announcement.{announcement.topic}",
+        subject=announcement.title,
+        body=announcement.body,
+        audience=Audience.CONTACTS,
+        organizations=announcement.told,
+        due_at=now,
+        created_by=actor,
     )

@@ -18,6 +18,7 @@ from forewarn.api.fields import (
     one_of,
 )
 
+from .models import Topic
 from .notes import Section
 from .numbering import ReleaseKind, State
 
@@ -167,3 +168,23 @@ class VersionOut(Schema):
     deprecations: list[dict]
     url: str
     notices: list[NoticeOut] = Field(description="who was told, and when")
+
+
+class AnnouncementIn(Schema):
+    title: Name
+    body: Text = Field(description="Markdown")
+    topic: one_of([t for t in Topic.values]) = "other"
+    organizations: Slugs = Field(default_factory=list)
+    products: Slugs = Field(default_factory=list, description="their users are told")
+
+
+class AnnouncementOut(Schema):
+    id: int
+    title: str
+    body: str
+    topic: str
+    organizations: list[str]
+    products: list[str]
+    told: list[str] = Field(description="the organizations told")
+    published_at: str
+    notice: str | None

@@ -31,7 +31,7 @@ from forewarn.record.kinds import Kind
 from forewarn.statuspage.version import page_changed
 
 from . import notes, notices, numbering, queries, sunset
-from .models import Deprecation, Product, Version
+from .models import Announcement, Deprecation, Product, Topic, Version
 from .numbering import ReleaseKind, State
 
 PUBLISH = Role.COMMUNICATOR  # define products, plan, publish and withdraw versions
@@ -658,4 +658,64 @@ def deprecate(version: Version, *, actor: str, role: str | None, **fields) -> De
         raise ValidationError({"state": "A withdrawn version deprecates nothing."})
     found = _deprecate(version, actor=actor, **_deprecation_fields(fields))
     page_changed()
+    return found
+
+
+# Announcements ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def announce(
+    *,
+    actor: str,
+    role: str | None,
+    title: str,
+    body: str,
+    topic: str = Topic.OTHER,
+    organizations: Iterable[Organization] = (),
+    products: Iterable[Product] = (),
+) -> Announcement:
+    """Tell the authorized contacts of the chosen organizations, and of every organization
+    using a chosen product, by email, once (seed 002: documentation, manuals, rates,
+    integrations, policies and SLAs, new products; seed 004: updated documentation)."""
+    _allow(role, "publish an announcement")
+    title = planned_guards.required("title", title, "a title", limits.NAME)
+    body = planned_guards.required("body", body, "the text", limits.TEXT)
+    if topic not in Topic.values:
+        raise ValidationError(
+            {"topic": f"{topic!r} is not a topic; use one of {', '.join(Topic.values)}."}
+        )
+    organizations, products = list(organizations), list(products)
+    told = {o.pk for o in organizations}
+    for product in products:
+        told |= set(queries.users(product).values_list("pk", flat=True))
+    if not told:
+        raise ValidationError(
+            {"organizations": "Choose organizations, or products some organization uses."}
+        )
+    now = timezone.now()
+    found = Announcement.objects.create(
+        title=title,
+        body=body,
+        topic=topic,
+        told=sorted(told),
+        published_at=now,
+        created_by=actor,
+    )
+    found.organizations.set(organizations)
+    found.products.set(products)
+    found.notice = notices.announce_general(found, now=now, actor=actor)
+    found.save(update_fields=["notice"])
+    found.record(
+        Kind.ANNOUNCEMENT_PUBLISHED,
+        actor=actor,
+        description=f"“{title}” sent to {len(told)} organization(s).",
+        details={
+            "topic": topic,
+            "organizations": sorted(o.slug for o in organizations),
+            "products": sorted(p.slug for p in products),
+            "told": sorted(told),
+            "notice": found.notice.key,
+        },
+    )
     return found
