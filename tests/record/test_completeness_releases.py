@@ -7,7 +7,7 @@ planned with its API change and deprecation, its notes changed, released and wit
 from datetime import timedelta
 
 from forewarn.catalog import services as catalog
-from forewarn.catalog.models import AuthorizedContact, Organization
+from forewarn.catalog.models import AuthorizedContact, Organization, ProductCategory
 from forewarn.policies.services import load_presets
 from forewarn.record.kinds import Kind
 from forewarn.releases import services
@@ -19,7 +19,9 @@ WHO = {"actor": "cody", "role": "communicator"}
 
 def ours(events: list[Recorded]) -> list[Recorded]:
     """The releases' own events (planned work and notices record theirs, tested there)."""
-    return [e for e in events if e.kind.subject in ("product", "version", "announcement")]
+    return [
+        e for e in events if e.kind.subject in ("product", "version", "announcement", "sla_version")
+    ]
 
 
 def test_a_version_from_plan_to_withdrawal(recorded):
@@ -167,6 +169,34 @@ def test_an_announcement(recorded):
                 "products": [],
                 "told": [acme.pk],
                 "notice": f"announcement:{found.pk}",
+            },
+        )
+    ]
+
+
+def test_an_sla_version(recorded):
+    voice = ProductCategory.objects.create(slug="voice", name="Voice", target_pct="99.99")
+    recorded()
+    found = services.publish_sla_version(
+        voice,
+        **WHO,
+        label="2027.1",
+        target_pct="99.9",
+        effective_from=NOW + timedelta(days=30),
+        summary="Voice: 99.9 %.",
+    )
+    assert ours(recorded()) == [
+        Recorded(
+            Kind.SLA_VERSION_PUBLISHED,
+            "cody",
+            "",
+            subject(found),
+            {
+                "category": "voice",
+                "label": "2027.1",
+                "target_pct": "99.9",
+                "effective_from": (NOW + timedelta(days=30)).isoformat(),
+                "told": [],
             },
         )
     ]

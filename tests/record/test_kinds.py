@@ -52,6 +52,7 @@ def test_subjects_are_listed_once_in_registry_order():
         "product",
         "version",
         "announcement",
+        "sla_version",
         "metric",
         "alert_integration",
         "alert_rule",

@@ -20,6 +20,8 @@ API = {
     "POST /api/v1/releases/versions/{version_id}/deprecations": COMMUNICATOR,
     "GET /api/v1/releases/announcements": VIEWER,
     "POST /api/v1/releases/announcements": COMMUNICATOR,
+    "GET /api/v1/releases/sla-versions": VIEWER,
+    "POST /api/v1/releases/sla-versions": COMMUNICATOR,
 }
 
 
@@ -32,6 +34,7 @@ CONSOLE = {
     # The change page is the version's page (its forms go through the services).
     "releases.version": Console(add=COMMUNICATOR),
     "releases.announcement": Console(add=COMMUNICATOR),
+    "releases.slaversion": Console(add=COMMUNICATOR),
 }
 PAGES = {
     "admin:releases_version_act": Page(COMMUNICATOR, {"pk": "999999", "name": "nothing"}),

@@ -333,6 +333,11 @@ class Kind(StrEnum):
         "A general announcement was sent to the authorized contacts of chosen organizations or "
         "products' users: its topic and who was told.",
     )
+    SLA_VERSION_PUBLISHED = (
+        "sla_version.published",
+        "A new version of a product category's SLA was published: its target, effective date "
+        "and the organizations told.",
+    )
     VERSION_DEPRECATION_ADDED = (
         "version.deprecation_added",
         "An API change deprecated something, with its sunset date.",

@@ -12,7 +12,7 @@ from django.urls import path
 from forewarn.catalog.roles import RoleAdmin
 
 from . import console, services
-from .models import Announcement, Product, Version
+from .models import Announcement, Product, SlaVersion, Version
 
 
 @admin.register(Product)
@@ -103,3 +103,26 @@ class AnnouncementAdmin(RoleAdmin):
 
     def save_related(self, request, form, formsets, change):
         """The service set the organizations and products already."""
+
+
+@admin.register(SlaVersion)
+class SlaVersionAdmin(RoleAdmin):
+    """Viewers read; communicators publish a new version (the add page, through the service,
+    which tells the contacts). A published version is not changed: publish the next one."""
+
+    add_role = services.PUBLISH
+    list_display = ("category", "label", "target_pct", "effective_from", "published_at")
+    list_filter = ("category",)
+    fields = ("category", "label", "target_pct", "effective_from", "summary")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.publish_sla_version(
+            data["category"],
+            **console._who(request),
+            label=data["label"],
+            target_pct=data["target_pct"],
+            effective_from=data["effective_from"],
+            summary=data["summary"],
+        )
+        obj.pk = saved.pk

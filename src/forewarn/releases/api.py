@@ -12,14 +12,14 @@ from ninja import Query, Router, Status
 
 from forewarn.api.auth import actor, needs, role
 from forewarn.api.fields import ObjectId
-from forewarn.catalog.models import Organization, Role
+from forewarn.catalog.models import Organization, ProductCategory, Role
 from forewarn.catalog.services import components_by_slug
 from forewarn.delivery.models import Subscriber
 from forewarn.policies.models import Policy
 
 from . import services, shapes
 from .console_data import told
-from .models import Announcement, Product, Version
+from .models import Announcement, Product, SlaVersion, Version
 from .schemas import (
     AnnouncementIn,
     AnnouncementOut,
@@ -27,6 +27,8 @@ from .schemas import (
     ProductIn,
     ProductOut,
     ProductPatch,
+    SlaVersionIn,
+    SlaVersionOut,
     VersionImportIn,
     VersionIn,
     VersionOut,
@@ -270,3 +272,34 @@ def create_announcement(request, payload: AnnouncementIn):
         products=products,
     )
     return Status(201, announcement_out(found))
+
+
+def sla_out(found: SlaVersion) -> dict:
+    return {
+        "id": found.pk,
+        "category": found.category.slug,
+        "label": found.label,
+        "target_pct": found.target_pct,
+        "effective_from": found.effective_from.isoformat(),
+        "summary": found.summary,
+        "published_at": found.published_at.isoformat(),
+        "notice": found.notice.key if found.notice_id else None,
+    }
+
+
+@router.get("/releases/sla-versions", response=list[SlaVersionOut], auth=needs(Role.VIEWER))
+def list_sla_versions(request):
+    return [sla_out(v) for v in SlaVersion.objects.select_related("category", "notice")[:500]]
+
+
+@router.post("/releases/sla-versions", response={201: SlaVersionOut}, auth=needs(Role.COMMUNICATOR))
+def publish_sla_version(request, payload: SlaVersionIn):
+    """Publish a new version of a product category's SLA from its effective date; the contacts
+    of the organizations using the category are told, and reports measure each period against
+    the version in force when it began."""
+    data = payload.dict()
+    category = ProductCategory.objects.filter(slug=data.pop("category")).first()
+    if category is None:
+        raise ValidationError({"category": f"No product category {payload.category!r}."})
+    found = services.publish_sla_version(category, **caller(request), **data)
+    return Status(201, sla_out(found))

@@ -2,12 +2,12 @@
 from the pure core (``numbering``, ``notes``). Rows change only through ``services``, which
 records every change."""
 
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from forewarn import limits
-from forewarn.catalog.models import Component, Organization
+from forewarn.catalog.models import Component, Organization, ProductCategory
 from forewarn.delivery.models import Notice, Subscriber
 from forewarn.planned.models import PlannedWork
 from forewarn.policies.models import Policy
@@ -217,3 +217,46 @@ class Announcement(RecordedSubject, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SlaVersion(RecordedSubject, models.Model):
+    """A version of a product category's SLA: its availability target from an effective date
+    (seed 001 §8: "reserves the right to update this SLA"). Reports measure each period
+    against the version in force when it began; publishing one tells the contacts of the
+    organizations using the category's components (seed 002: changes in SLAs by email)."""
+
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, related_name="sla_versions"
+    )
+    label = models.CharField(max_length=50, help_text="As the customers know it: 2027.1")
+    target_pct = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Availability commitment in percent from the effective date.",
+    )
+    effective_from = models.DateTimeField()
+    summary = models.TextField(
+        max_length=limits.TEXT,
+        validators=[MaxLengthValidator(limits.TEXT)],
+        help_text="What changes, in Markdown; the notice quotes it.",
+    )
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="sla_versions"
+    )
+    published_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    REF_PREFIX = "sla_version"
+
+    class Meta:
+        ordering = ["category", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "effective_from"], name="one_sla_version_per_instant"
+            ),
+            models.UniqueConstraint(fields=["category", "label"], name="one_sla_version_label"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} SLA {self.label}"

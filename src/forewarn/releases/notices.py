@@ -23,7 +23,7 @@ from forewarn.delivery.outbox import queue_notice
 from forewarn.planned.models import PlannedWork
 
 from . import notes, queries
-from .models import Announcement, Version
+from .models import Announcement, SlaVersion, Version
 from .numbering import KIND_LABELS, ReleaseKind
 
 KIND_PREFIX = "release."
@@ -186,5 +186,29 @@ def announce_general(announcement: Announcement, *, now: datetime, actor: str) -
         audience=Audience.CONTACTS,
         organizations=announcement.told,
         due_at=now,
+        created_by=actor,
+    )
+
+
+def sla_published(
+    version: SlaVersion, organizations: list[int], *, now: datetime, actor: str
+) -> Notice:
+    """A new SLA version, to the contacts of the organizations using the category (seed 002:
+    "Improvements and changes in Service Policies and SLAs" by email)."""
+    category = version.category
+    body = (
+        f"The SLA of **{category.name}** changes: version {version.label}, an availability "
+        f"target of {version.target_pct.normalize():f} % from the time below.\n\n{version.summary}"
+    )
+    return queue_notice(
+        key=f"sla_version:{version.pk}",
+        thread_key=f"sla_version:{version.pk}",
+        kind="announcement.sla",
+        subject=f"{category.name}: SLA version {version.label}",
+        body=body,
+        audience=Audience.CONTACTS,
+        organizations=organizations,
+        due_at=now,
+        event_times={"effective": version.effective_from},
         created_by=actor,
     )

@@ -1,5 +1,6 @@
 """The request and response shapes of releases in the JSON API; every input bounded."""
 
+from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
@@ -186,5 +187,24 @@ class AnnouncementOut(Schema):
     organizations: list[str]
     products: list[str]
     told: list[str] = Field(description="the organizations told")
+    published_at: str
+    notice: str | None
+
+
+class SlaVersionIn(Schema):
+    category: Slug
+    label: Annotated[str, Field(min_length=1, max_length=50)]
+    target_pct: Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4)]
+    effective_from: Instant
+    summary: Text = Field(description="what changes, Markdown")
+
+
+class SlaVersionOut(Schema):
+    id: int
+    category: str
+    label: str
+    target_pct: Decimal
+    effective_from: str
+    summary: str
     published_at: str
     notice: str | None

@@ -12,15 +12,17 @@ planned work, and the whole version is refused with it.
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from forewarn import limits
-from forewarn.catalog.models import Component, Organization, Role
+from forewarn.catalog.models import Component, Organization, ProductCategory, Role
 from forewarn.delivery.models import Channel, Subscriber
 from forewarn.planned import guards as planned_guards
 from forewarn.planned import services as planned
@@ -31,7 +33,7 @@ from forewarn.record.kinds import Kind
 from forewarn.statuspage.version import page_changed
 
 from . import notes, notices, numbering, queries, sunset
-from .models import Announcement, Deprecation, Product, Topic, Version
+from .models import Announcement, Deprecation, Product, SlaVersion, Topic, Version
 from .numbering import ReleaseKind, State
 
 PUBLISH = Role.COMMUNICATOR  # define products, plan, publish and withdraw versions
@@ -719,3 +721,78 @@ def announce(
         },
     )
     return found
+
+
+# SLA versions -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_sla_version(
+    category: ProductCategory,
+    *,
+    actor: str,
+    role: str | None,
+    label: str,
+    target_pct,
+    effective_from: datetime,
+    summary: str,
+) -> SlaVersion:
+    """Publish a new version of a category's SLA from ``effective_from`` (now or later: a
+    period already measured keeps its version) and tell the contacts of every organization
+    using the category's components, once. Reports measure each period against the version
+    in force when it began."""
+    _allow(role, "publish an SLA version")
+    label = planned_guards.required("label", label, "a label", 50)
+    summary = planned_guards.required("summary", summary, "what changes")
+    effective_from = _instant("effective_from", effective_from)
+    now = timezone.now()
+    if effective_from < now - timedelta(minutes=1):
+        raise ValidationError(
+            {"effective_from": "A new SLA version takes effect now or later, not in the past."}
+        )
+    try:
+        target = Decimal(str(target_pct))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"target_pct": f"{target_pct!r} is not a percentage."}) from None
+    if not Decimal(0) <= target <= Decimal(100) or target.as_tuple().exponent < -4:
+        raise ValidationError(
+            {"target_pct": "Give a percentage from 0 to 100, at most 4 decimals."}
+        )
+    clash = SlaVersion.objects.filter(category=category).filter(
+        Q(label=label) | Q(effective_from=effective_from)
+    )
+    if clash.exists():
+        raise ValidationError(
+            {"label": f"{category.name} has a version {label} or one from that instant."}
+        )
+    version = SlaVersion.objects.create(
+        category=category,
+        label=label,
+        target_pct=target,
+        effective_from=effective_from,
+        summary=summary,
+        published_at=now,
+        created_by=actor,
+    )
+    told = sorted(
+        Organization.objects.filter(components__category=category)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    if told:
+        version.notice = notices.sla_published(version, told, now=now, actor=actor)
+        version.save(update_fields=["notice"])
+    version.record(
+        Kind.SLA_VERSION_PUBLISHED,
+        actor=actor,
+        description=f"{category.name} SLA {label}: {target} % from {effective_from.isoformat()}.",
+        details={
+            "category": category.slug,
+            "label": label,
+            "target_pct": str(target),
+            "effective_from": effective_from.isoformat(),
+            "told": told,
+        },
+    )
+    page_changed()
+    return version
