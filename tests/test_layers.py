@@ -42,6 +42,7 @@ KNOWN_PURE = {
     *(f"forewarn.compat.alertmanager.{m}" for m in ("payload", "matchers", "rules")),
     *(f"forewarn.support.{m}" for m in ("lifecycle", "clocks", "mail", "attachments")),
     "forewarn.planned.updates",
+    *(f"forewarn.releases.{m}" for m in ("numbering", "notes", "sunset")),
 }
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "forewarn.availability",
     "forewarn.incidents",
     "forewarn.planned",
+    "forewarn.releases",
     "forewarn.metrics",
     "forewarn.compat.alertmanager",
     "forewarn.compat.statuspage_webhooks",
@@ -257,6 +258,14 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 FOREWARN_SUPPORT_EMAIL = os.environ.get("FOREWARN_SUPPORT_EMAIL", "support@forewarn.example")
+# The From address of each kind of notice, by kind ("release.security") or its first word
+# ("release", "planned", "incident"); the rest come from DEFAULT_FROM_EMAIL. Release mail has
+# its own (seed 003: "teams-releases for release-related communications").
+FOREWARN_NOTICE_SENDERS = {
+    kind: address
+    for kind, address in (("release", os.environ.get("FOREWARN_RELEASES_FROM", "")),)
+    if address
+}
 # Django 6.1 MAILERS: one "default" mailer. Without configuration, mail is
 # captured as files in the data folder ("mail captured locally").
 if os.environ.get("ANYMAIL_BACKEND"):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("forewarn.compat.alertmanager.urls")),
     path("", include("forewarn.support.urls")),
     path("", include("forewarn.portal.urls")),
+    path("", include("forewarn.releases.urls")),
     path("console/", admin.site.urls),
     path("api/v1/", api.urls),
     path("cachet/api/v1/", include("forewarn.compat.cachet.urls")),

@@ -28,6 +28,7 @@ from forewarn.policies.api import router as policies_router
 from forewarn.policies.rules import PolicyError
 from forewarn.portal.api import router as contact_router
 from forewarn.record.api import router as record_router
+from forewarn.releases.api import router as releases_router
 from forewarn.support.api import router as support_router
 
 from .auth import AUTH
@@ -137,6 +138,7 @@ api.add_router("/", record_router)
 api.add_router("/", incident_settings_router)
 api.add_router("/", incidents_router)
 api.add_router("/", planned_router)
+api.add_router("/", releases_router)
 api.add_router("/", metrics_router)
 api.add_router("/", alertmanager_router)
 api.add_router("/", support_router)

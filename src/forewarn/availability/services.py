@@ -197,11 +197,33 @@ def contract_zone(component: Component) -> ZoneInfo:
     return ZoneInfo(component.category.time_zone) if component.category else provider_zone()
 
 
-def category_spec(category) -> engine.CategorySpec:
+# The SLA target in force: a provider (``releases.sla`` registers the published SLA versions)
+# answers {category id: target} for the categories given, as at an instant; a category it does
+# not answer for is held to its own ``target_pct``.
+TargetProvider = Callable[[list, datetime], dict]
+TARGET_PROVIDERS: list[TargetProvider] = []
+
+
+def target_provider(provider: TargetProvider) -> TargetProvider:
+    if provider not in TARGET_PROVIDERS:
+        TARGET_PROVIDERS.append(provider)
+    return provider
+
+
+def targets_in_force(categories: list, at: datetime) -> dict:
+    found = {}
+    for provider in TARGET_PROVIDERS:
+        found |= provider(categories, at)
+    return found
+
+
+def category_spec(category, target_pct=None) -> engine.CategorySpec:
+    """The category as the engine measures it, against ``target_pct`` if given (the SLA
+    version in force), else its own target."""
     return engine.CategorySpec(
         category.pk,
         category.name,
-        category.target_pct,
+        category.target_pct if target_pct is None else target_pct,
         category.period,
         # ProductCategory.partial_outage_weight: how much a partial-outage minute counts.
         partial_weight=float(category.partial_outage_weight),
@@ -296,7 +318,12 @@ def engine_inputs(components, period: engine.Period, *, detail: bool = True) -> 
         planned_reasons((e.ref, e.reason) for e in exclusions),
     )
     specs = {pk: component_spec(c, tuple(sorted(members.get(pk, ())))) for pk, c in rows.items()}
-    categories = {c.category.pk: category_spec(c.category) for c in rows.values() if c.category}
+    measured_categories = {c.category.pk: c.category for c in rows.values() if c.category}
+    in_force = targets_in_force(list(measured_categories.values()), period.start)
+    categories = {
+        pk: category_spec(category, in_force.get(pk))
+        for pk, category in measured_categories.items()
+    }
     return EngineInputs(
         window=period,
         components=rows,

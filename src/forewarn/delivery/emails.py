@@ -191,6 +191,14 @@ def _header_block(headers: list[tuple[str, str]]) -> bytes:
 # The notice ----------------------------------------------------------------
 
 
+def sender_for(kind: str) -> str:
+    """The From address of a notice of ``kind``: ``settings.FOREWARN_NOTICE_SENDERS`` maps a
+    kind (``release.security``) or its first word (``release``) to an address (seed 003:
+    release communications come from their own address); else ``DEFAULT_FROM_EMAIL``."""
+    senders = getattr(settings, "FOREWARN_NOTICE_SENDERS", {}) or {}
+    return senders.get(kind) or senders.get(kind.split(".", 1)[0]) or settings.DEFAULT_FROM_EMAIL
+
+
 @dataclass(frozen=True)
 class Variant:
     """One rendering of a notice for a kind of recipient in a time zone, with stand-ins."""
@@ -218,7 +226,7 @@ class NoticeMail:
         self.thread_id = thread_root_id(notice.thread_key)
         answered = [i for hook in ANSWERS_MAIL for i in hook(notice) if _SAFE_ID.fullmatch(i)]
         self.references = answered + ([] if is_thread_root else [self.thread_id])
-        self.from_email = settings.DEFAULT_FROM_EMAIL
+        self.from_email = sender_for(notice.kind)
         self.from_address = parseaddr(self.from_email)[1]
         self.reply_to = tokens.reply_address(notice.pk)
         self.body_html = render_markdown(notice.body)

@@ -305,6 +305,44 @@ class Kind(StrEnum):
         "A notice about planned work was queued: its kind, due time, audience and policy.",
     )
 
+    # releases
+    PRODUCT_SAVED = (
+        "product.saved",
+        "A product (module, plugin) was added or changed: who uses it, its policy, visibility.",
+    )
+    VERSION_PLANNED = (
+        "version.planned",
+        "A version was planned: its number, kind (computed or given), release time and the "
+        "planned work a major version or API change comes with.",
+    )
+    VERSION_CHANGED = (
+        "version.changed",
+        "A version's notes, security advisories or documentation pages changed.",
+    )
+    VERSION_RELEASED = (
+        "version.released",
+        "A version was released: when, and the notices queued to whom.",
+    )
+    VERSION_WITHDRAWN = "version.withdrawn", "A version was withdrawn, with the reason."
+    VERSION_IMPORTED = (
+        "version.imported",
+        "A version released before Forewarn kept the history was added to it, without notices.",
+    )
+    ANNOUNCEMENT_PUBLISHED = (
+        "announcement.published",
+        "A general announcement was sent to the authorized contacts of chosen organizations or "
+        "products' users: its topic and who was told.",
+    )
+    SLA_VERSION_PUBLISHED = (
+        "sla_version.published",
+        "A new version of a product category's SLA was published: its target, effective date "
+        "and the organizations told.",
+    )
+    VERSION_DEPRECATION_ADDED = (
+        "version.deprecation_added",
+        "An API change deprecated something, with its sunset date.",
+    )
+
     # metrics
     METRIC_CREATED = (
         "metric.created",
