@@ -60,6 +60,7 @@ class Command(BaseCommand):
                     f"  Console       {base}/console/   (user: admin, password: {password})",
                     f"  API docs      {base}/api/v1/docs",
                     f"  Statuspage v2 {base}/api/v2/summary.json",
+                    f"  What's new    {base}/whats-new/",
                     f"  Mail is captured in {getattr(settings, 'MAIL_CAPTURE_DIR', 'the configured mail server')}",
                     f"  Support mail  smtp://127.0.0.1:{smtp_port} (to {settings.FOREWARN_SUPPORT_EMAIL})"
                     if smtp_port
