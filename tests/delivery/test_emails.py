@@ -14,6 +14,7 @@ from forewarn.delivery.emails import (
     Recipient,
     SubscriberRef,
     format_instant,
+    sender_for,
     thread_root_id,
 )
 from forewarn.delivery.models import Audience, Delivery
@@ -302,3 +303,13 @@ def test_other_email_backends_get_a_django_email(settings):
     assert tokens.unsubscribe_url(subscriber) in email.body
     message = parse(email.message().as_bytes())
     assert parts(message)["invite.ics"] == ICS_REQUEST
+
+
+def test_each_kind_of_notice_may_have_its_own_sender(settings):
+    settings.FOREWARN_NOTICE_SENDERS = {
+        "release": "Releases <releases@example.com>",
+        "release.security": "Security <security@example.com>",
+    }
+    assert sender_for("release.minor") == "Releases <releases@example.com>"
+    assert sender_for("release.security") == "Security <security@example.com>"
+    assert sender_for("planned.announcement") == settings.DEFAULT_FROM_EMAIL

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from forewarn.planned.lifecycle import PlannedState
 from forewarn.planned.models import PlannedWork
-from forewarn.releases import queries, services
+from forewarn.releases import notices, queries, services
 from forewarn.releases.models import Version
 from forewarn.support.models import SupportRequest
 
@@ -225,3 +225,17 @@ def test_the_history_before_forewarn_is_imported_without_notices(world):
     assert (six.kind, six.state, six.released_at) == ("major", "released", T0 - timedelta(days=300))
     assert not PlannedWork.objects.exists() and not six.notices.exists()
     assert [v.number for v in queries.public_versions()] == ["6.01", "6.00"]
+
+
+def test_each_notice_is_queued_once_however_often_it_is_told(world, clock, v709):
+    version = minor(world)
+    services.release(version, **WHO)
+    again = notices.tell(version, now=T0, actor="cody")
+    assert sorted(n.key for n in again) == sorted(n.key for n in version.notices.all())
+    tick(clock, T0 + timedelta(seconds=1))
+    assert len(told(f"release:{version.pk}")) == 4  # each recipient once
+
+
+def test_a_product_slug_must_be_a_slug(world):
+    with refused("slug", "letters, digits"):
+        services.save_product(**WHO, slug="my product", name="Mine")

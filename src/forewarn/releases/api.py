@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from forewarn.api.auth import actor, needs, role
-from forewarn.api.fields import ObjectId
+from forewarn.api.fields import ObjectId, Slug
 from forewarn.catalog.models import Organization, ProductCategory, Role
 from forewarn.catalog.services import components_by_slug
 from forewarn.delivery.models import Subscriber
@@ -108,7 +108,7 @@ def create_product(request, payload: ProductIn):
 
 
 @router.patch("/releases/products/{slug}", response=ProductOut, auth=needs(Role.COMMUNICATOR))
-def change_product(request, slug: str, payload: ProductPatch):
+def change_product(request, slug: Slug, payload: ProductPatch):
     product = services.save_product(
         _product(slug), **caller(request), **_product_fields(payload.dict(exclude_unset=True))
     )
@@ -150,7 +150,7 @@ def list_versions(request, filters: Query[VersionQuery]):
     response={201: VersionOut},
     auth=needs(Role.COMMUNICATOR),
 )
-def plan_version(request, slug: str, payload: VersionIn):
+def plan_version(request, slug: Slug, payload: VersionIn):
     """Plan a version. A major version and an API change are published as planned work at
     once under the product's policy: too little notice is a 422 on release_at."""
     data = payload.dict()
@@ -171,7 +171,7 @@ def plan_version(request, slug: str, payload: VersionIn):
     response={201: VersionOut},
     auth=needs(Role.COMMUNICATOR),
 )
-def import_version(request, slug: str, payload: VersionImportIn):
+def import_version(request, slug: Slug, payload: VersionImportIn):
     """Add a version released before Forewarn kept the history: in the past, nobody is told."""
     data = payload.dict()
     organization = data.pop("organization")

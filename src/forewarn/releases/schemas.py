@@ -17,6 +17,7 @@ from forewarn.api.fields import (
     Url,
     bounded_list,
     one_of,
+    percent,
 )
 
 from .models import Topic
@@ -194,7 +195,7 @@ class AnnouncementOut(Schema):
 class SlaVersionIn(Schema):
     category: Slug
     label: Annotated[str, Field(min_length=1, max_length=50)]
-    target_pct: Annotated[Decimal, Field(ge=0, le=100, max_digits=7, decimal_places=4)]
+    target_pct: percent(0, 100)
     effective_from: Instant
     summary: Text = Field(description="what changes, Markdown")
 

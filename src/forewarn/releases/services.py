@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import URLValidator, validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -92,6 +92,12 @@ def save_product(
     if creating:
         product = Product(created_at=timezone.now())
         product.slug = planned_guards.required("slug", slug, "a slug", limits.SLUG)
+        try:
+            validate_slug(product.slug)
+        except ValidationError:
+            raise ValidationError(
+                {"slug": "Use letters, digits, hyphens and underscores only."}
+            ) from None
         if Product.objects.filter(slug=product.slug).exists():
             raise ValidationError({"slug": f"A product {product.slug!r} exists already."})
         product.policy = policy or Policy.objects.filter(slug=DEFAULT_POLICY).first()

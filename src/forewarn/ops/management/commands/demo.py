@@ -77,6 +77,7 @@ class Command(BaseCommand):
                     f"{signin.LINK_MINUTES} minutes: {portal_link}; or ask for a link there, "
                     "it arrives in the captured mail)",
                     f"  Support page  {base}/support/",
+                    f"  What's new    {base}/whats-new/",
                     f"  Mail is captured in {getattr(settings, 'MAIL_CAPTURE_DIR', 'the configured mail server')}",
                     f"  Support mail  smtp://127.0.0.1:{smtp_port} (to {settings.FOREWARN_SUPPORT_EMAIL})"
                     if smtp_port
