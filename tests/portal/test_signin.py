@@ -177,3 +177,11 @@ def test_staff_do_not_read_the_link_in_the_outbox(world, admin_client):
     notice = Notice.objects.get(kind=signin.KIND_LINK)
     page = admin_client.get(f"/console/delivery/notice/{notice.pk}/change/").content.decode()
     assert "Withheld" in page and "/portal/sign-in/" not in page
+
+
+def test_link_requests_are_limited_per_client(world):
+    for n in range(signin.CLIENT_LIMIT):
+        signin.request_link(f"nobody{n}@example.com", client_ip="203.0.113.9")
+    limited = signin.request_link("anna@acme.example", client_ip="203.0.113.9")
+    assert limited is signin.Outcome.RATE_LIMITED
+    assert signin.request_link("anna@acme.example", client_ip="198.51.100.1") is signin.Outcome.SENT

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forewarn.availability import exports, reports
 from forewarn.availability import periods as p
 from forewarn.catalog.statuses import LABELS, worst
+from forewarn.delivery.views import client_ip
 from forewarn.markup import render_markdown
 from forewarn.support import services
 from forewarn.support.lifecycle import Origin, RequestStatus
@@ -90,7 +91,7 @@ def sign_in_form(request):
     """Ask for a link; whatever the address, the same answer (nobody learns who is a contact)."""
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        signin.request_link(form.cleaned_data["email"])
+        signin.request_link(form.cleaned_data["email"], client_ip=client_ip(request))
         return redirect("portal:sign-in-sent")
     return _page(
         request,
