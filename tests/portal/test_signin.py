@@ -185,3 +185,12 @@ def test_link_requests_are_limited_per_client(world):
     limited = signin.request_link("anna@acme.example", client_ip="203.0.113.9")
     assert limited is signin.Outcome.RATE_LIMITED
     assert signin.request_link("anna@acme.example", client_ip="198.51.100.1") is signin.Outcome.SENT
+
+
+def test_signing_in_again_in_the_same_browser_ends_the_earlier_session(world):
+    client = signed_in(world.a.contact)
+    raw = signin.issue_link(world.a.contact).rsplit("/sign-in/", 1)[1].strip("/")
+    client.post(f"/portal/sign-in/{raw}/")
+    first, second = PortalSession.objects.order_by("pk")
+    assert first.ended_at is not None and second.ended_at is None
+    assert client.get("/portal/").status_code == 200

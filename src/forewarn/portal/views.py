@@ -116,6 +116,9 @@ def sign_in_link(request, token: str):
             link = signin.check_link(token)
             return _page(request, "sign_in_link.html", {"link_contact": link.contact})
         started = signin.sign_in(token)
+        previous = signin.session_of(request.COOKIES.get(signin.COOKIE))
+        if previous is not None:  # this browser's earlier session ends: one at a time
+            signin.sign_out(previous)
     except signin.InvalidLink as error:
         return _page(request, "invalid_link.html", {"reason": str(error)}, status=400)
     response = redirect("portal:home")
