@@ -297,7 +297,10 @@ def request_list(request):
 @require_http_methods(["GET", "POST"])
 @contact_required
 def request_new(request):
-    components = list(request.organization.components.order_by("name"))
+    # Those it uses that it may see (never internal ones): what a request may name.
+    components = list(
+        queries.components(request.organization).filter(organizations=request.organization)
+    )
     form = RequestForm(request.POST or None, request.FILES or None, components=components)
     errors = []
     if request.method == "POST" and form.is_valid():
