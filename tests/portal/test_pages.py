@@ -143,3 +143,14 @@ def test_times_are_shown_in_the_contacts_zone(world):
     text = page.decode()
     assert "Times are shown in America/New_York." in text
     assert 'datetime="2026-12-07T04:00:00-05:00"' in text  # opened at 09:00 UTC
+
+
+def test_the_request_form_offers_no_internal_component(world):
+    from forewarn.catalog.models import Component, Visibility
+
+    hidden = Component.objects.create(
+        slug="billing-db", name="Billing database", visibility=Visibility.INTERNAL
+    )
+    world.a.organization.components.add(hidden)
+    page = signed_in(world.a.contact).get("/portal/requests/new/").content.decode()
+    assert "Acme private trunk" in page and "Billing database" not in page

@@ -177,3 +177,20 @@ def test_staff_do_not_read_the_link_in_the_outbox(world, admin_client):
     notice = Notice.objects.get(kind=signin.KIND_LINK)
     page = admin_client.get(f"/console/delivery/notice/{notice.pk}/change/").content.decode()
     assert "Withheld" in page and "/portal/sign-in/" not in page
+
+
+def test_link_requests_are_limited_per_client(world):
+    for n in range(signin.CLIENT_LIMIT):
+        signin.request_link(f"nobody{n}@example.com", client_ip="203.0.113.9")
+    limited = signin.request_link("anna@acme.example", client_ip="203.0.113.9")
+    assert limited is signin.Outcome.RATE_LIMITED
+    assert signin.request_link("anna@acme.example", client_ip="198.51.100.1") is signin.Outcome.SENT
+
+
+def test_signing_in_again_in_the_same_browser_ends_the_earlier_session(world):
+    client = signed_in(world.a.contact)
+    raw = signin.issue_link(world.a.contact).rsplit("/sign-in/", 1)[1].strip("/")
+    client.post(f"/portal/sign-in/{raw}/")
+    first, second = PortalSession.objects.order_by("pk")
+    assert first.ended_at is not None and second.ended_at is None
+    assert client.get("/portal/").status_code == 200

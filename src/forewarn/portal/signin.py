@@ -20,6 +20,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,6 +37,9 @@ LINK_MINUTES = 15
 # Links per address within the window; more are refused quietly (the page says the same).
 ADDRESS_LIMIT = 5
 ADDRESS_WINDOW = timedelta(hours=1)
+# Requests per client address (any email) within the window, counted in the shared cache.
+CLIENT_LIMIT = 20
+CLIENT_WINDOW = timedelta(minutes=10)
 SESSION_HOURS = 8
 IDLE_MINUTES = 60
 SEEN_EVERY = timedelta(minutes=1)
@@ -64,12 +68,33 @@ def _address_key(address: str) -> str:
     return hashlib.blake2s(address.encode(), digest_size=10).hexdigest()
 
 
-def request_link(email: str) -> Outcome:
+def client_allowed(client_ip: str) -> bool:
+    """Count one link request from ``client_ip``; False once it made too many in the window
+    (the "shared" cache, so every web process sees the same count)."""
+    if not client_ip:
+        return True
+    cache = caches["shared"]
+    window = int(CLIENT_WINDOW.total_seconds())
+    bucket = int(timezone.now().timestamp()) // window
+    key = f"forewarn:portal:client:{_address_key(client_ip)}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    return count <= CLIENT_LIMIT
+
+
+def request_link(email: str, *, client_ip: str = "") -> Outcome:
     """Mail a sign-in link to ``email`` if it is an active contact's (one per organization it
-    is a contact of), at most ``ADDRESS_LIMIT`` an hour."""
+    is a contact of), at most ``ADDRESS_LIMIT`` an hour per address and ``CLIENT_LIMIT`` requests
+    per client in ``CLIENT_WINDOW``."""
     address = mailboxes.comparable(email or "")
     if "@" not in address:
         return Outcome.UNKNOWN
+    if not client_allowed(client_ip):
+        return Outcome.RATE_LIMITED
     now = timezone.now()
     with transaction.atomic():
         # Locking the contacts serialises two requests for one address (the limit holds).

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forewarn.availability import exports, reports
 from forewarn.availability import periods as p
 from forewarn.catalog.statuses import LABELS, worst
+from forewarn.delivery.views import client_ip
 from forewarn.markup import render_markdown
 from forewarn.support import services
 from forewarn.support.lifecycle import Origin, RequestStatus
@@ -90,7 +91,7 @@ def sign_in_form(request):
     """Ask for a link; whatever the address, the same answer (nobody learns who is a contact)."""
     form = LinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        signin.request_link(form.cleaned_data["email"])
+        signin.request_link(form.cleaned_data["email"], client_ip=client_ip(request))
         return redirect("portal:sign-in-sent")
     return _page(
         request,
@@ -115,6 +116,9 @@ def sign_in_link(request, token: str):
             link = signin.check_link(token)
             return _page(request, "sign_in_link.html", {"link_contact": link.contact})
         started = signin.sign_in(token)
+        previous = signin.session_of(request.COOKIES.get(signin.COOKIE))
+        if previous is not None:  # this browser's earlier session ends: one at a time
+            signin.sign_out(previous)
     except signin.InvalidLink as error:
         return _page(request, "invalid_link.html", {"reason": str(error)}, status=400)
     response = redirect("portal:home")
@@ -293,7 +297,10 @@ def request_list(request):
 @require_http_methods(["GET", "POST"])
 @contact_required
 def request_new(request):
-    components = list(request.organization.components.order_by("name"))
+    # Those it uses that it may see (never internal ones): what a request may name.
+    components = list(
+        queries.components(request.organization).filter(organizations=request.organization)
+    )
     form = RequestForm(request.POST or None, request.FILES or None, components=components)
     errors = []
     if request.method == "POST" and form.is_valid():
