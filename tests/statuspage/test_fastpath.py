@@ -14,6 +14,8 @@ from forewarn.catalog import services as catalog
 from forewarn.catalog.models import Component, ComponentGroup
 from forewarn.incidents import configuration
 from forewarn.incidents import services as incidents
+from forewarn.metrics import services as metrics
+from forewarn.metrics.models import Metric
 from forewarn.statuspage import urls as statuspage_urls
 from forewarn.statuspage import version
 from forewarn.statuspage.fastpath import PublicFastPath
@@ -204,3 +206,23 @@ def test_what_is_kept_stays_bounded(page):
     for url in V2:
         call(small, url)
     assert len(small._entries) == 1
+
+
+def test_the_page_with_public_metrics_is_replayed_until_its_charts_change(page, clock):
+    latency = metrics.save_metric(
+        Metric(name="API response time", slug="api-latency", unit="ms"), actor="alice"
+    )
+    version.forget_version()  # as the metric's commit would
+    call(page["fast"], "/")
+    first = call(page["fast"], "/")
+    assert first[3] == "fastpath"
+    metrics.add_points(latency, [(T0, 120.0)])  # as another process would: no version change
+    assert call(page["fast"], "/")[3] == "fastpath"  # within the minute: the same page
+    clock.shift(timedelta(minutes=1))  # the minute with points is over: the stamp moves
+    version._remembered["read_at"] -= 61  # and this process reads the version again
+    _, _, body, answered_by = call(page["fast"], "/")
+    assert answered_by is None and b"latest 120" in body
+    *again, answered_by = call(page["fast"], "/")
+    assert answered_by == "fastpath" and again[2] == body
+    clock.shift(timedelta(minutes=4))  # 09:05: a new chart bucket, even without points
+    assert call(page["fast"], "/")[3] is None
