@@ -2,12 +2,15 @@
 follows a change within the freshness window like the rest of the page."""
 
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from forewarn.catalog import services as catalog
@@ -76,12 +79,26 @@ def call(app, path, method="GET", **headers):
     def start_response(status, response_headers, exc_info=None):
         sent.update(status=status, headers=response_headers)
 
-    result = app(request.environ, start_response)
-    try:
-        body = b"".join(result)
-    finally:
-        getattr(result, "close", lambda: None)()
+    with connection_kept():
+        result = app(request.environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()
     return sent["status"], sent["headers"], body, request.environ.get("forewarn.answered_by")
+
+
+@contextmanager
+def connection_kept():
+    """What Django's test client does around a request: the request signals do not close the
+    connection, which holds the test's transaction (on PostgreSQL it would be closed)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def urls(page) -> list[str]:
