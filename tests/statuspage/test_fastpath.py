@@ -2,27 +2,24 @@
 follows a change within the freshness window like the rest of the page."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import RequestFactory
 
 from forewarn.catalog import services as catalog
 from forewarn.catalog.models import Component, ComponentGroup
 from forewarn.incidents import configuration
 from forewarn.incidents import services as incidents
-from forewarn.metrics import services as metrics
-from forewarn.metrics.models import Metric
 from forewarn.statuspage import urls as statuspage_urls
 from forewarn.statuspage import version
 from forewarn.statuspage.fastpath import PublicFastPath
 from forewarn.statuspage.models import PageVersion
+
+from .conftest import connection_kept
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tue 10:00 Europe/Amsterdam
 
@@ -86,19 +83,6 @@ def call(app, path, method="GET", **headers):
         finally:
             getattr(result, "close", lambda: None)()
     return sent["status"], sent["headers"], body, request.environ.get("forewarn.answered_by")
-
-
-@contextmanager
-def connection_kept():
-    """What Django's test client does around a request: the request signals do not close the
-    connection, which holds the test's transaction (on PostgreSQL it would be closed)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def urls(page) -> list[str]:
@@ -223,23 +207,3 @@ def test_what_is_kept_stays_bounded(page):
     for url in V2:
         call(small, url)
     assert len(small._entries) == 1
-
-
-def test_the_page_with_public_metrics_is_replayed_until_its_charts_change(page, clock):
-    latency = metrics.save_metric(
-        Metric(name="API response time", slug="api-latency", unit="ms"), actor="alice"
-    )
-    version.forget_version()  # as the metric's commit would
-    call(page["fast"], "/")
-    first = call(page["fast"], "/")
-    assert first[3] == "fastpath"
-    metrics.add_points(latency, [(T0, 120.0)])  # as another process would: no version change
-    assert call(page["fast"], "/")[3] == "fastpath"  # within the minute: the same page
-    clock.shift(timedelta(minutes=1))  # the minute with points is over: the stamp moves
-    version._remembered["read_at"] -= 61  # and this process reads the version again
-    _, _, body, answered_by = call(page["fast"], "/")
-    assert answered_by is None and b"latest 120" in body
-    *again, answered_by = call(page["fast"], "/")
-    assert answered_by == "fastpath" and again[2] == body
-    clock.shift(timedelta(minutes=4))  # 09:05: a new chart bucket, even without points
-    assert call(page["fast"], "/")[3] is None
