@@ -1,10 +1,13 @@
 """A small public site for the static copy's tests: two components and a public incident."""
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from forewarn.catalog import services as catalog
 from forewarn.catalog.models import Component
@@ -45,3 +48,17 @@ def world(transactional_db, clock, settings, tmp_path):
     )
     jobs._done.update(published=None, uploaded=None, retry_at=0.0)  # a new worker process
     return made | {"incident": incident, "folder": tmp_path / "site"}
+
+
+@contextmanager
+def connection_kept():
+    """For a WSGI call made by hand, what Django's test client does around a request: the
+    request signals do not close the connection, which holds the test's transaction (on
+    PostgreSQL they would close it mid-test)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

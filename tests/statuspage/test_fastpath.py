@@ -20,6 +20,8 @@ from forewarn.statuspage import version
 from forewarn.statuspage.fastpath import PublicFastPath
 from forewarn.statuspage.models import PageVersion
 
+from .conftest import connection_kept
+
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tue 10:00 Europe/Amsterdam
 
 # Every Statuspage v2 URL the page serves, as its URLconf lists them.
@@ -75,11 +77,12 @@ def call(app, path, method="GET", **headers):
     def start_response(status, response_headers, exc_info=None):
         sent.update(status=status, headers=response_headers)
 
-    result = app(request.environ, start_response)
-    try:
-        body = b"".join(result)
-    finally:
-        getattr(result, "close", lambda: None)()
+    with connection_kept():
+        result = app(request.environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()
     return sent["status"], sent["headers"], body, request.environ.get("forewarn.answered_by")
 
 

@@ -11,7 +11,9 @@ moves on, and a new point is on the page by the end of the minute after it arriv
 that appears, changes or goes moves the page version itself.
 
 The charts are drawn once per page state and stamp (``page_charts``), shared by every URL and
-process-local cache entry of the page that shows them.
+process-local cache entry of the page that shows them. ``remembered_stamp`` gives the stamp
+without a query (from what ``page_stamp`` last read, under the page version this process still
+remembers), so the fast path (``statuspage.fastpath``) replays the page with charts too.
 """
 
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from forewarn.statuspage.version import current_version
+from forewarn.statuspage.version import current_version, remembered_version
 
 from . import chart, services
 from .models import Metric
@@ -69,6 +71,15 @@ def page_stamp() -> datetime | None:
         )
         _read.update(version=version, public=bool(found["public"]), until=found["changed_until"])
     return charts_stamp(timezone.now(), _read["until"]) if _read["public"] else None
+
+
+def remembered_stamp() -> datetime | None:
+    """``page_stamp`` without asking the database: None unless this process read the public
+    metrics under the page version it still remembers (``version.remembered_version``)."""
+    version = remembered_version()
+    if version is None or _read["version"] is not version or not _read["public"]:
+        return None
+    return charts_stamp(timezone.now(), _read["until"])
 
 
 def page_charts() -> list["MetricCharts"]:

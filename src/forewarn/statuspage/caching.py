@@ -23,8 +23,10 @@ from .vary import mark_public
 from .version import current_version, remembered_version
 
 MAX_AGE_SECONDS = 10
-# The WSGI environ key under which a cached answer says it may be replayed (``fastpath``).
+# The WSGI environ key under which a cached answer says it may be replayed (``fastpath``), and
+# the one under which a stamped answer gives the stamp as the process knows it without a query.
 REPLAYABLE = "forewarn.statuspage.replayable"
+REPLAY_STAMP = "forewarn.statuspage.replay_stamp"
 
 
 class Validators(NamedTuple):
@@ -42,12 +44,14 @@ def _etag(state: str, key: str) -> str:
 ALLOWED = "GET, HEAD, OPTIONS"
 
 
-def public_cached(view=None, *, cors: bool = False, stamp=None):
+def public_cached(view=None, *, cors: bool = False, stamp=None, remembered_stamp=None):
     """Decorator for public GET views whose output depends only on the URL and the page's data.
 
     ``stamp``, a function of no arguments returning an instant or None, adds what else the
-    view's output depends on and when it last moved (the metrics' current bucket, see
+    view's output depends on and when it last moved (when the public charts last changed, see
     ``metrics.public.page_stamp``): it joins the cache key, the ETag and Last-Modified.
+    ``remembered_stamp`` gives the same without asking the database (None when this process
+    does not know it): with it, the fast path may replay a stamped answer too.
 
     They read and never write: OPTIONS answers what is allowed (a CORS preflight too), any
     other method than GET and HEAD is a 405 with ``Allow`` (RFC 9110 §15.5.6), before Django's
@@ -83,9 +87,11 @@ def public_cached(view=None, *, cors: bool = False, stamp=None):
                     cache.set(cache_key, stored, 300)
                 response = HttpResponse(stored[0], content_type=stored[1])
             if extra is None:
-                # The fast path replays by the page's state alone; an answer that also depends
-                # on a stamp (public metrics) goes through here every time.
+                request.environ[REPLAYABLE] = validators  # the fast path replays by the state
+            elif remembered_stamp is not None:
+                # A stamped answer (public metrics): the fast path adds the stamp it is told.
                 request.environ[REPLAYABLE] = validators
+                request.environ[REPLAY_STAMP] = remembered_stamp
             response["ETag"] = validators.etag
             response["Last-Modified"] = http_date(validators.last_modified)
             response["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
@@ -115,10 +121,15 @@ def validators_for(
     state = _state(version, day_start)
     moments = [version[1], day_start]
     if extra is not None:
-        state += f":{extra.timestamp()}"
+        state = stamped(state, extra)
         moments.append(extra)
     last_modified = int(max(moments).timestamp())
     return Validators(state, _etag(state, key), last_modified)
+
+
+def stamped(state: str, extra: datetime) -> str:
+    """The state of an answer that also depends on a stamp moved at ``extra``."""
+    return f"{state}:{extra.timestamp()}"
 
 
 def fresh_state() -> str | None:

@@ -6,7 +6,8 @@ validators in the WSGI environ; this layer then keeps the status line, headers a
 Django sent, and answers the next request for the same URL (same path, query, host, forwarded
 host and scheme) itself, byte for byte, while the page is in the state those bytes were made
 for: the same page version, read by this process less than ``FOREWARN_PAGE_FRESHNESS_SECONDS``
-ago (``version.remembered_version``), on the same provider day. Only the request id is new for
+ago (``version.remembered_version``), on the same provider day, and for a stamped answer (the
+page with public metrics) the same stamp, as the view's ``remembered_stamp`` tells it. Only the request id is new for
 each answer, made as ``RequestIdMiddleware`` makes it (the caller's when sane).
 
 Everything else goes through Django as before: other methods; a request carrying the session
@@ -18,13 +19,15 @@ Django has not sent yet in this state.
 """
 
 import threading
+from collections.abc import Callable
+from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
 
 from forewarn.ops.request_id import HEADER, request_id_of
 
-from .caching import REPLAYABLE, Validators, fresh_state, not_modified
+from .caching import REPLAY_STAMP, REPLAYABLE, Validators, fresh_state, not_modified, stamped
 
 
 def url_key(environ) -> tuple:
@@ -56,6 +59,16 @@ class Answer(NamedTuple):
 class Entry(NamedTuple):
     validators: Validators
     answers: dict[bool, Answer]  # by "not modified": the 304 and the 200
+    stamp: Callable[[], datetime | None] | None = None  # a stamped answer's remembered stamp
+
+
+def state_now(entry: Entry) -> str | None:
+    """The state the entry's URL is in now, as this process knows it without a query."""
+    state = fresh_state()
+    if entry.stamp is None or state is None:
+        return state
+    extra = entry.stamp()
+    return None if extra is None else stamped(state, extra)
 
 
 class PublicFastPath:
@@ -77,7 +90,7 @@ class PublicFastPath:
             return self.app(environ, start_response)
         key = url_key(environ)
         entry = self._entries.get(key)
-        if entry is not None and entry.validators.state == fresh_state():
+        if entry is not None and entry.validators.state == state_now(entry):
             answer = entry.answers.get(
                 not_modified(
                     environ.get("HTTP_IF_NONE_MATCH"),
@@ -110,14 +123,14 @@ class PublicFastPath:
             body = b"".join(result)
         finally:
             result.close()  # Django's request_finished: connections are tidied as usual
-        self._keep(key, validators, answer._replace(body=body))
+        self._keep(key, validators, answer._replace(body=body), environ.get(REPLAY_STAMP))
         return [body]
 
-    def _keep(self, key: tuple, validators: Validators, answer: Answer) -> None:
+    def _keep(self, key: tuple, validators: Validators, answer: Answer, stamp=None) -> None:
         with self._lock:
             kept = self._entries.pop(key, None)
             answers = kept.answers if kept is not None and kept.validators == validators else {}
-            entry = Entry(validators, answers | {answer.status.startswith("304"): answer})
+            entry = Entry(validators, answers | {answer.status.startswith("304"): answer}, stamp)
             self._bytes += _size(entry) - _size(kept)
             if self._bytes > self.max_bytes or len(self._entries) >= self.max_urls:
                 self._entries.clear()  # rare: every URL is kept again at its next request

@@ -15,7 +15,7 @@ from .caching import public_cached
 from .version import current_version
 
 
-@public_cached(stamp=metrics.page_stamp)
+@public_cached(stamp=metrics.page_stamp, remembered_stamp=metrics.remembered_stamp)
 def index(request):
     groups, ungrouped = summary.public_groups_and_components(measured=True)
     components = [c for g in groups for c in g.public_components] + ungrouped
