@@ -14,7 +14,9 @@ and one scheduler tick over 10,000 scheduled works with due reminders among them
   baseline, in the same run, is a watcher without due-time columns: it reads every scheduled
   window and its notices to find the same due ones, doing nothing with them.
 
-Run: .venv/bin/python bench/planned.py [--works N] [--subscribers M]
+Run: .venv/bin/python bench/planned.py [--works N] [--subscribers M] [--profile]
+(``--profile``: cProfile around the measured tick, its 25 costliest calls and the tick's query
+count on stderr).
 Uses a file SQLite database in a temporary folder, or a temporary database next to
 DATABASE_URL's when that is set (PostgreSQL). The last line is one JSON object.
 """
@@ -31,6 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 import argparse  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 
 from bench._setup import django_bench  # noqa: E402
@@ -47,6 +50,7 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=20_000)
     parser.add_argument("--organizations", type=int, default=30)
     parser.add_argument("--contacts", type=int, default=10, help="per organization")
+    parser.add_argument("--profile", action="store_true", help="profile the tick (stderr)")
     args = parser.parse_args()
 
     with django_bench("planned"):
@@ -233,6 +237,29 @@ def naive_scan(now) -> int:
     return due
 
 
+@contextmanager
+def profiled(enabled: bool):
+    """cProfile and the query count of the block, printed to stderr, when ``enabled``."""
+    if not enabled:
+        yield
+        return
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    profile = cProfile.Profile()
+    with CaptureQueriesContext(connection) as queries:
+        profile.enable()
+        try:
+            yield
+        finally:
+            profile.disable()
+    print(f"{len(queries.captured_queries)} queries", file=sys.stderr)
+    pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+
+
 def measure_tick(args, component) -> dict:
     import time_machine
 
@@ -250,11 +277,12 @@ def measure_tick(args, component) -> dict:
             found = naive_scan(NOW)
             scans.append(time.perf_counter() - started)
         before = Notice.objects.filter(fanned_out_at__isnull=False).count()
-        started = time.perf_counter()
-        moved = jobs.planned_transitions()
-        transitions = time.perf_counter() - started
-        outbox.fan_out_due()
-        tick = time.perf_counter() - started
+        with profiled(args.profile):
+            started = time.perf_counter()
+            moved = jobs.planned_transitions()
+            transitions = time.perf_counter() - started
+            outbox.fan_out_due()
+            tick = time.perf_counter() - started
         fanned = Notice.objects.filter(fanned_out_at__isnull=False).count() - before
         started_windows = Window.objects.filter(state="in_progress").count()
         started = time.perf_counter()
