@@ -178,6 +178,28 @@ def groups(work: PlannedWork, component_ids: Iterable[int]) -> tuple[list[Group]
     return found, [by_slug[c.slug] for c in uncovered]
 
 
+class PolicyAt:
+    """A policy's rules as they stand at an instant: each window is checked against the
+    version in force when it starts (the contract in force when the work happens; see
+    ``policies.models.PolicyVersion``). One query for the versions, rules built once each."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.versions = list(policy.versions.all())
+        self.built: dict[tuple[int, ...], object] = {}
+
+    def rules(self, at: dt.datetime):
+        key = tuple(v.pk for v in self.versions if v.effective_from <= at)
+        if key not in self.built:
+            try:
+                self.built[key] = self.policy.to_rules(at, versions=self.versions)
+            except PolicyError as error:
+                raise ValidationError(
+                    {"policy": f"Policy {self.policy.slug} needs correcting: {error}"}
+                ) from None
+        return self.built[key]
+
+
 def check_work(
     work: PlannedWork,
     windows: Iterable[Window],
@@ -192,19 +214,15 @@ def check_work(
     regions = regions_of(slugs)
     impact = impact_of(statuses.values())
     stated = contents(work)
-    prepared = []
-    for group in found_groups:
-        try:
-            rules = group.policy.to_rules()
-        except PolicyError as error:
-            raise ValidationError(
-                {"policy": f"Policy {group.slug} needs correcting: {error}"}
-            ) from None
-        prepared.append((group, rules, calendar_engine(group.policy.calendar, "policy")))
+    prepared = [
+        (group, PolicyAt(group.policy), calendar_engine(group.policy.calendar, "policy"))
+        for group in found_groups
+    ]
     checked = []
     for window in windows:
         results = []
-        for group, rules, calendar in prepared:
+        for group, policy_at, calendar in prepared:
+            rules = policy_at.rules(window.start)
             try:
                 result = check(
                     rules,

@@ -3,6 +3,7 @@ edited on its own page; every change goes through ``services`` and is recorded."
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.forms import ModelForm
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -12,7 +13,8 @@ from forewarn.catalog.roles import RoleAdmin, RoleInline
 from forewarn.record.services import actor_name
 
 from . import services
-from .models import NoticeCheckPage, Policy, WorkType
+from .forms import PolicyVersionForm
+from .models import NoticeCheckPage, Policy, PolicyVersion, WorkType
 
 
 class WorkTypeInline(RoleInline, admin.TabularInline):
@@ -120,3 +122,51 @@ class NoticeCheckPageAdmin(RoleAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return redirect(reverse("policies:check"))
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(RoleAdmin):
+    """Viewers read; admins publish a new version (the add page, through the service, which
+    tells the contacts). A published version is not changed: publish the next one."""
+
+    add_role = Role.ADMIN
+    form = PolicyVersionForm
+    list_display = ("policy", "label", "effective_from", "published_at", "created_by")
+    list_filter = ("policy",)
+    list_select_related = ("policy",)
+    ADD_FIELDS = ("policy", "label", "effective_from", "summary", "new_rules")
+    SHOWN = (
+        "policy",
+        "label",
+        "effective_from",
+        "summary",
+        "changes",
+        "work_types",
+        "told",
+        "notice",
+        "published_at",
+        "created_by",
+    )
+
+    def get_fields(self, request, obj=None):
+        return self.ADD_FIELDS if obj is None else self.SHOWN
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.SHOWN
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:  # shown, not changed: no "what changes" input
+            kwargs["form"] = ModelForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.publish_policy_version(
+            data["policy"],
+            actor=actor_name(request.user),
+            label=data["label"],
+            effective_from=data["effective_from"],
+            summary=data["summary"],
+            work_types=data["new_rules"],
+        )
+        obj.pk = saved.pk

@@ -257,6 +257,105 @@ def delete_work_type(request, slug: Slug, work_type: Slug):
     return Status(204, None)
 
 
+# --- versions ----------------------------------------------------------------------------------
+
+
+class WorkTypeChangeIn(WorkTypePatch):
+    """One work type a version changes: its slug and the fields that change."""
+
+    slug: Slug
+
+
+class PolicyVersionIn(Schema):
+    label: Annotated[str, Field(min_length=1, max_length=50)] = Field(
+        description="as the customers know it: 2027.1"
+    )
+    effective_from: Instant = Field(
+        description="now or later, after the policy's latest version; windows starting from "
+        "then are checked against this version"
+    )
+    summary: Text = Field(description="what changes and why, Markdown; the notice quotes it")
+    work_types: Annotated[list[WorkTypeChangeIn], Field(min_length=1, max_length=limits.RANGES)]
+
+
+class PolicyVersionOut(Schema):
+    id: int
+    policy: str
+    label: str
+    effective_from: dt.datetime
+    summary: str
+    work_types: list[WorkTypeOut] = Field(description="each changed work type as it will be")
+    changes: dict[str, Any] = Field(description='{work type: {field: {"from", "to"}}}')
+    told: list[int] = Field(description="the organizations told (ids)")
+    notice: str | None = Field(description="the notice's key")
+    published_at: dt.datetime
+    created_by: str
+
+    @staticmethod
+    def resolve_policy(obj):
+        return obj.policy.slug
+
+    @staticmethod
+    def resolve_work_types(obj):
+        return obj.work_type_rows()
+
+    @staticmethod
+    def resolve_notice(obj):
+        return obj.notice.key if obj.notice_id else None
+
+
+def _changes(items: list[dict]) -> dict[str, dict]:
+    """{slug: {model field: value}} from the payload's work types (minutes → a duration;
+    null clears the default duration and is refused elsewhere)."""
+    found: dict[str, dict] = {}
+    for item in items:
+        slug = item.pop("slug")
+        if slug in found:
+            raise ValidationError({"work_types": f"Work type {slug!r} is named twice."})
+        duration = {}
+        if "default_duration_minutes" in item:
+            minutes = item.pop("default_duration_minutes")
+            duration["default_duration"] = (
+                None if minutes is None else dt.timedelta(minutes=minutes)
+            )
+        found[slug] = refuse_nulls(item) | duration
+    return found
+
+
+def _versions(policy: Policy):
+    return policy.versions.select_related("policy", "notice")
+
+
+@router.get("/policies/{slug}/versions", response=list[PolicyVersionOut], auth=needs(Role.VIEWER))
+def list_versions(request, slug: Slug):
+    """The policy's published versions, the latest effective first."""
+    return list(_versions(_policy_or_404(slug))[:500])
+
+
+@router.post(
+    "/policies/{slug}/versions",
+    response={201: PolicyVersionOut, 422: ErrorOut},
+    auth=needs(Role.ADMIN),
+)
+def publish_version(request, slug: Slug, payload: PolicyVersionIn):
+    """Publish a new version of the policy from its effective date (admin): the work types
+    it changes, each with the fields that change. The authorized contacts of the
+    organizations the policy applies to are told once; planned work is checked against the
+    version in force when each window starts."""
+    policy = _policy_or_404(slug)
+    data = payload.dict(exclude_unset=True)
+    items = [item.dict(exclude_unset=True) for item in payload.work_types]
+    found = services.publish_policy_version(
+        policy,
+        actor=actor(request),
+        label=data["label"],
+        effective_from=data["effective_from"],
+        summary=data["summary"],
+        work_types=_changes(items),
+    )
+    return Status(201, _versions(policy).get(pk=found.pk))
+
+
 # --- the notice check --------------------------------------------------------------------------
 
 

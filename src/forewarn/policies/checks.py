@@ -114,7 +114,7 @@ def run_check(
     calendar_row = policy_row.calendar if calendar is None else calendar_named(calendar)
     try:
         result = check(
-            policy_row.to_rules(),
+            policy_row.to_rules(start),  # the version in force when the window starts
             work_type,
             start,
             end,

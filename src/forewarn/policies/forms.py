@@ -10,7 +10,7 @@ from django.utils import timezone
 from forewarn.calendars.models import Calendar
 from forewarn.catalog.models import Component, Region
 
-from .models import Policy
+from .models import Policy, PolicyVersion
 from .rules import Impact, Risk
 
 _LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -112,3 +112,39 @@ def _aware(value: dt.datetime | None, zone: ZoneInfo) -> dt.datetime | None:
     if value is None:
         return None
     return timezone.make_naive(value).replace(tzinfo=zone)
+
+
+class PolicyVersionForm(forms.ModelForm):
+    """Publish a policy version: what changes, as JSON by work type; ``services`` validates."""
+
+    new_rules = forms.JSONField(
+        label="What changes",
+        help_text='The work types that change and their new values, e.g. {"maintenance": '
+        '{"notice_unit": "business_days", "notice_amount": 20}}. Field names are the work '
+        "type's (notice_unit, notice_amount, notice_where_possible, default_duration in "
+        "minutes, outside_peak_hours, notices, override_allowed, …).",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["policy", "label", "effective_from", "summary"]
+
+    def clean_new_rules(self):
+        value = self.cleaned_data["new_rules"]
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            raise forms.ValidationError('Give an object of objects: {"maintenance": {…}}.')
+        found = {}
+        for slug, fields in value.items():
+            fields = dict(fields)
+            if "default_duration" in fields:
+                minutes = fields["default_duration"]
+                if minutes is not None and (
+                    isinstance(minutes, bool) or not isinstance(minutes, int | float)
+                ):
+                    raise forms.ValidationError(f"{slug}: default_duration is in minutes.")
+                fields["default_duration"] = (
+                    None if minutes is None else dt.timedelta(minutes=minutes)
+                )
+            found[slug] = fields
+        return found

@@ -6,6 +6,7 @@ checked against ``rules.NoticeSpec``) and whether an override is allowed (docs/p
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from django.utils.dateparse import parse_duration
 from forewarn import limits
 from forewarn.calendars.models import Calendar
 from forewarn.catalog.models import Organization
+from forewarn.delivery.models import Notice
+from forewarn.record.subjects import RecordedSubject
 
 from . import rules
 from .rules import (
@@ -156,16 +159,39 @@ class Policy(models.Model):
             seen.add(step.pk)
             step = step.fallback
 
-    def to_rules(self) -> rules.Policy:
-        """This policy as the pure ``rules.Policy`` the validator takes."""
+    def to_rules(
+        self, at: dt.datetime | None = None, *, versions: Sequence["PolicyVersion"] | None = None
+    ) -> rules.Policy:
+        """This policy as the pure ``rules.Policy`` the validator takes, as it stands at
+        ``at``: each work type as the latest version in force then has it (``PolicyVersion``),
+        the rest as the work type rows have them. ``at=None``: the rows, no version.
+        ``versions``: the policy's versions when the caller has them already (any order)."""
         return rules.Policy(
             slug=self.slug,
             name=self.name,
-            work_types=tuple(w.to_rules() for w in self.work_types.all()),
+            work_types=tuple(w.to_rules() for w in self.work_types_at(at, versions=versions)),
             calendar_slug=self.calendar.slug,
             time_zone=self.calendar.time_zone,
             source=self.source,
         )
+
+    def work_types_at(
+        self, at: dt.datetime | None, *, versions: Sequence["PolicyVersion"] | None = None
+    ) -> list["WorkType"]:
+        """The work types in force at ``at`` (unsaved copies for those a version has)."""
+        rows = list(self.work_types.all())
+        if at is None:
+            return rows
+        if versions is None:
+            versions = self.versions.filter(effective_from__lte=at)
+        in_force = sorted(
+            (v for v in versions if v.effective_from <= at), key=lambda v: v.effective_from
+        )
+        versioned: dict[str, WorkType] = {}
+        for version in in_force:  # later versions overwrite earlier ones
+            versioned.update({w.slug: w for w in version.work_type_rows()})
+        found = [versioned.pop(w.slug, w) for w in rows]
+        return found + sorted(versioned.values(), key=lambda w: (w.position, w.slug))
 
 
 class WorkType(models.Model):
@@ -345,6 +371,71 @@ class WorkType(models.Model):
             )
             fields[f"{field}_source"] = rule.source if rule else ""
         return fields
+
+
+# The fields of a work type that make its rules: what a policy version keeps of each.
+WORK_TYPE_FIELDS = tuple(
+    f.name for f in WorkType._meta.local_fields if f.name not in ("id", "policy", "updated_at")
+)
+
+
+class PolicyVersion(RecordedSubject, models.Model):
+    """A new version of a notice policy from an effective date (seed 001 §8 "reserves the
+    right to update", seed 002: changes in service policies are notified by email).
+
+    It keeps, immutably, the rules of each work type it changes as they will be
+    (``work_types``: the fields of ``WORK_TYPE_FIELDS``, durations in minutes). Planned work
+    is checked against the version in force when its window starts: the contract in force
+    when the work happens (``Policy.to_rules(at)``). Publishing one tells the authorized
+    contacts of the organizations the policy applies to (``services.publish_policy_version``).
+    """
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
+    label = models.CharField(max_length=50, help_text="As the customers know it: 2027.1")
+    effective_from = models.DateTimeField()
+    summary = models.TextField(
+        max_length=limits.TEXT,
+        validators=[MaxLengthValidator(limits.TEXT)],
+        help_text="What changes and why, in Markdown; the notice quotes it.",
+    )
+    work_types = models.JSONField(
+        default=list, help_text="The work types this version changes, each as it will be."
+    )
+    changes = models.JSONField(
+        default=dict, help_text='{work type: {field: {"from": …, "to": …}}}, as published.'
+    )
+    told = models.JSONField(default=list, blank=True, help_text="The organizations told (ids).")
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="policy_versions"
+    )
+    published_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+
+    REF_PREFIX = "policy_version"
+
+    class Meta:
+        ordering = ["policy", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "effective_from"], name="one_policy_version_per_instant"
+            ),
+            models.UniqueConstraint(fields=["policy", "label"], name="one_policy_version_label"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.slug} {self.label}" if self.policy_id else self.label
+
+    def work_type_rows(self) -> list[WorkType]:
+        """The work types of this version as unsaved ``WorkType`` rows (``to_rules()`` works)."""
+        return [work_type_from_json(self.policy, fields) for fields in self.work_types]
+
+
+def work_type_from_json(policy: Policy, fields: dict[str, Any]) -> WorkType:
+    """A work type kept as JSON (``record.services.snapshot``: durations in minutes)."""
+    values = {k: v for k, v in fields.items() if k in WORK_TYPE_FIELDS}
+    minutes = values.get("default_duration")
+    values["default_duration"] = None if minutes is None else dt.timedelta(minutes=minutes)
+    return WorkType(policy=policy, **values)
 
 
 class NoticeCheckPage(Policy):

@@ -62,6 +62,11 @@ class Kind(StrEnum):
     )
     WORK_TYPE_CHANGED = "work_type.changed", "A work type's notice rules changed."
     WORK_TYPE_DELETED = "work_type.deleted", "A work type was removed; details keep what it was."
+    POLICY_VERSION_PUBLISHED = (
+        "policy_version.published",
+        "A new version of a notice policy was published: the work types it changes, field by "
+        "field, its effective date and the organizations told.",
+    )
 
     # availability
     EXCLUSION_CREATED = "exclusion.created", "Time was excluded from the SLA measurement."
