@@ -54,7 +54,12 @@ from forewarn.metrics import jobs as metric_jobs
 from forewarn.metrics import services as metrics
 from forewarn.metrics.models import Metric, MetricPoint
 from forewarn.policies.models import Policy, WorkType
-from forewarn.policies.services import delete_work_type, save_policy, save_work_type
+from forewarn.policies.services import (
+    delete_work_type,
+    publish_policy_version,
+    save_policy,
+    save_work_type,
+)
 from forewarn.record.kinds import Kind
 from forewarn.record.models import Event
 from forewarn.signin import services as signin
@@ -299,6 +304,39 @@ def test_work_types_are_recorded_against_their_policy(calendar, recorded):
             subject(policy),
             {"work_type": "upgrade", "was": fields | {"notice_amount": 10}},
         ),
+    ]
+
+
+def test_a_policy_version_is_recorded_with_what_changed_and_who_was_told(calendar, recorded):
+    policy = save_policy(Policy(slug="acme", name="Acme", calendar=calendar), actor="alice")
+    save_work_type(
+        WorkType(policy=policy, slug="upgrade", name="Upgrade", notice_amount=15), actor="alice"
+    )
+    acme = Organization.objects.create(slug="acme", name="Acme")
+    recorded()
+    version = publish_policy_version(
+        policy,
+        actor="ada",
+        label="2027.1",
+        effective_from=NOW + timedelta(days=30),
+        summary="Upgrades need 20 business days' notice.",
+        work_types={"upgrade": {"notice_amount": 20}},
+    )
+    assert recorded() == [
+        Recorded(
+            Kind.POLICY_VERSION_PUBLISHED,
+            "ada",
+            "",
+            subject(version),
+            {
+                "policy": "acme",
+                "label": "2027.1",
+                "effective_from": (NOW + timedelta(days=30)).isoformat(),
+                "changes": {"upgrade": {"notice_amount": {"from": 15, "to": 20}}},
+                "told": [acme.pk],
+                "notice": f"policy_version:{version.pk}",
+            },
+        )
     ]
 
 

@@ -39,6 +39,7 @@ def test_subjects_are_listed_once_in_registry_order():
         "calendar",
         "policy",
         "work_type",
+        "policy_version",
         "exclusion",
         "subscriber",
         "notice",
