@@ -98,6 +98,7 @@ def test_publishing_tells_the_contacts_under_the_policy_once(world, clock):
     assert [m.to for m in told] == [["bob@beta.example"]]
     assert "15 business days → 20 business days" in told[0].body
     assert "API change" in told[0].body
+    assert "Thu 28 Jan 2027 00:00" in told[0].body
     event = Event.objects.get(kind=Kind.POLICY_VERSION_PUBLISHED)
     assert event.details["changes"] == {"api-change": {"notice_amount": {"from": 15, "to": 20}}}
 

@@ -61,7 +61,7 @@ def changed_lines(version: PolicyVersion, before: dict[str, WorkType]) -> list[s
         if any(f in diff for f in NOTICE_FIELDS) and old is not None:
             parts.append(f"notice: {old.notice_text} → {after.notice_text}")
         parts += [
-            f"{_label(field)}: {_shown(change['from'])} → {_shown(change['to'])}"
+            f"{_label(field)}: {_shown(field, change['from'])} → {_shown(field, change['to'])}"
             for field, change in diff.items()
             if field not in NOTICE_FIELDS and not field.endswith("source")
         ]
@@ -71,9 +71,11 @@ def changed_lines(version: PolicyVersion, before: dict[str, WorkType]) -> list[s
     return lines
 
 
-def _shown(value) -> str:
+def _shown(field: str, value) -> str:
     if value is None or value == "":
         return "none"
+    if field == "default_duration":  # kept in minutes
+        return f"{value:g} min"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
