@@ -3,10 +3,14 @@ URLconf (a new one is covered without editing this file), asked by Acme's contac
 Globex's objects answers 404 and changes nothing; the pages without an object show none of
 Globex's rows. The contact API's refusals are in ``test_api.py``."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from forewarn.portal.models import ContactToken
+from forewarn.releases import services as releases
 from forewarn.support.models import Attachment, RequestMessage, SupportRequest
 from forewarn.support.services import Upload, add_customer_message
 
@@ -125,3 +129,36 @@ def test_internal_notes_are_not_shown(world):
     client = signed_in(world.a.contact)
     page = client.get(f"/portal/requests/{world.a.request.pk}/").content.decode()
     assert "grumpy" not in page
+
+
+def test_releases_show_what_the_organization_uses_and_its_own_hotfixes_only(world):
+    who = {"actor": "alice", "role": "admin"}
+    public = releases.save_product(**who, slug="desk", name="Agent Desk")
+    acme_only = releases.save_product(
+        **who, slug="acme-tools", name="Acme Tools", is_public=False,
+        organizations=[world.a.organization],
+    )  # fmt: skip
+    globex_only = releases.save_product(
+        **who, slug="globex-tools", name="Globex Tools", is_public=False,
+        organizations=[world.b.organization],
+    )  # fmt: skip
+    past = timezone.now() - timedelta(days=3)
+
+    def imported(product, number, title, organization=None):
+        releases.import_version(
+            product, **who, number=number, released_at=past, title=title,
+            notes={"fixed": f"{title} notes."}, organization=organization,
+        )  # fmt: skip
+
+    imported(public, "1.00", "Desk for all")
+    imported(public, "1.00.1", "Acme's own hotfix", world.a.organization)
+    imported(public, "1.00.2", "Globex secret hotfix", world.b.organization)
+    imported(acme_only, "2.00", "Acme private tools")
+    imported(globex_only, "3.00", "Globex secret tools")
+    html = signed_in(world.a.contact).get("/portal/releases/").content.decode()
+    for seen in ("Desk for all", "Acme&#x27;s own hotfix", "Acme private tools"):
+        assert seen in html, seen
+    assert "Globex" not in html
+    html = signed_in(world.b.contact).get("/portal/releases/").content.decode()
+    assert "Globex secret hotfix" in html and "Globex secret tools" in html
+    assert "Acme" not in html

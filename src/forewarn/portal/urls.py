@@ -27,6 +27,7 @@ urlpatterns = [
     path("portal/notices/", views.notice_list, name="notices"),
     path("portal/notices/<int:notice_id>/", views.notice_detail, name="notice"),
     path("portal/work/", views.work, name="work"),
+    path("portal/releases/", views.release_list, name="releases"),
     path("portal/tokens/", views.token_list, name="tokens"),
     path("portal/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -23,6 +23,9 @@ from forewarn.availability import periods as p
 from forewarn.catalog.statuses import LABELS, worst
 from forewarn.delivery.views import client_ip
 from forewarn.markup import render_markdown
+from forewarn.releases import queries as releases
+from forewarn.releases import shapes as release_shapes
+from forewarn.releases.numbering import KIND_LABELS, ReleaseKind
 from forewarn.support import services
 from forewarn.support.lifecycle import Origin, RequestStatus
 from forewarn.support.models import Attachment
@@ -250,6 +253,28 @@ def work(request):
         {
             "windows": queries.planned(organization)[: queries.LISTED],
             "incidents": queries.incidents(organization)[: queries.LISTED],
+        },
+    )
+
+
+@require_GET
+@contact_required
+def release_list(request):
+    """The release notes this organization may read: public products', the private products it
+    uses, and the hotfixes made for it alone (``releases.queries.visible_to``)."""
+    versions = releases.visible_to(request.organization)[: queries.LISTED]
+    return _page(
+        request,
+        "releases.html",
+        {
+            "shown": [
+                {
+                    "version": v,
+                    "kind_label": KIND_LABELS[ReleaseKind(v.kind)],
+                    "sections": release_shapes.notes_html(v),
+                }
+                for v in versions
+            ]
         },
     )
 
