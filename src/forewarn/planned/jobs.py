@@ -30,22 +30,32 @@ def planned_transitions() -> int:
     due = list(
         Window.objects.filter(next_transition_at__lte=now)
         .order_by("next_transition_at", "pk")
-        .values_list("pk", "next_transition_at")[:BATCH]
+        .values_list("pk", "work_id", "next_transition_at")[:BATCH]
     )
-    return sum(claim_and_advance(pk, seen, now) for pk, seen in due)
+    return sum(claim_and_advance(pk, seen, now, work_id=work) for pk, work, seen in due)
 
 
-def claim_and_advance(pk: int, seen, now) -> bool:
+def claim_and_advance(pk: int, seen, now, *, work_id: int | None = None) -> bool:
+    """Claim the window ``pk`` (due at ``seen``) and advance it, in one transaction."""
     try:
         with transaction.atomic():
             # The work first, then the window: the operators' services lock in that order.
-            work_id = Window.objects.filter(pk=pk).values_list("work_id", flat=True).first()
-            PlannedWork.objects.select_for_update().filter(pk=work_id).first()
+            # A window never changes work, so the id read with the due list serves. The work
+            # comes with what its notices read (policy, work type), locking only its own row.
+            if work_id is None:
+                work_id = Window.objects.filter(pk=pk).values_list("work_id", flat=True).first()
+            work = (
+                PlannedWork.objects.select_for_update(of=("self",))
+                .select_related("policy", "work_type__policy")
+                .filter(pk=work_id)
+                .first()
+            )
             if not Window.objects.filter(pk=pk, next_transition_at=seen).update(
                 next_transition_at=None
             ):
                 return False
-            window = Window.objects.select_for_update().select_related("work").get(pk=pk)
+            window = Window.objects.select_for_update().get(pk=pk)
+            window.work = work
             runner.advance(window, now)
     except Exception:
         Window.objects.filter(pk=pk, next_transition_at=seen).update(
