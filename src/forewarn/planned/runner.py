@@ -49,8 +49,9 @@ def advance(window: Window, now: datetime) -> None:
     """Do what is due for ``window`` (locked by the caller) at ``now``."""
     state = PlannedState(window.state)
     if state is PlannedState.SCHEDULED and window.start_at <= now:
-        start(window, now)
-    elif state is PlannedState.IN_PROGRESS and window.end_at <= now:
+        start(window, now)  # saves the window with its next transition already
+        return
+    if state is PlannedState.IN_PROGRESS and window.end_at <= now:
         end(window, now)
     elif state is PlannedState.VERIFYING:
         verify(window, now)
