@@ -549,3 +549,17 @@ def test_fanning_out_together_skips_a_notice_claimed_elsewhere(components):
     assert not Delivery.objects.filter(notice=cancelled).exists()
     cancelled.refresh_from_db()
     assert cancelled.fanned_out_at is not None  # claimed, so never looked at again
+
+
+def test_fanning_out_a_cancelled_notice_alone_writes_nothing(components):
+    subscribe("a@example.com")
+    due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(due - timedelta(hours=1), tick=False):
+        cancelled = notice("c", due_at=due)
+        outbox.cancel_notice(cancelled)
+    with time_machine.travel(due, tick=False):
+        assert outbox.fan_out(cancelled) == 0
+        assert outbox.fan_out(cancelled) == 0
+    assert not Delivery.objects.filter(notice=cancelled).exists()
+    cancelled.refresh_from_db()
+    assert cancelled.fanned_out_at == due

@@ -339,10 +339,11 @@ def fan_out(notice: Notice, found: dict | None = None) -> int:
     due notice with the same audience)."""
     if found is None:
         with transaction.atomic():
-            if not _claim([notice], timezone.now()):
+            claimed = _claim([notice], timezone.now())
+            if claimed.get(notice.pk, True):  # claimed elsewhere, or cancelled
                 return 0
             # Claimed: read the recipients in the claim's transaction, as before.
-            return _write_claimed([notice], {notice.pk: False}, recipients(notice))
+            return _write_claimed([notice], claimed, recipients(notice))
     return fan_out_together([notice], found)
 
 
