@@ -501,3 +501,65 @@ def test_a_dead_workers_journal_is_replayed_so_its_sends_are_not_repeated(settin
     assert journal.replay_orphans() == 0  # replayed once; the live one is left alone
     live.close(recorded=True)
     assert list((tmp_path / "delivery-journal").iterdir()) == []
+
+
+def test_due_notices_with_the_same_audience_go_out_in_one_claim_and_a_bad_one_alone(
+    components, monkeypatch
+):
+    # Notices that share their recipients are claimed by one UPDATE and written in one
+    # transaction; if writing one of them fails, nothing of that transaction is kept and each
+    # goes again alone: the good ones once, the bad one backs off with no rows.
+    subscribe("a@example.com")
+    due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(due - timedelta(hours=1), tick=False):
+        made = [notice(f"r{n}", due_at=due) for n in range(4)]
+    real = outbox._record_if_late
+
+    def broken_for_r2(n, *args):
+        if n.key == "r2":
+            raise ValueError("a record that cannot be written")
+        return real(n, *args)
+
+    monkeypatch.setattr(outbox, "_record_if_late", broken_for_r2)
+    with time_machine.travel(due, tick=False):
+        assert outbox.fan_out_due() == 3
+        assert outbox.fan_out_due() == 0
+    for n in made:
+        n.refresh_from_db()
+    assert [Delivery.objects.filter(notice=n).count() for n in made] == [1, 1, 0, 1]
+    assert [n.fanned_out_at is None for n in made] == [False, False, True, False]
+    assert made[2].fan_out_failures == 1
+
+
+def test_fanning_out_together_skips_a_notice_claimed_elsewhere(components):
+    subscribe("a@example.com")
+    due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(due - timedelta(hours=1), tick=False):
+        first, second, cancelled = (notice(k, due_at=due) for k in ("c1", "c2", "c3"))
+        outbox.cancel_notice(cancelled)
+    with time_machine.travel(due, tick=False):
+        assert outbox.fan_out(first) == 1  # another worker got there first
+        found = outbox.recipients(second)
+        with CaptureQueriesContext(connection) as queries:
+            assert outbox.fan_out_together([first, second, cancelled], found) == 1
+    claims = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(claims) == 1  # one claim for all three
+    assert Delivery.objects.filter(notice=first).count() == 1  # not written twice
+    assert Delivery.objects.filter(notice=second).count() == 1
+    assert not Delivery.objects.filter(notice=cancelled).exists()
+    cancelled.refresh_from_db()
+    assert cancelled.fanned_out_at is not None  # claimed, so never looked at again
+
+
+def test_fanning_out_a_cancelled_notice_alone_writes_nothing(components):
+    subscribe("a@example.com")
+    due = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(due - timedelta(hours=1), tick=False):
+        cancelled = notice("c", due_at=due)
+        outbox.cancel_notice(cancelled)
+    with time_machine.travel(due, tick=False):
+        assert outbox.fan_out(cancelled) == 0
+        assert outbox.fan_out(cancelled) == 0
+    assert not Delivery.objects.filter(notice=cancelled).exists()
+    cancelled.refresh_from_db()
+    assert cancelled.fanned_out_at == due

@@ -284,3 +284,75 @@ def test_a_reminder_due_while_no_worker_ran_goes_out_late_once(world, clock):
         5400,
         "2027-01-16T19:00:00+00:00",
     )
+
+
+def test_windows_due_together_start_together_and_a_bad_one_rolls_back_alone(
+    world, clock, monkeypatch
+):
+    # The scheduler advances the windows due at one tick in one transaction; when one of them
+    # fails, nothing of that transaction is kept, each is taken again alone: the good ones
+    # start (once), the bad one is pushed RETRY_AFTER on and the error still surfaces.
+    import pytest
+
+    from forewarn.planned import jobs, runner
+
+    start, end = utc(2027, 1, 20, 9), utc(2027, 1, 20, 11)
+    works = [
+        services.publish(
+            draft(world, "seed-003", "maintenance", title=f"Work {n}", start=start, end=end),
+            actor="cody",
+            role="communicator",
+        )
+        for n in range(3)
+    ]
+    bad = works[2]
+    real = runner.advance
+
+    def broken_for_bad(window, now):
+        if window.work_id == bad.pk:
+            raise RuntimeError("a window that cannot start")
+        return real(window, now)
+
+    monkeypatch.setattr(runner, "advance", broken_for_bad)
+    clock.move_to(start)
+    with pytest.raises(RuntimeError):
+        jobs.planned_transitions()
+    states = dict(Window.objects.values_list("work_id", "state"))
+    assert [states[w.pk] for w in works] == ["in_progress", "in_progress", "scheduled"]
+    started = Event.objects.filter(kind="planned.started")
+    assert sorted(started.values_list("subject_id", flat=True)) == sorted(
+        str(w.pk) for w in works[:2]
+    )
+    retry = Window.objects.get(work=bad).next_transition_at
+    assert retry == start + jobs.RETRY_AFTER
+    monkeypatch.setattr(runner, "advance", real)
+    assert jobs.planned_transitions() == 0  # the started ones are not due; the bad one waits
+    clock.move_to(retry)
+    assert jobs.planned_transitions() == 1
+    assert Window.objects.get(work=bad).state == "in_progress"
+    assert started.count() == 3  # each started once
+
+
+def test_windows_due_together_are_advanced_by_one_claim_each(world, clock):
+    # Together or alone, a window is claimed by its conditional UPDATE: one already claimed
+    # (by another worker) is left alone.
+    from forewarn.planned import jobs
+
+    start, end = utc(2027, 1, 20, 9), utc(2027, 1, 20, 11)
+    works = [
+        services.publish(
+            draft(world, "seed-003", "maintenance", title=f"Work {n}", start=start, end=end),
+            actor="cody",
+            role="communicator",
+        )
+        for n in range(2)
+    ]
+    clock.move_to(start)
+    due = [
+        (w.pk, w.work_id, w.next_transition_at)
+        for w in Window.objects.filter(work__in=works).order_by("pk")
+    ]
+    Window.objects.filter(pk=due[0][0]).update(next_transition_at=None)  # claimed elsewhere
+    assert jobs.advance_together(due, start) == 1
+    states = dict(Window.objects.values_list("work_id", "state"))
+    assert [states[w.pk] for w in works] == ["scheduled", "in_progress"]

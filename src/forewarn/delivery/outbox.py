@@ -337,22 +337,63 @@ def fan_out(notice: Notice, found: dict | None = None) -> int:
 
     ``found``: its recipients, when the caller has read them (``fan_out_due``, once for every
     due notice with the same audience)."""
-    tune = tuning()
-    now = timezone.now()
+    if found is None:
+        with transaction.atomic():
+            claimed = _claim([notice], timezone.now())
+            if claimed.get(notice.pk, True):  # claimed elsewhere, or cancelled
+                return 0
+            # Claimed: read the recipients in the claim's transaction, as before.
+            return _write_claimed([notice], claimed, recipients(notice))
+    return fan_out_together([notice], found)
+
+
+def fan_out_together(notices: list[Notice], found: dict) -> int:
+    """Fan out ``notices``, which share the recipients ``found``, in one transaction: one
+    conditional UPDATE claims them all, and each claimed notice's rows are written in the
+    same transaction, so a claim never commits without its rows (nor rows without their
+    claim). A notice another worker claimed first is left out. Returns rows written."""
     with transaction.atomic():
-        if not Notice.objects.filter(pk=notice.pk, fanned_out_at__isnull=True).update(
-            fanned_out_at=now
-        ):
-            return 0
-        notice.fanned_out_at = now
-        if Notice.objects.filter(pk=notice.pk, cancelled_at__isnull=False).exists():
-            return 0
-        if found is None:
-            found = recipients(notice)
+        claimed = _claim(notices, timezone.now())
+        return _write_claimed(notices, claimed, found)
+
+
+def _claim(notices: list[Notice], now: datetime) -> dict[int, bool]:
+    """``UPDATE … SET fanned_out_at = now WHERE fanned_out_at IS NULL … RETURNING``: the claim
+    of each notice still unclaimed, with whether it was cancelled meanwhile (a cancelled
+    notice is claimed too, and gets no rows). {notice id: cancelled}."""
+    quote = connection.ops.quote_name
+    meta = Notice._meta
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    fanned = quote(meta.get_field("fanned_out_at").column)
+    cancelled = quote(meta.get_field("cancelled_at").column)
+    stamp = meta.get_field("fanned_out_at").get_db_prep_save(now, connection)
+    ids = [n.pk for n in notices]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {fanned} = %s WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) "
+            f"AND {fanned} IS NULL RETURNING {pk}, {cancelled}",
+            [stamp, *ids],
+        )
+        claimed = {row[0]: row[1] is not None for row in cursor.fetchall()}
+    for notice in notices:
+        if notice.pk in claimed:
+            notice.fanned_out_at = now
+    return claimed
+
+
+def _write_claimed(notices: list[Notice], claimed: dict[int, bool], found: dict) -> int:
+    """The delivery rows of each claimed, uncancelled notice (inside the claim's transaction)."""
+    tune = tuning()
+    written = 0
+    for notice in notices:
+        if claimed.get(notice.pk, True):  # not claimed here, or cancelled
+            continue
+        now = notice.fanned_out_at
         _insert_deliveries(notice, found, now, tune.fan_out_batch)
         _record_if_late(notice, now, len(found))
         _tell_contact_hooks(notice, found)
-    return len(found)
+        written += len(found)
+    return written
 
 
 def _record_if_late(notice: Notice, now: datetime, count: int) -> None:
@@ -459,7 +500,9 @@ def fan_out_due(limit: int = 20) -> int:
 
     The recipients are read once per audience, not once per notice: the reminders of many
     works on the same components, due at the same tick, share one read of the subscribers
-    (``audiences``). Each notice is still claimed and written in its own transaction.
+    (``audiences``), and are claimed and written together, in one transaction while their
+    rows stay under ``fan_out_batch`` (``fan_out_together``): each notice's claim still
+    commits with its own rows, or neither does.
 
     A notice whose fan-out raises is rolled back whole, logged, and tried again after a
     back-off (30 s, doubling, at most an hour), while the notices after it go on: one bad notice
@@ -474,15 +517,38 @@ def fan_out_due(limit: int = 20) -> int:
         .filter(Q(fan_out_retry_at__isnull=True) | Q(fan_out_retry_at__lte=now))
         .order_by("due_at", "pk")[:limit]
     )
-    shared: dict[tuple, dict] = {}
+    groups: dict[tuple, list[Notice]] = {}
     for notice, audience in zip(due, audiences(due), strict=True):
+        groups.setdefault(audience, []).append(notice)
+    batch = tuning().fan_out_batch
+    for audience, members in groups.items():
         try:
-            if audience not in shared:
-                shared[audience] = recipients(notice, list(audience[1]), list(audience[2]))
-            written += fan_out(notice, shared[audience]) or 0
-        except Exception as error:  # any failure: it must not block the notices after it
-            _fan_out_failed(notice, error, now)
+            found = recipients(members[0], list(audience[1]), list(audience[2]))
+        except Exception:
+            found = None  # each notice of the group tries (and fails) on its own below
+        # Several notices per transaction only while their rows stay few: one commit for the
+        # reminders of many works on the same components, not one each.
+        size = max(1, batch // max(1, len(found or ())))
+        for start in range(0, len(members), size):
+            chunk = members[start : start + size]
+            if found is not None and len(chunk) > 1:
+                try:
+                    written += fan_out_together(chunk, found)
+                    continue
+                except Exception:  # rolled back whole; find the bad one by trying each alone
+                    logger.warning("fanning out %d notices together failed", len(chunk))
+            for notice in chunk:
+                try:
+                    written += fan_out(notice, _recipients_of(notice, audience, found)) or 0
+                except Exception as error:  # any failure: it must not block the ones after it
+                    _fan_out_failed(notice, error, now)
     return written
+
+
+def _recipients_of(notice: Notice, audience: tuple, found: dict | None) -> dict:
+    if found is not None:
+        return found
+    return recipients(notice, list(audience[1]), list(audience[2]))
 
 
 def _fan_out_failed(notice: Notice, error: Exception, now: datetime) -> None:

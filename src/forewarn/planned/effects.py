@@ -14,15 +14,27 @@ from forewarn.catalog.services import set_status
 from forewarn.catalog.statuses import Status
 
 from .lifecycle import restore_to
-from .models import Hold, Window
+from .models import AffectedComponent, Hold, Window
 
 
-def hold(window: Window, *, actor: str, now: datetime) -> list[dict]:
+def affected(window: Window) -> list[AffectedComponent]:
+    """The work's affected components, with their components, by name."""
+    return list(window.work.affected.select_related("component").order_by("component__name"))
+
+
+def hold(
+    window: Window,
+    *,
+    actor: str,
+    now: datetime,
+    effects: list[AffectedComponent] | None = None,
+) -> list[dict]:
     """Set each affected component to its expected status; returns what changed. A window
-    held again (extended after its end) keeps the status each component had first."""
+    held again (extended after its end) keeps the status each component had first.
+    ``effects``: ``affected(window)``, when the caller has read it."""
     work = window.work
     changes = []
-    for effect in work.affected.select_related("component").order_by("component__name"):
+    for effect in affected(window) if effects is None else effects:
         component = Component.objects.select_for_update().get(pk=effect.component_id)
         held = Hold.objects.filter(window=window, component=component).first()
         if held is None:

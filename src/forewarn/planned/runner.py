@@ -35,11 +35,13 @@ def schedule(window: Window, now: datetime) -> None:
     )
 
 
-def refresh(work: PlannedWork) -> None:
-    """The work's own state follows its windows'; the public page changes with public work."""
+def refresh(work: PlannedWork, *, page_bumped: bool = False) -> None:
+    """The work's own state follows its windows'; the public page changes with public work.
+    ``page_bumped``: the page version has moved in this transaction already (a component's
+    status changed with the window), so one bump covers both."""
     work.state = work_state(work.windows.values_list("state", flat=True))
     work.save(update_fields=["state", "updated_at"])
-    if work.is_public:
+    if work.is_public and not page_bumped:
         page_changed()
 
 
@@ -47,8 +49,9 @@ def advance(window: Window, now: datetime) -> None:
     """Do what is due for ``window`` (locked by the caller) at ``now``."""
     state = PlannedState(window.state)
     if state is PlannedState.SCHEDULED and window.start_at <= now:
-        start(window, now)
-    elif state is PlannedState.IN_PROGRESS and window.end_at <= now:
+        start(window, now)  # saves the window with its next transition already
+        return
+    if state is PlannedState.IN_PROGRESS and window.end_at <= now:
         end(window, now)
     elif state is PlannedState.VERIFYING:
         verify(window, now)
@@ -60,10 +63,11 @@ def start(window: Window, now: datetime, *, actor: str = SYSTEM) -> None:
     work = window.work
     window.state = check_move(window.state, Move.START)
     window.started_at = now
-    changes = effects.hold(window, actor=actor, now=now)
+    affected = effects.affected(window)
+    changes = effects.hold(window, actor=actor, now=now, effects=affected)
     schedule(window, now)
     window.save()
-    statuses = work.affected.values_list("expected_status", flat=True)
+    statuses = [effect.expected_status for effect in affected]
     notices.tell(
         window,
         NoticeKind.START,
@@ -82,7 +86,7 @@ def start(window: Window, now: datetime, *, actor: str = SYSTEM) -> None:
             "late_by_seconds": _late(window.start_at, now),
         },
     )
-    refresh(work)
+    refresh(work, page_bumped=bool(changes))
 
 
 def end(window: Window, now: datetime, *, actor: str = SYSTEM) -> None:
