@@ -4,6 +4,9 @@ signed) under /hooks/."""
 
 import hashlib
 import hmac
+import os
+import subprocess
+import sys
 
 from anymail.inbound import AnymailInboundMessage
 from anymail.signals import AnymailInboundEvent, inbound
@@ -82,3 +85,21 @@ def test_an_unsigned_webhook_call_files_nothing(world, client, settings):
     )
     assert response.status_code == 400
     assert SupportRequest.objects.count() == 0
+
+
+def test_the_web_process_does_not_load_boto3_for_a_webhook_it_may_never_use(tmp_path):
+    # anymail's Amazon SES webhook imports boto3 (about 15 MB in every web process): the
+    # inbound views are imported at their first request (support/anymail_hooks.py).
+    probe = (
+        "import sys, django; django.setup(); import forewarn.wsgi; "
+        "from django.urls import resolve, reverse; resolve('/'); "
+        "reverse('anymail:amazon_ses_inbound_webhook'); print('boto3' in sys.modules)"
+    )
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "forewarn.settings",
+        "FOREWARN_DATA_DIR": str(tmp_path),
+    }
+    found = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert found.stdout.strip() == "False", found.stderr

@@ -3,8 +3,8 @@ the chat widget's script and calls under /support/chat (``chat_views``), and the
 response-time report (``report_views``).
 
 ``/hooks/anymail/<provider>/inbound/`` (e.g. ``postmark``, ``mailgun``, ``sendgrid``,
-``amazon_ses``); protect them with ``ANYMAIL_WEBHOOK_SECRET`` (HTTP basic auth), as
-django-anymail's documentation says.
+``amazon_ses``; ``anymail_hooks``: each imported at its first request); protect them with
+``ANYMAIL_WEBHOOK_SECRET`` (HTTP basic auth), as django-anymail's documentation says.
 """
 
 from django.urls import include, path
@@ -12,7 +12,7 @@ from django.urls import include, path
 from . import chat_views, report_views
 
 urlpatterns = [
-    path("hooks/anymail/", include("anymail.urls")),
+    path("hooks/anymail/", include("forewarn.support.anymail_hooks")),
     path("support/chat.js", chat_views.script, name="support_chat_script"),
     path(
         "support/chat/<str:key>/conversation",
