@@ -263,6 +263,29 @@ def test_due_notices_with_the_same_audience_read_the_subscribers_once(components
     }
 
 
+def test_a_database_outage_backs_off_no_notice_the_next_tick_tries_again(components, monkeypatch):
+    from django.db import OperationalError
+
+    subscribe("a@example.com")
+    at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    with time_machine.travel(at - timedelta(hours=1), tick=False):
+        n = notice("due", due_at=at)
+    real = outbox.recipients
+
+    def database_down(*args):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(outbox, "recipients", database_down)
+    with time_machine.travel(at + timedelta(seconds=1), tick=False):
+        with pytest.raises(OperationalError):
+            fan_out_due_notices()
+    n.refresh_from_db()
+    assert (n.fan_out_failures, n.fan_out_retry_at) == (0, None)  # not the notice's fault
+    monkeypatch.setattr(outbox, "recipients", real)
+    with time_machine.travel(at + timedelta(seconds=2), tick=False):
+        assert fan_out_due_notices() == 1  # the very next tick, no back-off
+
+
 def test_the_unique_key_makes_a_second_delivery_to_the_same_recipient_impossible():
     subscribe("a@example.com")
     n = notice()

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
@@ -506,7 +506,9 @@ def fan_out_due(limit: int = 20) -> int:
 
     A notice whose fan-out raises is rolled back whole, logged, and tried again after a
     back-off (30 s, doubling, at most an hour), while the notices after it go on: one bad notice
-    never blocks the queue. It stays due, so ``notices late`` on ``/metrics`` shows it.
+    never blocks the queue. It stays due, so ``notices late`` on ``/metrics`` shows it. When the
+    database itself fails (``_database_unavailable``) the job fails as before and the next tick
+    tries again: nobody backs off for an outage.
     """
     written = 0
     now = timezone.now()
@@ -535,14 +537,24 @@ def fan_out_due(limit: int = 20) -> int:
                 try:
                     written += fan_out_together(chunk, found)
                     continue
-                except Exception:  # rolled back whole; find the bad one by trying each alone
+                except Exception as error:  # rolled back whole; find the bad one alone
+                    if _database_unavailable(error):
+                        raise
                     logger.warning("fanning out %d notices together failed", len(chunk))
             for notice in chunk:
                 try:
                     written += fan_out(notice, _recipients_of(notice, audience, found)) or 0
                 except Exception as error:  # any failure: it must not block the ones after it
+                    if _database_unavailable(error):
+                        raise
                     _fan_out_failed(notice, error, now)
     return written
+
+
+def _database_unavailable(error: Exception) -> bool:
+    """The database itself failed (down, restarting, locked): no notice is to blame, so none
+    backs off; the job fails and the scheduler's next tick tries them all again."""
+    return isinstance(error, (OperationalError, InterfaceError))
 
 
 def _recipients_of(notice: Notice, audience: tuple, found: dict | None) -> dict:
