@@ -237,6 +237,8 @@ def _component_ids(components: Iterable) -> list[int]:
         ids = [c.pk if isinstance(c, Component) else int(c) for c in components or ()]
     except (TypeError, ValueError):
         raise ValidationError({"components": "Give components or their ids."}) from None
+    if not ids:
+        return ids
     missing = set(ids) - set(Component.objects.filter(pk__in=ids).values_list("pk", flat=True))
     if missing:
         raise ValidationError({"components": f"Unknown component ids: {sorted(missing)}."})
@@ -259,7 +261,9 @@ def recipients(
 
     ``component_ids`` and ``organization_ids`` are the notice's own, when the caller has read
     them already (``fan_out_due`` reads those of every due notice at once)."""
-    if component_ids is None:
+    if (
+        component_ids is None and notice.audience != Audience.DIRECT
+    ):  # a direct notice's are not read
         component_ids = list(notice.components.values_list("pk", flat=True))
     found: dict[tuple[str, str], dict] = {}
     if notice.audience in (Audience.PUBLIC, Audience.EVERYONE):

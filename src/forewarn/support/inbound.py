@@ -60,16 +60,20 @@ def _organizations_of(sender: str) -> set[int]:
 
 def find_request(mail: InboundMail) -> SupportRequest | None:
     """The request a reply belongs to, for the sender's organization; None for a new request."""
+    notice = next(
+        filter(
+            None, (notice_from_reply_address(a) for a in mail.recipients if is_support_address(a))
+        ),
+        None,
+    )
+    ids = [i[:300] for i in mail.thread_ids]
+    if notice is None and not ids:  # nothing to thread by: a new request
+        return None
     organizations = _organizations_of(mail.sender)
     if not organizations:
         return None
-    for address in mail.recipients:
-        notice = notice_from_reply_address(address) if is_support_address(address) else None
-        if notice is not None:
-            return _for_notice(notice, organizations)
-    ids = [i[:300] for i in mail.thread_ids]
-    if not ids:
-        return None
+    if notice is not None:
+        return _for_notice(notice, organizations)
     linked = SupportRequest.objects.filter(
         links__message_id__in=ids, organization__in=organizations
     )

@@ -7,10 +7,13 @@ provider's inbound webhook) and keeps them whole: the stored reply is trimmed, t
 is not lost.
 """
 
+import functools
 import html
 import re
 from dataclasses import dataclass
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
@@ -58,10 +61,51 @@ class InboundMail:
         return tuple(dict.fromkeys([*self.in_reply_to, *reversed(self.references)]))
 
 
+class _PlainHeaders(policy.EmailPolicy):
+    """``policy.default``, except that a header other than ``Content-*`` reads as its unfolded
+    text, encoded words (RFC 2047) left for ``decoded`` (``parse`` decodes what it keeps).
+
+    The default builds a structured object for every header read (an address list parsed
+    token by token), most of the time of filing a short message; the addresses here go
+    through ``email.utils`` anyway. The MIME headers keep their objects, which ``get_body``
+    and ``iter_attachments`` need, made once per distinct value (they are immutable; the
+    default parses ``Content-Type`` anew at each of the ten reads of one part). Raw UTF-8 in
+    a header (RFC 6532) is read as UTF-8."""
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name"):
+            return value
+        if name.lower().startswith("content-"):
+            return _structured(self, name, value)
+        text = "".join(value.splitlines())
+        if not text.isascii():
+            text = text.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+        return text
+
+
+@functools.lru_cache(maxsize=1024)
+def _structured(reader: _PlainHeaders, name: str, value: str):
+    return policy.EmailPolicy.header_fetch_parse(reader, name, value)
+
+
+_POLICY = _PlainHeaders()
+
+
+def decoded(text: str) -> str:
+    """``text`` with its encoded words (``=?utf-8?q?J=C3=B6rg?=``) decoded; as given if they
+    are broken."""
+    if "=?" not in text:
+        return text
+    try:
+        return str(make_header(decode_header(text)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return text
+
+
 def parse(
     raw: bytes, *, envelope_sender: str | None = None, envelope_recipients: tuple[str, ...] = ()
 ) -> InboundMail:
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=_POLICY).parsebytes(raw)
     name, sender = parseaddr(str(message.get("From", "")))
     text = body_text(message)
     recipients = [*envelope_recipients]
@@ -69,10 +113,10 @@ def parse(
         recipients += [a for _, a in getaddresses([str(v) for v in message.get_all(header, [])])]
     return InboundMail(
         sender=mailboxes.comparable(sender) if sender else "",
-        sender_name=name,
+        sender_name=decoded(name),
         envelope_sender=envelope_sender,
         recipients=tuple(dict.fromkeys(mailboxes.comparable(a) for a in recipients if "@" in a)),
-        subject=" ".join(str(message.get("Subject", "")).split()),
+        subject=" ".join(decoded(str(message.get("Subject", ""))).split()),
         message_id=next(iter(_ids(message.get("Message-ID", ""))), ""),
         in_reply_to=tuple(_ids(message.get("In-Reply-To", ""))),
         references=tuple(_ids(message.get("References", ""))),
