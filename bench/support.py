@@ -16,6 +16,10 @@ request with its first message, recorded, and its acknowledgement queued, before
 gets its 250. Target at least 200 per second. Baseline in the same run: the same clients
 against an aiosmtpd receiver that files nothing (the SMTP transport's own ceiling).
 
+inbound_pg_per_s (with DATABASE_URL set): the same clients against ``forewarn inbound-smtp
+--processes 2`` (one process a core, as the production set-up in docs/support.md runs it) on a
+fresh PostgreSQL database beside DATABASE_URL's, dropped afterwards.
+
 Run: .venv/bin/python bench/support.py [--requests N] [--messages M]. The last line is one
 JSON object.
 """
@@ -32,16 +36,18 @@ sys.path.insert(0, str(HERE.parent))
 import argparse  # noqa: E402
 import json  # noqa: E402
 import multiprocessing  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import smtplib  # noqa: E402
 import socket  # noqa: E402
+import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from datetime import time as clock_time  # noqa: E402
 from email.message import EmailMessage  # noqa: E402
 
-from bench._setup import django_bench  # noqa: E402
+from bench._setup import django_bench, temporary_postgres  # noqa: E402
 
 CLIENTS = 8
 MINUTE = timedelta(minutes=1)
@@ -220,12 +226,57 @@ def bench_inbound(per_client: int) -> dict:
     }
 
 
+def bench_inbound_postgres(url: str, per_client: int, processes: int = 2) -> dict:
+    """The receiver as production runs it: ``--processes`` on PostgreSQL, a command of its own."""
+    import psycopg
+
+    database, drop = temporary_postgres(url, f"forewarn_bench_inbound_{os.getpid()}")
+    senders = [f"contact{i}@acme.example" for i in range(CLIENTS)]
+    env = os.environ | {
+        "DATABASE_URL": database,
+        "FOREWARN_SUPPORT_EMAIL": "support@forewarn.example",
+    }
+    command = [sys.executable, "-m", "forewarn.cli"]
+    setup = (
+        "from forewarn.catalog.models import AuthorizedContact, Organization;"
+        "acme = Organization.objects.create(slug='acme', name='Acme');"
+        f"[AuthorizedContact.objects.create(organization=acme, name=a, email=a) for a in {senders!r}]"
+    )
+    port = free_port()
+    receiver = None
+    try:
+        for args in (["migrate", "-v0"], ["shell", "-c", setup]):
+            subprocess.run([*command, *args], env=env, check=True, capture_output=True, timeout=300)
+        receiver = subprocess.Popen(
+            [*command, "inbound-smtp", "--port", str(port), "--processes", str(processes)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        receiver.stdout.readline()  # listening
+        seconds, accepted = send_all(port, senders, per_client)
+        with psycopg.connect(database) as db:
+            filed = db.execute("SELECT count(*) FROM support_supportrequest").fetchone()[0]
+    finally:
+        if receiver is not None:
+            receiver.terminate()
+            receiver.wait(timeout=60)
+        drop()
+    return {
+        "inbound_pg_per_s": round(accepted / seconds, 1),
+        "inbound_pg_processes": processes,
+        "inbound_pg_filed": filed,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--messages", type=int, default=60, help="per client (8 clients)")
     args = parser.parse_args()
+    if os.environ.get("DATABASE_URL"):  # django_bench(postgres=False) drops it for SQLite
+        os.environ["DATABASE_URL_FOR_BENCH"] = os.environ["DATABASE_URL"]
     with django_bench("support", postgres=False, prefix="forewarn-bench-support-"):
         figures = bench_clocks(args.requests, args.sample)
         print(
@@ -238,6 +289,12 @@ def main() -> None:
             f"{figures['inbound_per_s']}/s ({figures['inbound_filed']} requests); an SMTP sink takes "
             f"{figures['inbound_baseline_per_s']}/s"
         )
+        if url := os.environ.get("DATABASE_URL_FOR_BENCH"):
+            figures |= bench_inbound_postgres(url, args.messages)
+            print(
+                f"inbound on PostgreSQL, {figures['inbound_pg_processes']} receiver processes: "
+                f"{figures['inbound_pg_per_s']}/s ({figures['inbound_pg_filed']} requests)"
+            )
         figures["date"] = date.today().isoformat()
         print(json.dumps(figures))
 

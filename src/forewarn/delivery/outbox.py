@@ -146,7 +146,10 @@ def queue_notice(
     if missing:
         raise ValidationError(missing)
     component_ids = _component_ids(components)
-    with transaction.atomic():
+    event_times = _clean_event_times(event_times or {})
+    # No savepoint of its own inside the caller's transaction (an error here fails the event
+    # with it); the insert has one, to survive a race on the key.
+    with transaction.atomic(savepoint=False):
         try:
             with transaction.atomic():
                 notice = Notice.objects.create(
@@ -157,7 +160,7 @@ def queue_notice(
                     body=body,
                     audience=audience,
                     direct_addresses=direct,
-                    event_times=_clean_event_times(event_times or {}),
+                    event_times=event_times,
                     ics=ics or "",
                     due_at=due_at,
                     created_at=now,
@@ -172,8 +175,9 @@ def queue_notice(
             notice.organizations.set(organization_ids)
         notice.reply_to_ref = notice_reply_token(notice.pk)
         notice.save(update_fields=["reply_to_ref"])
-        if notice.due_at <= now:
-            fan_out(notice)
+        if notice.due_at <= now:  # fanned out in this transaction, as ``fan_out`` would
+            claimed = _claim([notice], now)
+            _write_claimed([notice], claimed, recipients(notice))
     return notice
 
 

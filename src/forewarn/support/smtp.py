@@ -4,19 +4,29 @@ it cannot be, so Forewarn never sends a refusal of its own (no backscatter): the
 server tells its user, as for any rejected mail.
 
 aiosmtpd runs the SMTP conversation on an event loop; the filing runs in a small pool of
-threads, each with its own database connection.
+threads, each with its own database connection. With PostgreSQL, ``--processes N`` runs N
+such processes on one listening socket (``serve_processes``): the kernel hands each new
+connection to one of them, as gunicorn's workers share theirs, so filing uses every core.
 """
 
 import asyncio
 import contextlib
+import logging
+import os
+import signal
+import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
-from django.db import close_old_connections, connection
+from aiosmtpd.smtp import SMTP
+from django.db import close_old_connections, connection, connections
 
 from . import inbound
 from .mail import parse
+
+log = logging.getLogger("forewarn.support.smtp")
 
 DATA_LIMIT = 30 * 1024 * 1024  # ten 10 MB attachments would not fit; three do, base64 and all
 
@@ -77,3 +87,77 @@ def controller(host: str = "127.0.0.1", port: int = 2525, threads: int = 8) -> C
         server_hostname="forewarn-inbound",
         ready_timeout=10,
     )
+
+
+# More than one process on one socket ----------------------------------------------------
+
+
+def serve(listener: socket.socket, threads: int = 8) -> None:
+    """Answer SMTP on ``listener`` (bound and listening) until SIGTERM or SIGINT: one process of
+    ``serve_processes``. A message being filed when the signal comes is finished first."""
+    loop = asyncio.new_event_loop()
+    handler = SupportHandler(threads)
+    server = loop.run_until_complete(
+        loop.create_server(
+            lambda: SMTP(handler, data_size_limit=DATA_LIMIT, hostname="forewarn-inbound"),
+            sock=listener,
+        )
+    )
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, loop.stop)
+    try:
+        loop.run_forever()
+    finally:
+        server.close()
+        handler.pool.shutdown(wait=True)
+        loop.close()
+
+
+def serve_processes(
+    host: str, port: int, processes: int, threads: int, stop: threading.Event
+) -> None:
+    """``processes`` receivers on one socket, each forked from here, until ``stop`` is set; one
+    that dies is started again. (Linux and other POSIX systems: ``os.fork``.)"""
+    listener = socket.create_server((host, port), backlog=256)
+    connections.close_all()  # a forked child must not share the parent's database connection
+    children: set[int] = set()
+
+    def start() -> None:
+        pid = os.fork()
+        if pid == 0:  # the child: serve, then leave without running the parent's clean-up
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it with SIGTERM
+                serve(listener, threads)
+                code = 0
+            except BaseException:
+                log.exception("inbound SMTP process %s failed", os.getpid())
+            finally:
+                os._exit(code)
+        children.add(pid)
+
+    try:
+        for _ in range(processes):
+            start()
+        while not stop.wait(0.5):
+            for pid in list(children):
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    children.discard(pid)
+                    log.warning("inbound SMTP process %s ended (%s); starting another", pid, status)
+                    start()
+    finally:
+        listener.close()
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while children and time.monotonic() < deadline:
+            for pid in list(children):
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    children.discard(pid)
+            time.sleep(0.05)
+        for pid in children:  # still filing after 30 s: stopped; its client was not told 250
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)

@@ -2,10 +2,10 @@
 
 import threading
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from forewarn.ops.stopping import SignalStop
-from forewarn.support.smtp import controller
+from forewarn.support.smtp import controller, serve_processes
 
 
 class Command(BaseCommand):
@@ -15,10 +15,25 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=2525)
         parser.add_argument("--threads", type=int, default=8, help="messages filed at once")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="receivers on the one port (PostgreSQL: one a core; SQLite files one at a time)",
+        )
 
-    def handle(self, *args, host, port, threads, **options):
+    def handle(self, *args, host, port, threads, processes, **options):
+        if processes < 1 or threads < 1:
+            raise CommandError("--processes and --threads take a number from 1 up.")
         stop = threading.Event()
         SignalStop(stop).install()
+        if processes > 1:
+            self.stdout.write(
+                f"Forewarn inbound SMTP on {host}:{port}, {processes} processes (Ctrl-C stops them).",
+            )
+            self.stdout.flush()
+            serve_processes(host, port, processes, threads, stop)
+            return
         receiver = controller(host, port, threads)
         receiver.start()
         self.stdout.write(f"Forewarn inbound SMTP on {host}:{port} (Ctrl-C stops it).")
