@@ -314,6 +314,14 @@ class Organization(models.Model):
         return self.name
 
 
+class ContactQuerySet(models.QuerySet):
+    def with_mailbox(self, address: str) -> "ContactQuerySet":
+        """The contacts of ``address``, however it is spelt (``mailboxes.comparable``): on
+        ``lower(email)``, which the unique index below leads with, where ``email__iexact``'s
+        ``UPPER(email)`` would read every contact for each inbound mail and sign-in."""
+        return self.alias(mailbox=Lower("email")).filter(mailbox=mailboxes.comparable(address))
+
+
 class AuthorizedContact(models.Model):
     """A person allowed to open support requests and receive contractual notices (seed 001 §4)."""
 
@@ -327,6 +335,8 @@ class AuthorizedContact(models.Model):
     receives_notices = models.BooleanField(default=True)
     may_open_requests = models.BooleanField(default=True)
     is_active = models.BooleanField(default=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization", "name"]

@@ -101,7 +101,8 @@ def request_link(email: str, *, client_ip: str = "") -> Outcome:
         contacts = list(
             AuthorizedContact.objects.select_for_update(of=("self",))
             .select_related("organization")
-            .filter(email__iexact=address, is_active=True)
+            .with_mailbox(address)
+            .filter(is_active=True)
             .order_by("organization__name", "pk")
         )
         if not contacts:

@@ -289,9 +289,8 @@ def log_conversation(request, payload: SupportConversationIn):
     organization = _organization(payload.organization)
     contact = None
     if payload.contact_email:
-        contact = AuthorizedContact.objects.filter(
-            organization=organization, email__iexact=payload.contact_email
-        ).first()
+        found = AuthorizedContact.objects.filter(organization=organization)
+        contact = found.with_mailbox(payload.contact_email).first()
         if contact is None:
             raise ValidationError(
                 {"contact_email": f"No contact {payload.contact_email} of {organization.name}."}

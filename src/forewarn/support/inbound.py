@@ -52,9 +52,9 @@ def is_support_address(address: str) -> bool:
 
 def _organizations_of(sender: str) -> set[int]:
     return set(
-        AuthorizedContact.objects.filter(email__iexact=sender, is_active=True).values_list(
-            "organization_id", flat=True
-        )
+        AuthorizedContact.objects.with_mailbox(sender)
+        .filter(is_active=True)
+        .values_list("organization_id", flat=True)
     )
 
 

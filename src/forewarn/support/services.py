@@ -63,7 +63,7 @@ def authorized_contact(email: str, organization: Organization | None = None) -> 
     if "@" not in address:
         raise NotAuthorized("Give the email address of an authorized contact.")
     found = AuthorizedContact.objects.select_related("organization", "organization__region")
-    found = found.filter(email__iexact=address).order_by("organization__name")
+    found = found.with_mailbox(address).order_by("organization__name")
     if organization is not None:
         found = found.filter(organization=organization)
     contact = found.first()
