@@ -283,3 +283,26 @@ def test_each_change_is_recorded_and_the_secret_never_is(admin, widget):
         ),
     ]
     assert rotated not in json.dumps(found) and widget.secret not in json.dumps(found)
+
+
+def test_the_openapi_document_says_where_the_secret_is_shown():
+    from forewarn.api.v1 import api
+
+    document = api.get_openapi_schema()
+    schemas, paths = document["components"]["schemas"], document["paths"]
+
+    def answer(path: str, method: str) -> dict:
+        responses = paths[f"{BASE}{path}"][method]["responses"]
+        ok = responses.get(200, responses.get(201))
+        ref = ok["content"]["application/json"]["schema"]
+        ref = ref.get("items", ref)["$ref"].rsplit("/", 1)[-1]
+        return schemas[ref]["properties"]
+
+    for path, method in (("", "get"), ("/{key}", "get"), ("/{key}", "patch")):
+        assert "secret" not in answer(path, method), (path, method)
+    for path, method in (("", "post"), ("/{key}/rotate-secret", "post")):
+        assert answer(path, method)["secret"]["description"].startswith(
+            "Shown in this answer only (adding the widget, rotating its secret), never when "
+            "widgets are listed or read"
+        )
+    assert "Secrets are not shown" in paths[BASE]["get"]["description"]

@@ -18,7 +18,7 @@ from forewarn.catalog.roles import RoleAdmin, RoleInline
 from forewarn.incidents.cadence import time_left_text
 from forewarn.record.services import actor_name
 
-from . import configuration, console
+from . import chat, configuration, console
 from .models import (
     ChatWidget,
     Conversation,
@@ -148,7 +148,7 @@ class ChatWidgetAdmin(ConfiguredByAdmins):
             return "Saved widgets show their script tag here."
         return format_html(
             '<pre>{}</pre><p><a href="{}">Try it as one of your contacts</a></p>',
-            console.chat_snippet(obj, site=""),
+            chat.script_tag(obj, site=""),
             reverse("admin:support_chatwidget_preview", args=[obj.pk]),
         )
 

@@ -21,7 +21,7 @@ from forewarn.api.validation import refuse_nulls
 from forewarn.catalog.models import Role
 
 from . import configuration
-from .console import chat_snippet
+from .chat import script_tag
 from .models import ChatWidget
 
 router = Router(tags=["support"])
@@ -75,7 +75,7 @@ def widget_out(widget: ChatWidget) -> dict:
         "allowed_origins": widget.origins(),
         "is_active": widget.is_active,
         "updated_at": widget.updated_at,
-        "script_tag": chat_snippet(widget),
+        "script_tag": script_tag(widget),
     }
 
 
