@@ -12,7 +12,7 @@ from forewarn.catalog.models import AuthorizedContact, Organization
 from forewarn.record.kinds import Kind
 from forewarn.record.models import Event
 from forewarn.support import configuration, handling, jobs, services
-from forewarn.support.models import OnCallRota, ResponseTarget
+from forewarn.support.models import ChatWidget, OnCallRota, ResponseTarget
 from tests.conftest import make_staff
 
 from .test_completeness import NOW, Recorded, subject
@@ -339,3 +339,55 @@ def test_support_settings_are_recorded_with_what_changed(acme, recorded):
         subject(target),
         {"changes": {"normal_minutes": {"from": 480, "to": 240}}},
     )
+
+
+def test_a_chat_widget_added_changed_rotated_and_removed_never_records_its_secret(acme, recorded):
+    widget = configuration.save_widget(
+        ChatWidget(name="Product", allowed_origins="https://app.example"), actor="ada", role="admin"
+    )
+    first_secret = widget.secret
+    widget.is_active = False
+    configuration.save_widget(widget, actor="ada", role="admin")
+    rotated = configuration.rotate_widget_secret(widget, actor="ada", role="admin")
+    pk, key = widget.pk, widget.key
+    configuration.delete_widget(rotated, actor="ada", role="admin")
+    it = f"support.chatwidget:{pk}"
+    found = recorded()
+    assert found == [
+        Recorded(
+            Kind.SUPPORT_SETTINGS_CHANGED,
+            "ada",
+            "",
+            it,
+            {
+                "changes": {
+                    "name": {"from": None, "to": "Product"},
+                    "allowed_origins": {"from": None, "to": "https://app.example"},
+                    "is_active": {"from": None, "to": True},
+                }
+            },
+        ),
+        Recorded(
+            Kind.SUPPORT_SETTINGS_CHANGED,
+            "ada",
+            "",
+            it,
+            {"changes": {"is_active": {"from": True, "to": False}}},
+        ),
+        Recorded(Kind.SUPPORT_SETTINGS_CHANGED, "ada", "", it, {"changes": {"secret": "changed"}}),
+        Recorded(
+            Kind.SUPPORT_SETTINGS_DELETED,
+            "ada",
+            "",
+            it,
+            {
+                "was": {
+                    "key": key,
+                    "name": "Product",
+                    "allowed_origins": "https://app.example",
+                    "is_active": False,
+                }
+            },
+        ),
+    ]
+    assert first_secret not in repr(found) and rotated.secret not in repr(found)

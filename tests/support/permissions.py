@@ -1,5 +1,5 @@
 """Support's rows of the permission matrix: viewers read requests, responders handle them,
-admins keep the targets and rotas."""
+admins keep the targets, rotas and chat widgets."""
 
 from forewarn.support import configuration
 from forewarn.support.models import ChatWidget, OnCallRota
@@ -20,6 +20,13 @@ API = {
     "GET /api/v1/support/targets": VIEWER,
     "POST /api/v1/support/targets": ADMIN,
     "GET /api/v1/support/reports/response-times": VIEWER,
+    # Chat widgets: admins only, as in the console (their secrets sign contacts in).
+    "GET /api/v1/support/chat-widgets": ADMIN,
+    "POST /api/v1/support/chat-widgets": ADMIN,
+    "GET /api/v1/support/chat-widgets/{key}": ADMIN,
+    "PATCH /api/v1/support/chat-widgets/{key}": ADMIN,
+    "DELETE /api/v1/support/chat-widgets/{key}": ADMIN,
+    "POST /api/v1/support/chat-widgets/{key}/rotate-secret": ADMIN,
 }
 
 
@@ -37,7 +44,14 @@ CONSOLE = {
     "support.oncallrota": Console(add=ADMIN, change=ADMIN, delete=ADMIN, make=_rota),
     "support.conversation": Console(view=VIEWER),
     # Admins only, reading too: the page shows the secret users are signed with.
-    "support.chatwidget": Console(view=ADMIN, add=ADMIN, change=ADMIN, delete=ADMIN, make=_widget),
+    "support.chatwidget": Console(
+        view=ADMIN,
+        add=ADMIN,
+        change=ADMIN,
+        delete=ADMIN,
+        actions={"rotate_secret": ADMIN},
+        make=_widget,
+    ),
 }
 
 PAGES = {

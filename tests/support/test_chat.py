@@ -279,3 +279,39 @@ def test_the_console_preview_signs_in_a_contact(world, widget, admin_client):
     change = admin_client.get(f"/console/support/chatwidget/{widget.pk}/change/").content.decode()
     assert f"data-widget=&quot;{widget.key}&quot;" in change  # the script tag to copy
     assert f"/console/support/chatwidget/{widget.pk}/preview/" in change
+
+
+def test_the_console_removes_a_widget_through_the_service_which_records_it(
+    world, widget, admin_client
+):
+    from forewarn.record.models import Event
+
+    other = configuration.save_widget(ChatWidget(name="Other"), actor="ada", role="admin")
+    response = admin_client.post(
+        f"/console/support/chatwidget/{widget.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    response = admin_client.post(
+        "/console/support/chatwidget/",
+        {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not ChatWidget.objects.exists()
+    removed = Event.objects.filter(kind="support_settings.deleted").order_by("id")
+    assert [(e.subject_id, e.details["was"]["key"]) for e in removed] == [
+        (str(widget.pk), widget.key),
+        (str(other.pk), other.key),
+    ]
+
+
+def test_the_console_rotates_a_secret_and_the_old_tokens_stop_working(world, widget, admin_client):
+    old_token, old_secret = token_for(widget), widget.secret
+    response = admin_client.post(
+        "/console/support/chatwidget/",
+        {"action": "rotate_secret", "_selected_action": [widget.pk]},
+    )
+    assert response.status_code == 302
+    widget.refresh_from_db()
+    assert widget.secret != old_secret and len(widget.secret) >= 32
+    assert read(widget, token=old_token).status_code == 401
+    assert read(widget, token=token_for(widget)).status_code == 200

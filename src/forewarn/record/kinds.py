@@ -452,6 +452,10 @@ class Kind(StrEnum):
         "support_settings.changed",
         "Support's configuration changed: response targets of an organization or plan, an on-call rota, or a chat widget (its secret only as 'changed').",
     )
+    SUPPORT_SETTINGS_DELETED = (
+        "support_settings.deleted",
+        "A chat widget was removed from support's configuration; details keep what it was (its key, name and origins, never its secret).",
+    )
 
     # portal
     PORTAL_SESSION_STARTED = (

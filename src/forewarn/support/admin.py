@@ -2,11 +2,13 @@
 response targets, on-call rotas and chat widgets admins keep (with a widget's preview), and
 the calls and meetings logged.
 
-Nothing here saves a request itself: its page's forms call ``handling``. Targets, rotas and
-shifts are saved through ``configuration``, which records what changed.
+Nothing here saves a request itself: its page's forms call ``handling``. Targets, rotas,
+shifts and chat widgets are saved through ``configuration``, which records what changed (a
+widget's removal and the rotation of its secret too, as the API's do).
 """
 
 from django.contrib import admin
+from django.db import transaction
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -16,7 +18,7 @@ from forewarn.catalog.roles import RoleAdmin, RoleInline
 from forewarn.incidents.cadence import time_left_text
 from forewarn.record.services import actor_name
 
-from . import configuration, console
+from . import chat, configuration, console
 from .models import (
     ChatWidget,
     Conversation,
@@ -146,7 +148,7 @@ class ChatWidgetAdmin(ConfiguredByAdmins):
             return "Saved widgets show their script tag here."
         return format_html(
             '<pre>{}</pre><p><a href="{}">Try it as one of your contacts</a></p>',
-            console.chat_snippet(obj, site=""),
+            chat.script_tag(obj, site=""),
             reverse("admin:support_chatwidget_preview", args=[obj.pk]),
         )
 
@@ -160,5 +162,29 @@ class ChatWidgetAdmin(ConfiguredByAdmins):
             *super().get_urls(),
         ]
 
+    actions = ["rotate_secret"]
+
     def save_model(self, request, obj, form, change):
         configuration.save_widget(obj, **self.who(request))
+
+    def delete_model(self, request, obj):
+        configuration.delete_widget(obj, **self.who(request))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for widget in queryset:
+                self.delete_model(request, widget)
+
+    @admin.action(
+        description="Rotate the secret (tokens signed with the old one stop working)",
+        permissions=[Role.ADMIN],
+    )
+    def rotate_secret(self, request, queryset):
+        with transaction.atomic():
+            for widget in queryset:
+                configuration.rotate_widget_secret(widget, **self.who(request))
+        self.message_user(
+            request,
+            f"Rotated the secret of {len(queryset)} widget(s): give your backend the new one "
+            "from each widget's page.",
+        )

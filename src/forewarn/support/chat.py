@@ -14,6 +14,7 @@ answer from the request's page in the console (``handling.reply``): the widget p
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,19 @@ def widget(key: str) -> ChatWidget:
     if found is None:
         raise UnknownWidget(f"No active chat widget '{key}'.")
     return found
+
+
+def script_tag(widget: ChatWidget, *, site: str | None = None, token: str = "") -> str:
+    """The script tag a provider adds to its product (``token``: what its backend mints), for
+    the console's widget page and preview and the API's answers; ``site`` defaults to
+    ``SITE_URL``."""
+    site = settings.SITE_URL.rstrip("/") if site is None or site == "" else site
+    return (
+        f'<script src="{site}/support/chat.js" async\n'
+        f'        data-widget="{widget.key}"\n'
+        f'        data-token="{token or "TOKEN YOUR BACKEND MINTS FOR THE SIGNED-IN USER"}">'
+        "</script>"
+    )
 
 
 def identify(widget: ChatWidget, token: str, *, now: datetime | None = None) -> AuthorizedContact:

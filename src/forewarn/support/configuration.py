@@ -1,6 +1,9 @@
 """Support's configuration, kept by admins: response targets per organization or plan,
 on-call rotas with their shifts, and chat widgets. Each save is recorded with what changed
-(a widget's secret only as "changed", never its value)."""
+(a widget's secret only as "changed", never its value).
+
+The console's admins and the JSON API (``api_widgets``) both change chat widgets here and
+only here: ``save_widget`` (add or change), ``rotate_widget_secret``, ``delete_widget``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,7 +13,7 @@ from forewarn.record.kinds import Kind
 from forewarn.record.services import append, changes, snapshot
 
 from .handling import allow
-from .models import ChatWidget, OnCallRota, OnCallShift, ResponseTarget
+from .models import ChatWidget, OnCallRota, OnCallShift, ResponseTarget, new_widget_secret
 
 TARGET_FIELDS = (
     "organization",
@@ -70,5 +73,36 @@ def save_shift(shift: OnCallShift, *, actor: str, role: str | None) -> OnCallShi
 
 @transaction.atomic
 def save_widget(widget: ChatWidget, *, actor: str, role: str | None) -> ChatWidget:
-    """A chat widget: its name, the origins it may run on, and the secret users are signed with."""
+    """A chat widget: its name, the origins it may run on, and the secret users are signed with.
+
+    The model checks it whole (a name, not used by another widget; each origin scheme, host
+    and port only; a secret of 32 characters or more): a ``ValidationError`` names the field
+    and nothing is saved."""
+    widget.name = (widget.name or "").strip()
     return _save(widget, WIDGET_FIELDS, what="chat widget", actor=actor, role=role, secret="secret")
+
+
+@transaction.atomic
+def rotate_widget_secret(widget: ChatWidget, *, actor: str, role: str | None) -> ChatWidget:
+    """A new random secret for ``widget``: chat tokens signed with the old one are refused from
+    now on. Recorded as any change of the secret is, "changed", never its value. Only the
+    secret changes, whatever else the caller's copy holds; the widget as saved is returned."""
+    allow(role, Role.ADMIN)
+    current = ChatWidget.objects.select_for_update().get(pk=widget.pk)
+    current.secret = new_widget_secret()
+    return save_widget(current, actor=actor, role=role)
+
+
+@transaction.atomic
+def delete_widget(widget: ChatWidget, *, actor: str, role: str | None) -> None:
+    """Remove a chat widget: its script tag stops working at once. The record keeps what it
+    was (its key, name, origins), never its secret."""
+    allow(role, Role.ADMIN)
+    append(
+        Kind.SUPPORT_SETTINGS_DELETED,
+        subject=widget,
+        actor=actor,
+        description=f"chat widget removed: {widget}.",
+        details={"was": {"key": widget.key, **snapshot(widget, WIDGET_FIELDS)}},
+    )
+    widget.delete()

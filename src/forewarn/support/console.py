@@ -23,7 +23,7 @@ from forewarn.catalog.models import AuthorizedContact, Role, has_role, role_of
 from forewarn.incidents.cadence import time_left_text
 from forewarn.record.services import actor_name
 
-from . import chat_tokens, handling
+from . import chat, chat_tokens, handling
 from .clocks import clock_starts_at, state
 from .lifecycle import ConversationKind, Priority, RequestStatus
 from .models import Attachment, ChatWidget, SupportRequest
@@ -228,17 +228,6 @@ def wrap(model_admin, view):
 PREVIEW_LIFETIME = timedelta(hours=1)
 
 
-def chat_snippet(widget: ChatWidget, *, site: str | None = None, token: str = "") -> str:
-    """The script tag a provider adds to its product (``token``: what its backend mints)."""
-    site = settings.SITE_URL.rstrip("/") if site is None or site == "" else site
-    return (
-        f'<script src="{site}/support/chat.js" async\n'
-        f'        data-widget="{widget.key}"\n'
-        f'        data-token="{token or "TOKEN YOUR BACKEND MINTS FOR THE SIGNED-IN USER"}">'
-        "</script>"
-    )
-
-
 def chat_preview(model_admin, request, pk: int):
     """The widget as a contact sees it, for admins to try (and the demo to show): a token
     for the chosen contact, minted here with the widget's secret as a provider's backend
@@ -267,7 +256,7 @@ def chat_preview(model_admin, request, pk: int):
         "contacts": contacts,
         "chosen": chosen,
         "token": token,
-        "snippet": chat_snippet(widget, token=token) if token else "",
+        "snippet": chat.script_tag(widget, token=token) if token else "",
         "opts": ChatWidget._meta,
     }
     return render(request, "support/console/chat_preview.html", context)
