@@ -454,7 +454,7 @@ class Kind(StrEnum):
     )
     SUPPORT_SETTINGS_DELETED = (
         "support_settings.deleted",
-        "A chat widget was removed from support's configuration; details keep what it was (its key, name and origins, never its secret).",
+        "Something was removed from support's configuration (response targets, an on-call rota with its shifts, a shift, a chat widget); details keep what it was (a widget's key, name and origins, never its secret).",
     )
 
     # portal

@@ -84,10 +84,19 @@ class SupportRequestAdmin(RoleAdmin):
 
 class ConfiguredByAdmins(RoleAdmin):
     add_role = change_role = delete_role = Role.ADMIN
+    remove = None  # the ``configuration`` function that removes one, and records it
 
     @staticmethod
     def who(request) -> dict:
         return {"actor": actor_name(request.user), "role": role_of(request.user)}
+
+    def delete_model(self, request, obj):
+        type(self).remove(obj, **self.who(request))
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 @admin.register(ResponseTarget)
@@ -99,6 +108,8 @@ class ResponseTargetAdmin(ConfiguredByAdmins):
         "unclassified_minutes",
         "updated_at",
     )
+
+    remove = staticmethod(configuration.delete_targets)
 
     def save_model(self, request, obj, form, change):
         configuration.save_targets(obj, **self.who(request))
@@ -115,6 +126,7 @@ class OnCallShiftInline(RoleInline, admin.TabularInline):
 class OnCallRotaAdmin(ConfiguredByAdmins):
     list_display = ("name", "calendar", "response_minutes", "email", "is_active")
     inlines = [OnCallShiftInline]
+    remove = staticmethod(configuration.delete_rota)
 
     def save_model(self, request, obj, form, change):
         configuration.save_rota(obj, **self.who(request))
@@ -123,7 +135,7 @@ class OnCallRotaAdmin(ConfiguredByAdmins):
         for shift in formset.save(commit=False):
             configuration.save_shift(shift, **self.who(request))
         for gone in formset.deleted_objects:
-            gone.delete()
+            configuration.delete_shift(gone, **self.who(request))
 
 
 @admin.register(Conversation)
@@ -164,16 +176,10 @@ class ChatWidgetAdmin(ConfiguredByAdmins):
 
     actions = ["rotate_secret"]
 
+    remove = staticmethod(configuration.delete_widget)
+
     def save_model(self, request, obj, form, change):
         configuration.save_widget(obj, **self.who(request))
-
-    def delete_model(self, request, obj):
-        configuration.delete_widget(obj, **self.who(request))
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for widget in queryset:
-                self.delete_model(request, widget)
 
     @admin.action(
         description="Rotate the secret (tokens signed with the old one stop working)",

@@ -3,7 +3,9 @@ on-call rotas with their shifts, and chat widgets. Each save is recorded with wh
 (a widget's secret only as "changed", never its value).
 
 The console's admins and the JSON API (``api_widgets``) both change chat widgets here and
-only here: ``save_widget`` (add or change), ``rotate_widget_secret``, ``delete_widget``."""
+only here: ``save_widget`` (add or change), ``rotate_widget_secret``, ``delete_widget``. The
+console removes targets, rotas and shifts here too (``delete_*``): a removal is recorded
+with what was removed."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,16 +95,44 @@ def rotate_widget_secret(widget: ChatWidget, *, actor: str, role: str | None) ->
     return save_widget(current, actor=actor, role=role)
 
 
+def _delete(obj, was: dict, *, what: str, actor: str, role: str | None) -> None:
+    allow(role, Role.ADMIN)
+    append(
+        Kind.SUPPORT_SETTINGS_DELETED,
+        subject=obj,
+        actor=actor,
+        description=f"{what} removed: {obj}.",
+        details={"was": was},
+    )
+    obj.delete()
+
+
 @transaction.atomic
 def delete_widget(widget: ChatWidget, *, actor: str, role: str | None) -> None:
     """Remove a chat widget: its script tag stops working at once. The record keeps what it
     was (its key, name, origins), never its secret."""
-    allow(role, Role.ADMIN)
-    append(
-        Kind.SUPPORT_SETTINGS_DELETED,
-        subject=widget,
-        actor=actor,
-        description=f"chat widget removed: {widget}.",
-        details={"was": {"key": widget.key, **snapshot(widget, WIDGET_FIELDS)}},
-    )
-    widget.delete()
+    was = {"key": widget.key, **snapshot(widget, WIDGET_FIELDS)}
+    _delete(widget, was, what="chat widget", actor=actor, role=role)
+
+
+@transaction.atomic
+def delete_targets(target: ResponseTarget, *, actor: str, role: str | None) -> None:
+    """Remove an organization's or a plan's targets: its requests fall back to the plan's, or
+    to seed 001's defaults, from their next recomputation."""
+    was = snapshot(target, TARGET_FIELDS)
+    _delete(target, was, what="response targets", actor=actor, role=role)
+
+
+@transaction.atomic
+def delete_rota(rota: OnCallRota, *, actor: str, role: str | None) -> None:
+    """Remove an on-call rota and its shifts; the record keeps the rota and each shift."""
+    was = {
+        **snapshot(rota, ROTA_FIELDS),
+        "shifts": [snapshot(s, SHIFT_FIELDS) for s in rota.shifts.all()],
+    }
+    _delete(rota, was, what="on-call rota", actor=actor, role=role)
+
+
+@transaction.atomic
+def delete_shift(shift: OnCallShift, *, actor: str, role: str | None) -> None:
+    _delete(shift, snapshot(shift, SHIFT_FIELDS), what="on-call shift", actor=actor, role=role)
