@@ -9,7 +9,10 @@ tests run in file order (one module, one process) and the last ones change the d
 
 import http.client
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from urllib.parse import urlencode
 
@@ -270,6 +273,28 @@ def test_a_status_change_reaches_the_copy_through_a_real_worker(stack):
             time.sleep(0.1)
     time.sleep(1.5)  # the web process may reuse the version it read for a second
     assert differences(stack) == []
+
+
+def test_a_new_copy_is_served_from_the_first_answer_after_its_swap(stack):
+    """nginx keeps files open (open_file_cache), but checks their names on every answer."""
+    change = (
+        "from forewarn.catalog.models import Component; from forewarn.catalog import services; "
+        "c = Component.objects.filter(visibility='public').order_by('pk').first(); "
+        "services.set_status(c, 'partial_outage', actor='test'); print(c.public_id)"
+    )
+    public_id = stack.platform.run("shell", "-v", "0", "-c", change).split()[-1]
+    site = stack.platform.site
+    before = os.readlink(site)
+    publish = subprocess.Popen(
+        [sys.executable, "-m", "forewarn.cli", "publish"], env=stack.platform.env
+    )
+    try:
+        while os.readlink(site) == before:  # nginx answers from the open file meanwhile
+            assert publish.poll() is None, "publish ended without swapping the copy"
+            _components_in("partial_outage", stack)
+        assert f'"{public_id}"' in _components_in("partial_outage", stack)
+    finally:
+        assert publish.wait(timeout=300) == 0
 
 
 def _components_in(status: str, stack: Stack) -> str:
