@@ -9,7 +9,10 @@ tests run in file order (one module, one process) and the last ones change the d
 
 import http.client
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from urllib.parse import urlencode
 
@@ -189,6 +192,48 @@ def test_other_methods_and_pages_outside_the_copy_reach_the_web_process(stack):
     assert stack.front("/.forewarn-copy.json").status == 404
 
 
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("POST", "/"),
+        ("PUT", "/history/"),
+        ("DELETE", "/api/v2/incidents/unresolved.json"),
+        ("POST", "/api/v2/nothing.json"),
+        ("GET", "/api/v2/nothing.json"),
+        ("GET", "/api/v2/incidents"),  # a folder of the copy: not nginx's redirect to a slash
+        ("GET", "/api/v2/incidents/"),
+        ("GET", "/api/v2/"),
+        ("GET", "/static/forewarn/"),
+    ],
+)
+def test_methods_and_folders_the_copy_does_not_answer_reach_the_web_process(stack, method, url):
+    front = stack.front(url, method=method, body=b"" if method != "GET" else None)
+    web = stack.web(url, method=method, body=b"" if method != "GET" else None)
+    assert front.headers["X-Request-ID"]  # proxied: the web process's own answer
+    assert front.status == web.status
+    assert front.headers.get("Location") == web.headers.get("Location")
+
+
+@pytest.mark.parametrize("url", ["/", "/api/v2/summary.json", "/static/forewarn/status.css"])
+def test_head_gets_the_headers_of_get_without_the_body(stack, url):
+    get, head = stack.front(url), stack.front(url, method="HEAD")
+    assert (head.status, head.body) == (200, b"")
+    assert head.alike() == get.alike() and head.headers["ETag"] == get.headers["ETag"]
+
+
+def test_a_preflight_for_any_json_of_the_copy_is_answered_alike(stack):
+    asked = {"Origin": "https://widget.example", "Access-Control-Request-Method": "GET"}
+    url = "/api/v2/incidents/unresolved.json"
+    front = stack.front(url, method="OPTIONS", headers=asked)
+    web = stack.web(url, method="OPTIONS", headers=asked)
+    assert front.status == web.status == 204
+    assert front.headers.get("X-Request-ID") is None  # answered by nginx
+    # A 204 has no body: nginx sends no Content-Length (RFC 9110, 8.6), nor a type.
+    same = [h for h in ALIKE if h not in ("Content-Type", "Content-Length")]
+    same += ["Allow", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"]
+    assert {h: front.headers.get(h) for h in same} == {h: web.headers.get(h) for h in same}
+
+
 def test_the_subscribe_form_reaches_the_platform_through_nginx(stack):
     page = stack.front("/subscribe/")
     assert page.status == 200 and page.headers["X-Request-ID"]  # proxied, never the copy's
@@ -230,19 +275,53 @@ def test_a_status_change_reaches_the_copy_through_a_real_worker(stack):
     assert differences(stack) == []
 
 
+def test_a_new_copy_is_served_from_the_first_answer_after_its_swap(stack):
+    """nginx keeps files open (open_file_cache), but checks their names on every answer."""
+    change = (
+        "from forewarn.catalog.models import Component; from forewarn.catalog import services; "
+        "c = Component.objects.filter(visibility='public').order_by('pk').first(); "
+        "services.set_status(c, 'partial_outage', actor='test'); print(c.public_id)"
+    )
+    public_id = stack.platform.run("shell", "-v", "0", "-c", change).split()[-1]
+    site = stack.platform.site
+    before = os.readlink(site)
+    publish = subprocess.Popen(
+        [sys.executable, "-m", "forewarn.cli", "publish"], env=stack.platform.env
+    )
+    try:
+        while os.readlink(site) == before:  # nginx answers from the open file meanwhile
+            assert publish.poll() is None, "publish ended without swapping the copy"
+            _components_in("partial_outage", stack)
+        assert f'"{public_id}"' in _components_in("partial_outage", stack)
+    finally:
+        assert publish.wait(timeout=300) == 0
+
+
 def _components_in(status: str, stack: Stack) -> str:
     found = json.loads(stack.front("/api/v2/components.json").body)["components"]
     return " ".join(f'"{c["id"]}"' for c in found if c["status"] == status)
 
 
+SECURITY = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "X-Frame-Options",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+)
+
+
 def test_with_the_platform_down_the_copy_still_answers(stack):
     before = {url: stack.front(url).body for url in ("/", "/api/v2/summary.json")}
+    security = {h: stack.web("/subscribe/").headers.get(h) for h in SECURITY}
     stack.web_process.terminate()
     stack.web_process.wait(timeout=20)
     for url, body in before.items():
         assert (stack.front(url).status, stack.front(url).body) == (200, body)
     subscribe = stack.front("/subscribe/")
     assert subscribe.status == 200 and subscribe.headers["Cache-Control"] == "no-cache"
+    assert {h: subscribe.headers.get(h) for h in SECURITY} == security
     assert b'action="/subscribe/"' in subscribe.body
     assert stack.front("/subscribe/", method="POST", body=b"email=x").status == 503
     assert stack.front("/incidents/x/follow/", method="POST", body=b"email=x").status == 503
