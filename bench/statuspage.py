@@ -102,14 +102,20 @@ def wrk(url: str, options, headers=()) -> dict:
     }
 
 
-def measure(base: str, options) -> dict:
-    """The page, the JSON and the JSON's 304 (If-None-Match with the ETag ``base`` gives)."""
-    etag = get(base + URLS["summary"])[1]["ETag"]
-    return {
-        "page": wrk(base + URLS["page"], options),
-        "summary": wrk(base + URLS["summary"], options),
-        "summary_304": wrk(base + URLS["summary"], options, [f"If-None-Match: {etag}"]),
-    }
+def measure(targets: dict[str, str], options) -> dict:
+    """One round: the page, the JSON and the JSON's 304 (If-None-Match with the ETag each
+    target gives), each measured on every target back to back, so that the contenders of one
+    comparison run seconds apart, under the same load from elsewhere on the machine."""
+    etags = {who: get(base + URLS["summary"])[1]["ETag"] for who, base in targets.items()}
+    found: dict[str, dict] = {who: {} for who in targets}
+    for what, url, headers in (
+        ("page", URLS["page"], lambda who: []),
+        ("summary", URLS["summary"], lambda who: []),
+        ("summary_304", URLS["summary"], lambda who: [f"If-None-Match: {etags[who]}"]),
+    ):
+        for who, base in targets.items():
+            found[who][what] = wrk(base + url, options, headers(who))
+    return found
 
 
 @contextmanager
@@ -296,10 +302,7 @@ def main() -> None:
             watch.start()
         # Rounds that take turns, so that a burst of load from elsewhere on the machine falls
         # on every contender alike; the medians are reported.
-        rounds = [
-            {who: measure(base, options) for who, base in targets.items()}
-            for _ in range(options.rounds)
-        ]
+        rounds = [measure(targets, options) for _ in range(options.rounds)]
         for watch in watches.values():
             watch.done.set()
         publish_s = publish_delay(static, envs[first]) if static else None
@@ -313,21 +316,31 @@ def main() -> None:
         }
         for who in targets
     }
+    # Each round's ratio is of two measurements seconds apart; the median of those.
+    ratios = {
+        who: {
+            what: statistics.median(
+                r[who][what]["per_s"] / r["nginx"][what]["per_s"] for r in rounds
+            )
+            for what in rounds[0][who]
+        }
+        for who in targets
+    }
     rss = {server: round(watch.largest_mb, 1) for server, watch in watches.items()}
-    print(json.dumps(report(figures, rss, publish_s, options)))
+    print(json.dumps(report(figures, ratios, rss, publish_s, options)))
 
 
-def report(figures: dict, rss: dict, publish_s: float | None, options) -> dict:
+def report(figures: dict, ratios: dict, rss: dict, publish_s: float | None, options) -> dict:
     """Print the table; return the figures flat, with the ratios to nginx."""
-    nginx = figures["nginx"]
     print(
         f"wrk -t2 -c{options.connections}, {options.seconds} s each, medians of {options.rounds}"
-        " rounds; ratio = requests/s over nginx's for the same bytes"
+        " rounds; ratio = requests/s over nginx's for the same bytes, measured back to back in"
+        " each round (median of the rounds' ratios)"
     )
     flat: dict[str, object] = {}
     for who, measured in figures.items():
         for what, value in measured.items():
-            ratio = value["per_s"] / nginx[what]["per_s"]
+            ratio = ratios[who][what]
             print(
                 f"  {who:9s} {what:12s} {value['per_s']:9.0f} req/s  p99 {value['p99_ms']:7.2f} ms"
                 f"  {ratio:6.1%} of nginx"
