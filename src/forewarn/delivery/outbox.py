@@ -175,9 +175,8 @@ def queue_notice(
             notice.organizations.set(organization_ids)
         notice.reply_to_ref = notice_reply_token(notice.pk)
         notice.save(update_fields=["reply_to_ref"])
-        if notice.due_at <= now:  # fanned out in this transaction, as ``fan_out`` would
-            claimed = _claim([notice], now)
-            _write_claimed([notice], claimed, recipients(notice))
+        if notice.due_at <= now:  # in this transaction, which is the claim's
+            _claim_and_write(notice, now)
     return notice
 
 
@@ -347,12 +346,17 @@ def fan_out(notice: Notice, found: dict | None = None) -> int:
     due notice with the same audience)."""
     if found is None:
         with transaction.atomic():
-            claimed = _claim([notice], timezone.now())
-            if claimed.get(notice.pk, True):  # claimed elsewhere, or cancelled
-                return 0
-            # Claimed: read the recipients in the claim's transaction, as before.
-            return _write_claimed([notice], claimed, recipients(notice))
+            return _claim_and_write(notice, timezone.now())
     return fan_out_together([notice], found)
+
+
+def _claim_and_write(notice: Notice, now: datetime) -> int:
+    """Claim ``notice`` and write its rows, inside the caller's transaction; the recipients
+    are read once it is claimed. 0 when it was claimed elsewhere, or cancelled."""
+    claimed = _claim([notice], now)
+    if claimed.get(notice.pk, True):
+        return 0
+    return _write_claimed([notice], claimed, recipients(notice))
 
 
 def fan_out_together(notices: list[Notice], found: dict) -> int:
