@@ -315,3 +315,17 @@ def test_the_console_rotates_a_secret_and_the_old_tokens_stop_working(world, wid
     assert widget.secret != old_secret and len(widget.secret) >= 32
     assert read(widget, token=old_token).status_code == 401
     assert read(widget, token=token_for(widget)).status_code == 200
+
+
+def test_the_console_shows_the_secret_but_takes_none_typed(world, widget, admin_client):
+    """As in the API, a secret is made by Forewarn (added, rotated), never typed."""
+    secret = widget.secret
+    page = admin_client.get(f"/console/support/chatwidget/{widget.pk}/change/").content.decode()
+    assert secret in page and 'name="secret"' not in page
+    response = admin_client.post(
+        f"/console/support/chatwidget/{widget.pk}/change/",
+        {"name": "Renamed", "allowed_origins": APP, "is_active": "on", "secret": "t" * 40},
+    )
+    assert response.status_code == 302
+    widget.refresh_from_db()
+    assert (widget.name, widget.secret) == ("Renamed", secret)

@@ -152,7 +152,9 @@ class ChatWidgetAdmin(ConfiguredByAdmins):
     view_role = Role.ADMIN
     list_display = ("name", "key", "is_active", "updated_at")
     fields = ("name", "key", "secret", "allowed_origins", "is_active", "snippet")
-    readonly_fields = ("key", "snippet")
+    # The secret is shown, never typed: Forewarn makes it, and *Rotate the secret* makes a new
+    # one, as the API does (a hand-typed secret is a guessable one).
+    readonly_fields = ("key", "secret", "snippet")
 
     @admin.display(description="script tag")
     def snippet(self, obj):
