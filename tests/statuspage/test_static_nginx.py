@@ -27,6 +27,15 @@ pytestmark = [
     pytest.mark.skipif(not NGINX.exists(), reason=MISSING),
 ]
 
+# Security headers, as Django's settings write them: the fallback page has them too.
+SECURITY = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "X-Frame-Options",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+)
 # Headers both must send alike (ETag too for assets: nginx and WhiteNoise both write mtime-size).
 ALIKE = (
     "Content-Type",
@@ -35,12 +44,7 @@ ALIKE = (
     "Cache-Control",
     "Access-Control-Allow-Origin",
     "Vary",
-    "Content-Security-Policy",
-    "X-Content-Type-Options",
-    "Referrer-Policy",
-    "X-Frame-Options",
-    "Cross-Origin-Opener-Policy",
-    "Permissions-Policy",
+    *SECURITY,
 )
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 # Today's bar and the 90-day figure are measured up to the moment the page is rendered; the
@@ -300,16 +304,6 @@ def test_a_new_copy_is_served_from_the_first_answer_after_its_swap(stack):
 def _components_in(status: str, stack: Stack) -> str:
     found = json.loads(stack.front("/api/v2/components.json").body)["components"]
     return " ".join(f'"{c["id"]}"' for c in found if c["status"] == status)
-
-
-SECURITY = (
-    "Content-Security-Policy",
-    "X-Content-Type-Options",
-    "Referrer-Policy",
-    "X-Frame-Options",
-    "Cross-Origin-Opener-Policy",
-    "Permissions-Policy",
-)
 
 
 def test_with_the_platform_down_the_copy_still_answers(stack):
