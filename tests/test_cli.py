@@ -12,19 +12,12 @@ import pytest
 from django.core.management import call_command
 
 from forewarn.api.models import ApiToken, digest
+from tests.commands import command_env, run_command
 
 
 def _forewarn(*args, **env):
     """Run the command on its own SQLite file (never the test run's DATABASE_URL)."""
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
-    return subprocess.run(
-        [sys.executable, "-m", "forewarn.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=environment,
-        check=False,
-    )
+    return run_command(*args, env=command_env(**env), timeout=60)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,6 @@
 refuses what is not a sound Forewarn database and a database in use, and keeps the record's
 append-only triggers. Run as an operator runs them: commands in their own processes."""
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.commands import command_env, run_command
 
 pytestmark = pytest.mark.slow
 
@@ -33,23 +34,13 @@ print(written)
 
 
 def _env(data_dir: Path) -> dict:
-    return {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
-        "FOREWARN_DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "forewarn.settings",
-        "FOREWARN_LOG_LEVEL": "WARNING",
-        "SECRET_KEY": "backup-test-secret",
-    }
+    return command_env(
+        data_dir, DJANGO_SETTINGS_MODULE="forewarn.settings", SECRET_KEY="backup-test-secret"
+    )
 
 
 def forewarn(data_dir: Path, *args, **env) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "forewarn.cli", *args],
-        env=_env(data_dir) | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_command(*args, env=_env(data_dir) | env)
 
 
 def rows(path: Path, sql: str) -> list[tuple]:

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +11,7 @@ import urllib.request
 import pytest
 
 from forewarn.ops.stopping import SignalStop
+from tests.commands import COMMAND, command_env, free_port
 
 
 class RecordingEvent(threading.Event):
@@ -60,24 +60,11 @@ ORDER_IDS = ["SIGTERM-SIGTERM", "SIGINT-SIGTERM", "burst-of-100"]
 
 
 def _env(data_dir) -> dict:
-    """The command on its own SQLite file, never the test run's DATABASE_URL."""
-    return {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
-        "FOREWARN_DATA_DIR": str(data_dir),
-        "FOREWARN_LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
+    return command_env(data_dir)
 
 
 def _forewarn(*args, env, **popen) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "forewarn.cli", *args], env=env, text=True, **popen
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return subprocess.Popen([*COMMAND, *args], env=env, text=True, **popen)
 
 
 def _wait_for_line(process: subprocess.Popen, text: str, timeout: float) -> None:
@@ -149,7 +136,7 @@ def test_the_worker_stops_within_seconds_on_two_signals(migrated, order):
 @pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
 def test_the_web_process_stops_within_seconds_on_two_signals(migrated, order):
     for _ in range(2):
-        port = _free_port()
+        port = free_port()
         web = _forewarn(
             "web", "--bind", f"127.0.0.1:{port}", "--workers", "2", env=_env(migrated),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -162,7 +149,7 @@ def test_the_web_process_stops_within_seconds_on_two_signals(migrated, order):
 @pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
 def test_the_demo_stops_within_seconds_on_two_signals(tmp_path, order):
     for _ in range(2):
-        port = _free_port()
+        port = free_port()
         demo = _forewarn(
             "demo", "--port", str(port), env=_env(tmp_path), stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

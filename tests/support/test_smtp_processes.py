@@ -7,13 +7,14 @@ import signal
 import smtplib
 import socket
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+
+from tests.commands import COMMAND, command_env, free_port, run_command
 
 pytestmark = pytest.mark.slow
 
@@ -22,35 +23,15 @@ SETUP = (
     "acme = Organization.objects.create(slug='acme', name='Acme');"
     "AuthorizedContact.objects.create(organization=acme, name='Anna', email='anna@acme.example')"
 )
-COMMAND = [sys.executable, "-m", "forewarn.cli"]
 COUNT = "from forewarn.support.models import SupportRequest; print(SupportRequest.objects.count())"
 
 
 def _env(data_dir: Path) -> dict:
-    return {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
-        "FOREWARN_DATA_DIR": str(data_dir),
-        "FOREWARN_LOG_LEVEL": "WARNING",
-        "FOREWARN_SUPPORT_EMAIL": "support@forewarn.example",
-        "PYTHONUNBUFFERED": "1",
-    }
+    return command_env(data_dir, FOREWARN_SUPPORT_EMAIL="support@forewarn.example")
 
 
 def _forewarn(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "forewarn.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return run_command(*args, env=env, check=True).stdout
 
 
 def _children(parent: int) -> set[int]:
@@ -98,7 +79,7 @@ def test_processes_share_the_port_are_replaced_and_stop_together(tmp_path):
     env = _env(tmp_path)
     _forewarn(env, "migrate", "-v0")
     _forewarn(env, "shell", "-c", SETUP)
-    port = _free_port()
+    port = free_port()
     receiver = subprocess.Popen(
         [*COMMAND, "inbound-smtp", "--port", str(port), "--processes", "2", "--threads", "2"],
         env=env,
@@ -133,7 +114,7 @@ def test_processes_share_the_port_are_replaced_and_stop_together(tmp_path):
 
 def test_a_number_of_processes_below_one_is_refused(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "forewarn.cli", "inbound-smtp", "--processes", "0"],
+        [*COMMAND, "inbound-smtp", "--processes", "0"],
         env=_env(tmp_path),
         capture_output=True,
         text=True,
