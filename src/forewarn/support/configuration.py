@@ -70,6 +70,9 @@ def save_rota(rota: OnCallRota, *, actor: str, role: str | None) -> OnCallRota:
 def save_shift(shift: OnCallShift, *, actor: str, role: str | None) -> OnCallShift:
     if shift.user_id is None and not shift.email:
         raise ValidationError({"email": "Give a staff user or an address to page."})
+    if shift.starts_at and shift.ends_at and shift.ends_at <= shift.starts_at:
+        # The table's check constraint says so too, but its error names no field.
+        raise ValidationError({"ends_at": "A shift ends after it starts."})
     return _save(shift, SHIFT_FIELDS, what="on-call shift", actor=actor, role=role)
 
 
