@@ -7,7 +7,7 @@ its id on its rota, and its person by a staff user's username or by an address a
 answer about a rota lists its shifts. Bad input is a 422 naming the field, and nothing changes.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from django.contrib.auth import get_user_model
@@ -194,8 +194,9 @@ def add_shift(request, rota_id: ObjectId, payload: OnCallShiftIn):
         rota=rota,
         user=_user(payload.user),
         email=payload.email,
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
+        # In UTC, as stored: the answer and the record read as a later read does.
+        starts_at=payload.starts_at.astimezone(UTC),
+        ends_at=payload.ends_at.astimezone(UTC),
     )
     return Status(201, shift_out(configuration.save_shift(shift, **_who(request))))
 

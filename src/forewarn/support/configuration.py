@@ -63,6 +63,9 @@ def save_targets(target: ResponseTarget, *, actor: str, role: str | None) -> Res
 
 @transaction.atomic
 def save_rota(rota: OnCallRota, *, actor: str, role: str | None) -> OnCallRota:
+    """An on-call rota: its name (trimmed, as the console's form does), calendar, target, the
+    address and chat webhook it pages, whether it takes emergencies."""
+    rota.name = (rota.name or "").strip()
     return _save(rota, ROTA_FIELDS, what="on-call rota", actor=actor, role=role)
 
 
