@@ -19,7 +19,16 @@ API = {
     "POST /api/v1/support/conversations": RESPONDER,
     "GET /api/v1/support/targets": VIEWER,
     "POST /api/v1/support/targets": ADMIN,
+    "DELETE /api/v1/support/targets/{target_id}": ADMIN,
     "GET /api/v1/support/reports/response-times": VIEWER,
+    # On-call rotas: viewers read them, admins keep them, as in the console.
+    "GET /api/v1/support/rotas": VIEWER,
+    "POST /api/v1/support/rotas": ADMIN,
+    "GET /api/v1/support/rotas/{rota_id}": VIEWER,
+    "PATCH /api/v1/support/rotas/{rota_id}": ADMIN,
+    "DELETE /api/v1/support/rotas/{rota_id}": ADMIN,
+    "POST /api/v1/support/rotas/{rota_id}/shifts": ADMIN,
+    "DELETE /api/v1/support/rotas/{rota_id}/shifts/{shift_id}": ADMIN,
     # Chat widgets: admins only, as in the console (their secrets sign contacts in).
     "GET /api/v1/support/chat-widgets": ADMIN,
     "POST /api/v1/support/chat-widgets": ADMIN,

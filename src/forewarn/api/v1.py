@@ -30,6 +30,7 @@ from forewarn.portal.api import router as contact_router
 from forewarn.record.api import router as record_router
 from forewarn.releases.api import router as releases_router
 from forewarn.support.api import router as support_router
+from forewarn.support.api_rotas import router as support_rotas_router
 from forewarn.support.api_widgets import router as support_widgets_router
 
 from .auth import AUTH
@@ -144,4 +145,5 @@ api.add_router("/", metrics_router)
 api.add_router("/", alertmanager_router)
 api.add_router("/", support_router)
 api.add_router("/", support_widgets_router)
+api.add_router("/", support_rotas_router)
 api.add_router("/", contact_router)

@@ -3,13 +3,15 @@ clocks (time left in business hours and as an instant), and everything the conso
 the same services.
 
 Viewers read (and the response-time report); responders open requests on a contact's behalf, answer, move and reclassify
-them; admins keep the targets. Opening for someone who is not an authorized contact is a 403
+them; admins keep the targets (on-call rotas are in ``api_rotas``, chat widgets in
+``api_widgets``). Opening for someone who is not an authorized contact is a 403
 naming the reason, and nothing is filed.
 """
 
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -364,6 +366,17 @@ def save_targets(request, payload: SupportTargetsIn):
     target.organization = organization
     configuration.save_targets(target, **_who(request))
     return Status(201, targets_out(target))
+
+
+@router.delete("/support/targets/{target_id}", response={204: None}, auth=needs(Role.ADMIN))
+def delete_targets(request, target_id: ObjectId):
+    """Remove an organization's or a plan's targets: its requests fall back to the plan's, or
+    to seed 001's defaults, from their next recomputation. The record keeps what they were."""
+    target = ResponseTarget.objects.filter(pk=target_id).first()
+    if target is None:
+        raise Http404(f"No response targets {target_id}.")
+    configuration.delete_targets(target, **_who(request))
+    return Status(204, None)
 
 
 # --- reports ------------------------------------------------------------------------------------

@@ -63,6 +63,9 @@ def save_targets(target: ResponseTarget, *, actor: str, role: str | None) -> Res
 
 @transaction.atomic
 def save_rota(rota: OnCallRota, *, actor: str, role: str | None) -> OnCallRota:
+    """An on-call rota: its name (trimmed, as the console's form does), calendar, target, the
+    address and chat webhook it pages, whether it takes emergencies."""
+    rota.name = (rota.name or "").strip()
     return _save(rota, ROTA_FIELDS, what="on-call rota", actor=actor, role=role)
 
 
@@ -70,6 +73,9 @@ def save_rota(rota: OnCallRota, *, actor: str, role: str | None) -> OnCallRota:
 def save_shift(shift: OnCallShift, *, actor: str, role: str | None) -> OnCallShift:
     if shift.user_id is None and not shift.email:
         raise ValidationError({"email": "Give a staff user or an address to page."})
+    if shift.starts_at and shift.ends_at and shift.ends_at <= shift.starts_at:
+        # The table's check constraint says so too, but its error names no field.
+        raise ValidationError({"ends_at": "A shift ends after it starts."})
     return _save(shift, SHIFT_FIELDS, what="on-call shift", actor=actor, role=role)
 
 
