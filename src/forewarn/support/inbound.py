@@ -146,6 +146,12 @@ def receive(mail: InboundMail, *, refused_in_transaction: bool) -> Outcome:
     return Outcome(True, request)
 
 
+def receive_many(mails: list[InboundMail], *, refused_in_transaction: bool) -> list[Outcome]:
+    """``receive`` for each of ``mails``: one Outcome per mail, in their order; a mail that is
+    refused does not stop the others."""
+    return [receive(m, refused_in_transaction=refused_in_transaction) for m in mails]
+
+
 def _refused(mail: InboundMail, reason: str, in_transaction: bool, *, authorized: bool) -> Outcome:
     log.info("not filed: mail from %s: %s", mail.sender, reason)
     if in_transaction or not mail.sender:
