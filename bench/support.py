@@ -211,7 +211,7 @@ def bench_inbound(per_client: int) -> dict:
         sink_seconds, sink_count = send_all(sink.port, senders, per_client)
     finally:
         sink.stop()
-    receiver = controller("127.0.0.1", free_port(), threads=CLIENTS)
+    receiver = controller("127.0.0.1", free_port())
     receiver.start()
     try:
         seconds, accepted = send_all(receiver.port, senders, per_client)

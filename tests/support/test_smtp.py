@@ -32,7 +32,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def receiver(world):
-    found = controller("127.0.0.1", free_port(), threads=2)
+    found = controller("127.0.0.1", free_port())
     found.start()
     yield found
     found.stop()

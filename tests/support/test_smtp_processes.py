@@ -81,7 +81,7 @@ def test_processes_share_the_port_are_replaced_and_stop_together(tmp_path):
     _forewarn(env, "shell", "-c", SETUP)
     port = free_port()
     receiver = subprocess.Popen(
-        [*COMMAND, "inbound-smtp", "--port", str(port), "--processes", "2", "--threads", "2"],
+        [*COMMAND, "inbound-smtp", "--port", str(port), "--processes", "2"],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -121,4 +121,4 @@ def test_a_number_of_processes_below_one_is_refused(tmp_path):
         timeout=60,
     )
     assert done.returncode != 0
-    assert "--processes and --threads take a number from 1 up." in done.stderr
+    assert "--processes takes a number from 1 up." in done.stderr

@@ -3,65 +3,196 @@ support address is filed while the sender waits, and refused in the SMTP transac
 it cannot be, so Forewarn never sends a refusal of its own (no backscatter): the sending
 server tells its user, as for any rejected mail.
 
-aiosmtpd runs the SMTP conversation on an event loop; the filing runs in a small pool of
-threads, each with its own database connection. With PostgreSQL, ``--processes N`` runs N
-such processes on one listening socket (``serve_processes``): the kernel hands each new
-connection to one of them, as gunicorn's workers share theirs, so filing uses every core.
+aiosmtpd runs the SMTP conversation on an event loop; one filer thread per process files
+what is waiting (group commit): the mails that arrived while the last batch was being filed
+are filed together, in one transaction, and each sender then gets its own answer. Under
+light load a batch is one mail: the filer never waits for a batch to fill. ``--processes N``
+runs N such processes on one listening socket (``serve_processes``): the kernel hands each
+new connection to one of them, as gunicorn's workers share theirs. On PostgreSQL they file
+side by side; on SQLite keep one.
 """
 
 import asyncio
 import contextlib
 import logging
 import os
+import queue
 import signal
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from concurrent.futures import Future, InvalidStateError
+from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
-from django.db import close_old_connections, connection, connections
+from django.db import close_old_connections, connection, connections, transaction
 
 from . import inbound
-from .mail import parse
+from .mail import InboundMail, parse
 
 log = logging.getLogger("forewarn.support.smtp")
 
 DATA_LIMIT = 30 * 1024 * 1024  # ten 10 MB attachments would not fit; three do, base64 and all
+BATCH_LIMIT = 64  # mails filed in one transaction at most
+# RFC 3463 4.3.0: a temporary failure of the receiving system; the sending server tries again.
+TEMPORARY_FAILURE = "451 4.3.0 Not filed for now: a temporary failure; try again later"
 
 
 def _smtp_text(text: str) -> str:
     return " ".join(text.split())[:400]
 
 
-# SQLite takes one writer at a time, and a thread that finds the database locked sleeps in
+def _reply(outcome: inbound.Outcome) -> str:
+    """The SMTP answer to a mail's outcome: 250 filed, 550 refused."""
+    if not outcome.filed:
+        return f"550 5.7.1 Not filed: {_smtp_text(outcome.reason)}"
+    return f"250 2.0.0 Filed as {outcome.request.reference}"
+
+
+# SQLite takes one writer at a time, and a writer that finds the database locked sleeps in
 # steps of up to 100 ms before it looks again, while the lock may have been free for most of
-# them: the receiver's own threads take turns here instead, and the next one starts as soon
-# as the last commits. (PostgreSQL files them side by side.)
+# them: the receiver's filers take turns here instead, and the next one starts as soon as the
+# last commits. (PostgreSQL files them side by side.)
 _SQLITE_TURN = threading.Lock()
 
 
-def file_message(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> str:
-    """File one received message; the SMTP reply (250 filed, 550 refused)."""
-    close_old_connections()
-    try:
-        mail = parse(raw, envelope_sender=mail_from or "", envelope_recipients=tuple(rcpt_tos))
-        turn = _SQLITE_TURN if connection.vendor == "sqlite" else contextlib.nullcontext()
-        with turn:
-            outcome = inbound.receive(mail, refused_in_transaction=True)
-        if not outcome.filed:
-            return f"550 5.7.1 Not filed: {_smtp_text(outcome.reason)}"
-        return f"250 2.0.0 Filed as {outcome.request.reference}"
-    finally:
+def _turn():
+    return _SQLITE_TURN if connection.vendor == "sqlite" else contextlib.nullcontext()
+
+
+@dataclass(eq=False)
+class Received:
+    """A mail as the SMTP session took it, and the answer its sender waits for."""
+
+    raw: bytes
+    mail_from: str
+    rcpt_tos: list[str]
+    answer: Future = field(default_factory=Future)
+    mail: InboundMail | None = None
+
+    def reply(self, text: str) -> None:
+        with contextlib.suppress(InvalidStateError):  # answered already
+            self.answer.set_result(text)
+
+
+_STOP = object()
+
+
+class Filer:
+    """One thread that files what is waiting, as one batch in one transaction, and answers
+    each mail's sender. ``batch_sizes`` counts the batches filed by their size."""
+
+    def __init__(self, limit: int = BATCH_LIMIT):
+        self.limit = limit
+        self.waiting: queue.SimpleQueue = queue.SimpleQueue()
+        self.batch_sizes: Counter[int] = Counter()
+        self.is_stopping = False
+        self._lock = threading.Lock()  # nothing is queued behind _STOP
+        self.thread = threading.Thread(target=self._run, name="inbound-smtp-filer", daemon=True)
+        self.thread.start()
+
+    def submit(self, raw: bytes, mail_from: str, rcpt_tos: list[str]) -> Future:
+        """The future SMTP answer to a received mail."""
+        received = Received(raw, mail_from or "", list(rcpt_tos))
+        with self._lock:
+            if not self.is_stopping:
+                self.waiting.put(received)
+                return received.answer
+        received.reply(TEMPORARY_FAILURE)  # stopping: the sender tries again later
+        return received.answer
+
+    def stop(self) -> None:
+        """File and answer everything queued so far, then end the thread."""
+        with self._lock:
+            if not self.is_stopping:
+                self.is_stopping = True
+                self.waiting.put(_STOP)
+        self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            stopping = False
+            while not stopping:
+                batch = [self.waiting.get()]
+                while len(batch) < self.limit:  # whatever else is waiting, never waiting for more
+                    try:
+                        batch.append(self.waiting.get_nowait())
+                    except queue.Empty:
+                        break
+                if _STOP in batch:
+                    stopping = True
+                    batch.remove(_STOP)
+                if batch:
+                    self.file(batch)
+        finally:
+            connections.close_all()
+
+    def file(self, batch: list[Received]) -> None:
+        """File ``batch`` and answer each of its mails; a mail the receiver fails on is
+        answered with a temporary failure, never left waiting."""
+        self.batch_sizes[len(batch)] += 1
         close_old_connections()
+        try:
+            # A sender that went away before its mail was taken gets no 250, and sends again.
+            batch = [r for r in batch if r.answer.set_running_or_notify_cancel()]
+            for received in batch:
+                try:
+                    received.mail = parse(
+                        received.raw,
+                        envelope_sender=received.mail_from,
+                        envelope_recipients=tuple(received.rcpt_tos),
+                    )
+                except Exception:
+                    log.exception(
+                        "inbound SMTP: could not parse a mail from %s", received.mail_from
+                    )
+                    received.reply(TEMPORARY_FAILURE)
+            parsed = [r for r in batch if r.mail is not None]
+            try:
+                answers = self._file_together(parsed)
+            except Exception:
+                log.exception("inbound SMTP: a batch of %s failed; filing each alone", len(parsed))
+                answers = [self._file_alone(received) for received in parsed]
+            for received, answer in zip(parsed, answers, strict=True):
+                received.reply(answer)
+        except Exception:
+            log.exception("inbound SMTP: a batch of %s failed", len(batch))
+        finally:
+            for received in batch:
+                received.reply(TEMPORARY_FAILURE)  # only those not answered above
+            close_old_connections()
+
+    def _file_together(self, batch: list[Received]) -> list[str]:
+        if not batch:
+            return []
+        # One transaction for the whole batch, whatever receive_many does inside: a batch that
+        # fails files nothing, so each mail of it can be filed again alone, none of them twice.
+        with _turn(), transaction.atomic():
+            outcomes = inbound.receive_many(
+                [received.mail for received in batch], refused_in_transaction=True
+            )
+            if len(outcomes) != len(batch):
+                raise ValueError(f"{len(outcomes)} outcomes for {len(batch)} mails")
+            answers = [_reply(outcome) for outcome in outcomes]
+        return answers
+
+    def _file_alone(self, received: Received) -> str:
+        close_old_connections()  # the batch's failure may have been the connection's
+        try:
+            return self._file_together([received])[0]
+        except Exception:
+            log.exception("inbound SMTP: could not file a mail from %s", received.mail_from)
+            return TEMPORARY_FAILURE
 
 
 class SupportHandler:
     """aiosmtpd handler: only the support address is taken; each message filed or refused."""
 
-    def __init__(self, threads: int = 8):
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="inbound-smtp")
+    def __init__(self):
+        self.filer = Filer()
+        self.answering = 0  # DATA commands waiting for their answer
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if not inbound.is_support_address(address):
@@ -71,16 +202,36 @@ class SupportHandler:
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self.pool, file_message, raw, envelope.mail_from, list(envelope.rcpt_tos)
-        )
+        self.answering += 1
+        try:
+            return await asyncio.wrap_future(
+                self.filer.submit(raw, envelope.mail_from, envelope.rcpt_tos)
+            )
+        finally:
+            self.answering -= 1  # aiosmtpd writes the answer before it next yields
+
+    async def drain(self, server: asyncio.AbstractServer) -> None:
+        """Stop taking connections, file what was received, and answer its senders."""
+        server.close()
+        await asyncio.to_thread(self.filer.stop)
+        deadline = time.monotonic() + 5
+        while self.answering and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
 
 
-def controller(host: str = "127.0.0.1", port: int = 2525, threads: int = 8) -> Controller:
+class Receiver(Controller):
+    """aiosmtpd's threaded controller whose ``stop`` answers every mail already received."""
+
+    def stop(self, no_assert: bool = False) -> None:
+        if self._thread is not None and self.server is not None:
+            asyncio.run_coroutine_threadsafe(self.handler.drain(self.server), self.loop).result()
+        super().stop(no_assert)
+
+
+def controller(host: str = "127.0.0.1", port: int = 2525) -> Receiver:
     """A receiver ready to ``start()`` (and ``stop()``) in its own thread."""
-    return Controller(
-        SupportHandler(threads),
+    return Receiver(
+        SupportHandler(),
         hostname=host,
         port=port,
         data_size_limit=DATA_LIMIT,
@@ -92,11 +243,11 @@ def controller(host: str = "127.0.0.1", port: int = 2525, threads: int = 8) -> C
 # More than one process on one socket ----------------------------------------------------
 
 
-def serve(listener: socket.socket, threads: int = 8) -> None:
+def serve(listener: socket.socket) -> None:
     """Answer SMTP on ``listener`` (bound and listening) until SIGTERM or SIGINT: one process of
-    ``serve_processes``. A message being filed when the signal comes is finished first."""
+    ``serve_processes``. Mail received when the signal comes is filed and answered first."""
     loop = asyncio.new_event_loop()
-    handler = SupportHandler(threads)
+    handler = SupportHandler()
     server = loop.run_until_complete(
         loop.create_server(
             lambda: SMTP(handler, data_size_limit=DATA_LIMIT, hostname="forewarn-inbound"),
@@ -107,15 +258,14 @@ def serve(listener: socket.socket, threads: int = 8) -> None:
         loop.add_signal_handler(signum, loop.stop)
     try:
         loop.run_forever()
+        loop.run_until_complete(handler.drain(server))
     finally:
         server.close()
-        handler.pool.shutdown(wait=True)
+        handler.filer.stop()
         loop.close()
 
 
-def serve_processes(
-    host: str, port: int, processes: int, threads: int, stop: threading.Event
-) -> None:
+def serve_processes(host: str, port: int, processes: int, stop: threading.Event) -> None:
     """``processes`` receivers on one socket, each forked from here, until ``stop`` is set; one
     that dies is started again. (Linux and other POSIX systems: ``os.fork``.)"""
     listener = socket.create_server((host, port), backlog=256)
@@ -128,7 +278,7 @@ def serve_processes(
             code = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it with SIGTERM
-                serve(listener, threads)
+                serve(listener)
                 code = 0
             except BaseException:
                 log.exception("inbound SMTP process %s failed", os.getpid())

@@ -110,7 +110,7 @@ class Command(BaseCommand):
         SignalStop(stop).install()
         worker = threading.Thread(target=run_worker, args=(stop,), name="worker", daemon=True)
         worker.start()
-        receiver = inbound_smtp("127.0.0.1", smtp_port, threads=2) if smtp_port else None
+        receiver = inbound_smtp("127.0.0.1", smtp_port) if smtp_port else None
         if receiver is not None:
             receiver.start()  # the built-in SMTP receiver of the support address
         while not stop.wait(1):

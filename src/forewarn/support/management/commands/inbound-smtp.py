@@ -9,12 +9,14 @@ from forewarn.support.smtp import controller, serve_processes
 
 
 class Command(BaseCommand):
-    help = "Receive support mail over SMTP: file it into requests, or refuse it in the SMTP transaction."
+    help = (
+        "Receive support mail over SMTP: file it into requests, or refuse it in the SMTP "
+        "transaction. Mail arriving together is filed together, in one transaction."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=2525)
-        parser.add_argument("--threads", type=int, default=8, help="messages filed at once")
         parser.add_argument(
             "--processes",
             type=int,
@@ -22,9 +24,9 @@ class Command(BaseCommand):
             help="receivers on the one port (PostgreSQL: one a core; SQLite files one at a time)",
         )
 
-    def handle(self, *args, host, port, threads, processes, **options):
-        if processes < 1 or threads < 1:
-            raise CommandError("--processes and --threads take a number from 1 up.")
+    def handle(self, *args, host, port, processes, **options):
+        if processes < 1:
+            raise CommandError("--processes takes a number from 1 up.")
         stop = threading.Event()
         SignalStop(stop).install()
         if processes > 1:
@@ -32,9 +34,9 @@ class Command(BaseCommand):
                 f"Forewarn inbound SMTP on {host}:{port}, {processes} processes (Ctrl-C stops them).",
             )
             self.stdout.flush()
-            serve_processes(host, port, processes, threads, stop)
+            serve_processes(host, port, processes, stop)
             return
-        receiver = controller(host, port, threads)
+        receiver = controller(host, port)
         receiver.start()
         self.stdout.write(f"Forewarn inbound SMTP on {host}:{port} (Ctrl-C stops it).")
         try:
