@@ -1,8 +1,9 @@
-"""``forewarn inbound-smtp --processes N``: N receivers on one port, each filing what it takes;
-one that dies is replaced; SIGTERM stops them all. A real command on its own SQLite file, real
-SMTP clients."""
+"""``forewarn inbound-smtp --processes N``: N receivers on one port, each filing what it takes
+(on SQLite taking turns at the database); one that dies is replaced; SIGTERM stops them all. A
+real command on its own SQLite file, real SMTP clients."""
 
 import os
+import shutil
 import signal
 import smtplib
 import socket
@@ -34,6 +35,22 @@ def _forewarn(env: dict, *args: str) -> str:
     return run_command(*args, env=env, check=True).stdout
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """A database with Acme and Anna, migrated once for the module (migrating takes ~20 s)."""
+    data_dir = tmp_path_factory.mktemp("migrated")
+    env = _env(data_dir)
+    _forewarn(env, "migrate", "-v0")
+    _forewarn(env, "shell", "-c", SETUP)
+    return data_dir / "forewarn.sqlite3"
+
+
+@pytest.fixture
+def database(migrated, tmp_path) -> Path:
+    """A copy of the migrated database of this test's own."""
+    return Path(shutil.copy(migrated, tmp_path / migrated.name))
+
+
 def _children(parent: int) -> set[int]:
     found = set()
     for entry in Path("/proc").iterdir():
@@ -62,23 +79,29 @@ def _wait(condition, seconds: float = 30):
     raise AssertionError("waited in vain")
 
 
-def _send(port: int, n: int) -> str:
+def _message(n: int) -> bytes:
     message = EmailMessage()
     message["From"], message["To"] = "anna@acme.example", "support@forewarn.example"
     message["Subject"], message["Message-ID"] = f"Trunk {n} drops calls", f"<p{n}@acme.example>"
     message.set_content("Every call drops after 30 seconds.")
+    return message.as_bytes()
+
+
+def _send(port: int, *numbers: int) -> list[str]:
+    """The answers to the mails ``numbers``, sent one after the other on one connection."""
+    replies = []
     with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
         smtp.ehlo()
-        smtp.mail("anna@acme.example")
-        smtp.rcpt("support@forewarn.example")
-        code, reply = smtp.data(message.as_bytes())
-    return f"{code} {reply.decode()}"
+        for n in numbers:
+            smtp.mail("anna@acme.example")
+            smtp.rcpt("support@forewarn.example")
+            code, reply = smtp.data(_message(n))
+            replies.append(f"{code} {reply.decode()}")
+    return replies
 
 
-def test_processes_share_the_port_are_replaced_and_stop_together(tmp_path):
-    env = _env(tmp_path)
-    _forewarn(env, "migrate", "-v0")
-    _forewarn(env, "shell", "-c", SETUP)
+def test_processes_share_the_port_are_replaced_and_stop_together(database):
+    env = _env(database.parent)
     port = free_port()
     receiver = subprocess.Popen(
         [*COMMAND, "inbound-smtp", "--port", str(port), "--processes", "2"],
@@ -90,7 +113,7 @@ def test_processes_share_the_port_are_replaced_and_stop_together(tmp_path):
         assert "2 processes" in receiver.stdout.readline()
         first = _wait(lambda: _two(receiver.pid))
         with ThreadPoolExecutor(8) as pool:
-            replies = list(pool.map(lambda n: _send(port, n), range(8)))
+            replies = [r for rs in pool.map(lambda n: _send(port, n), range(8)) for r in rs]
         assert all(r.startswith("250 2.0.0 Filed as SR-") for r in replies), replies
         assert len({r.rpartition(" ")[2] for r in replies}) == 8
 
@@ -98,7 +121,7 @@ def test_processes_share_the_port_are_replaced_and_stop_together(tmp_path):
         os.kill(killed, signal.SIGKILL)
         after = _wait(lambda: (found := _two(receiver.pid)) and killed not in found and found)
         assert after - first  # a new process took its place
-        assert _send(port, 8).startswith("250 2.0.0 Filed as SR-")
+        assert _send(port, 8)[0].startswith("250 2.0.0 Filed as SR-")
 
         receiver.send_signal(signal.SIGTERM)
         assert receiver.wait(timeout=30) == 0
@@ -110,6 +133,36 @@ def test_processes_share_the_port_are_replaced_and_stop_together(tmp_path):
             receiver.kill()
             receiver.wait()
     assert _forewarn(env, "shell", "-c", COUNT).split()[-1] == "9"
+
+
+def test_two_processes_on_one_sqlite_file_file_every_mail_of_concurrent_clients(database):
+    env = _env(database.parent)
+    port = free_port()
+    receiver = subprocess.Popen(
+        [*COMMAND, "inbound-smtp", "--port", str(port), "--processes", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        receiver.stdout.readline()
+        _wait(lambda: _two(receiver.pid))
+        with ThreadPoolExecutor(8) as pool:  # 8 clients, 5 mails each on its connection
+            replies = [
+                r
+                for rs in pool.map(lambda c: _send(port, *range(c * 5, c * 5 + 5)), range(8))
+                for r in rs
+            ]
+        receiver.send_signal(signal.SIGTERM)
+        assert receiver.wait(timeout=30) == 0
+    finally:
+        if receiver.poll() is None:
+            receiver.kill()
+            receiver.wait()
+    assert all(r.startswith("250 2.0.0 Filed as SR-") for r in replies), replies
+    assert len({r.rpartition(" ")[2] for r in replies}) == 40
+    assert _forewarn(env, "shell", "-c", COUNT).split()[-1] == "40"
+    assert (database.parent / "forewarn.sqlite3.inbound-lock").exists()  # their turn's lock
 
 
 def test_a_number_of_processes_below_one_is_refused(tmp_path):

@@ -9,11 +9,13 @@ are filed together, in one transaction, and each sender then gets its own answer
 light load a batch is one mail: the filer never waits for a batch to fill. ``--processes N``
 runs N such processes on one listening socket (``serve_processes``): the kernel hands each
 new connection to one of them, as gunicorn's workers share theirs. On PostgreSQL they file
-side by side; on SQLite keep one.
+side by side; on SQLite they take turns at the database (``SqliteTurn``) while the parsing
+and the SMTP conversations of one overlap the filing of another.
 """
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import queue
@@ -54,12 +56,39 @@ def _reply(outcome: inbound.Outcome) -> str:
 # SQLite takes one writer at a time, and a writer that finds the database locked sleeps in
 # steps of up to 100 ms before it looks again, while the lock may have been free for most of
 # them: the receiver's filers take turns here instead, and the next one starts as soon as the
-# last commits. (PostgreSQL files them side by side.)
+# last commits. Within a process a lock; across the processes of ``--processes`` an exclusive
+# flock on a file beside the database. (PostgreSQL files them side by side.)
 _SQLITE_TURN = threading.Lock()
 
 
-def _turn():
-    return _SQLITE_TURN if connection.vendor == "sqlite" else contextlib.nullcontext()
+class SqliteTurn:
+    """The turn at a SQLite database, for one filer: ``with turn():`` around each batch."""
+
+    def __init__(self):
+        self.lock_file: int | None = None  # the flock's file, opened at the first turn
+
+    @contextlib.contextmanager
+    def __call__(self):
+        if connection.vendor != "sqlite":
+            yield
+            return
+        with _SQLITE_TURN:
+            if self.lock_file is None and not connection.is_in_memory_db():
+                path = f"{os.fspath(connection.settings_dict['NAME'])}.inbound-lock"
+                self.lock_file = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            if self.lock_file is None:  # a database in memory is this process's alone
+                yield
+                return
+            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self.lock_file, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self.lock_file is not None:
+            os.close(self.lock_file)
+            self.lock_file = None
 
 
 @dataclass(eq=False)
@@ -88,6 +117,7 @@ class Filer:
         self.limit = limit
         self.waiting: queue.SimpleQueue = queue.SimpleQueue()
         self.batch_sizes: Counter[int] = Counter()
+        self.turn = SqliteTurn()
         self.is_stopping = False
         self._lock = threading.Lock()  # nothing is queued behind _STOP
         self.thread = threading.Thread(target=self._run, name="inbound-smtp-filer", daemon=True)
@@ -127,6 +157,7 @@ class Filer:
                 if batch:
                     self.file(batch)
         finally:
+            self.turn.close()
             connections.close_all()
 
     def file(self, batch: list[Received]) -> None:
@@ -169,7 +200,7 @@ class Filer:
             return []
         # One transaction for the whole batch, whatever receive_many does inside: a batch that
         # fails files nothing, so each mail of it can be filed again alone, none of them twice.
-        with _turn(), transaction.atomic():
+        with self.turn(), transaction.atomic():
             outcomes = inbound.receive_many(
                 [received.mail for received in batch], refused_in_transaction=True
             )

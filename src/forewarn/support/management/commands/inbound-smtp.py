@@ -21,7 +21,8 @@ class Command(BaseCommand):
             "--processes",
             type=int,
             default=1,
-            help="receivers on the one port (PostgreSQL: one a core; SQLite files one at a time)",
+            help="receivers on the one port, one a core (on SQLite they take turns at the "
+            "database, while one parses and talks SMTP another files)",
         )
 
     def handle(self, *args, host, port, processes, **options):
