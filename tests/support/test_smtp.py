@@ -208,11 +208,9 @@ def test_mail_waiting_when_the_receiver_stops_is_filed_and_answered(world, monke
         waiting = pool.submit(answer, receiver, mail(subject="Waiting"), "anna@acme.example")
         _wait(lambda: filer.waiting.qsize() == 1)
         stopped = pool.submit(receiver.stop)
-        assert (filed(first.result()).subject, filed(waiting.result()).subject) == (
-            "First",
-            "Waiting",
-        )
+        replies = [first.result(), waiting.result()]
         stopped.result()
+    assert [filed(reply).subject for reply in replies] == ["First", "Waiting"]
     assert not filer.thread.is_alive()
     with socket.socket() as probe:
         assert probe.connect_ex((receiver.hostname, receiver.port)) != 0
