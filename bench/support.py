@@ -16,9 +16,15 @@ request with its first message, recorded, and its acknowledgement queued, before
 gets its 250. Target at least 200 per second. Baseline in the same run: the same clients
 against an aiosmtpd receiver that files nothing (the SMTP transport's own ceiling).
 
+inbound_sqlite_processes_per_s: the same clients against ``forewarn inbound-smtp --processes 2``
+(one process a core, taking turns at the database) on a SQLite file in another temporary
+folder.
+
 inbound_pg_per_s (with DATABASE_URL set): the same clients against ``forewarn inbound-smtp
 --processes 2`` (one process a core, as the production set-up in docs/support.md runs it) on a
 fresh PostgreSQL database beside DATABASE_URL's, dropped afterwards.
+
+Each receiver files the mails arriving together in one transaction (group commit).
 
 Run: .venv/bin/python bench/support.py [--requests N] [--messages M]. The last line is one
 JSON object.
@@ -34,6 +40,7 @@ sys.path = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import multiprocessing  # noqa: E402
 import os  # noqa: E402
@@ -218,12 +225,43 @@ def bench_inbound(per_client: int) -> dict:
     finally:
         receiver.stop()
     filed = SupportRequest.objects.count()
+    batches = receiver.handler.filer.batch_sizes
     return {
         "inbound_per_s": round(accepted / seconds, 1),
+        "inbound_mean_batch": round(sum(k * n for k, n in batches.items()) / batches.total(), 1),
         "inbound_baseline_per_s": round(sink_count / sink_seconds, 1),
         "inbound_messages": accepted,
         "inbound_filed": filed,
     }
+
+
+def run_receiver(
+    env: dict, senders: list[str], per_client: int, processes: int
+) -> tuple[float, int]:
+    """``forewarn inbound-smtp --processes`` as a command of its own on the database ``env``
+    names, migrated and given Acme with ``senders`` as its contacts; (seconds, accepted)."""
+    command = [sys.executable, "-m", "forewarn.cli"]
+    setup = (
+        "from forewarn.catalog.models import AuthorizedContact, Organization;"
+        "acme = Organization.objects.create(slug='acme', name='Acme');"
+        f"[AuthorizedContact.objects.create(organization=acme, name=a, email=a) for a in {senders!r}]"
+    )
+    env = env | {"FOREWARN_SUPPORT_EMAIL": "support@forewarn.example"}
+    for args in (["migrate", "-v0"], ["shell", "-c", setup]):
+        subprocess.run([*command, *args], env=env, check=True, capture_output=True, timeout=300)
+    port = free_port()
+    receiver = subprocess.Popen(
+        [*command, "inbound-smtp", "--port", str(port), "--processes", str(processes)],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        receiver.stdout.readline()  # listening
+        return send_all(port, senders, per_client)
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=60)
 
 
 def bench_inbound_postgres(url: str, per_client: int, processes: int = 2) -> dict:
@@ -232,40 +270,41 @@ def bench_inbound_postgres(url: str, per_client: int, processes: int = 2) -> dic
 
     database, drop = temporary_postgres(url, f"forewarn_bench_inbound_{os.getpid()}")
     senders = [f"contact{i}@acme.example" for i in range(CLIENTS)]
-    env = os.environ | {
-        "DATABASE_URL": database,
-        "FOREWARN_SUPPORT_EMAIL": "support@forewarn.example",
-    }
-    command = [sys.executable, "-m", "forewarn.cli"]
-    setup = (
-        "from forewarn.catalog.models import AuthorizedContact, Organization;"
-        "acme = Organization.objects.create(slug='acme', name='Acme');"
-        f"[AuthorizedContact.objects.create(organization=acme, name=a, email=a) for a in {senders!r}]"
-    )
-    port = free_port()
-    receiver = None
     try:
-        for args in (["migrate", "-v0"], ["shell", "-c", setup]):
-            subprocess.run([*command, *args], env=env, check=True, capture_output=True, timeout=300)
-        receiver = subprocess.Popen(
-            [*command, "inbound-smtp", "--port", str(port), "--processes", str(processes)],
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
+        seconds, accepted = run_receiver(
+            os.environ | {"DATABASE_URL": database}, senders, per_client, processes
         )
-        receiver.stdout.readline()  # listening
-        seconds, accepted = send_all(port, senders, per_client)
         with psycopg.connect(database) as db:
             filed = db.execute("SELECT count(*) FROM support_supportrequest").fetchone()[0]
     finally:
-        if receiver is not None:
-            receiver.terminate()
-            receiver.wait(timeout=60)
         drop()
     return {
         "inbound_pg_per_s": round(accepted / seconds, 1),
         "inbound_pg_processes": processes,
         "inbound_pg_filed": filed,
+    }
+
+
+def bench_inbound_sqlite_processes(per_client: int, processes: int = 2) -> dict:
+    """``--processes`` on SQLite, a command of its own on a database file in a folder of the
+    bench's. The folder is FOREWARN_DATA_DIR, as a self-hosted SQLite install sets it: a
+    ``sqlite://`` DATABASE_URL would leave out the settings' WAL journal and immediate
+    transactions."""
+    import sqlite3
+
+    data_dir = Path(os.environ["FOREWARN_DATA_DIR"]) / "processes"
+    data_dir.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    senders = [f"contact{i}@acme.example" for i in range(CLIENTS)]
+    seconds, accepted = run_receiver(
+        env | {"FOREWARN_DATA_DIR": str(data_dir)}, senders, per_client, processes
+    )
+    with contextlib.closing(sqlite3.connect(data_dir / "forewarn.sqlite3")) as db:
+        filed = db.execute("SELECT count(*) FROM support_supportrequest").fetchone()[0]
+    return {
+        "inbound_sqlite_processes_per_s": round(accepted / seconds, 1),
+        "inbound_sqlite_processes": processes,
+        "inbound_sqlite_processes_filed": filed,
     }
 
 
@@ -286,14 +325,22 @@ def main() -> None:
         figures |= bench_inbound(args.messages)
         print(
             f"inbound: {figures['inbound_messages']} messages from {CLIENTS} clients filed at "
-            f"{figures['inbound_per_s']}/s ({figures['inbound_filed']} requests); an SMTP sink takes "
+            f"{figures['inbound_per_s']}/s ({figures['inbound_filed']} requests, "
+            f"{figures['inbound_mean_batch']} a transaction on average); an SMTP sink takes "
             f"{figures['inbound_baseline_per_s']}/s"
+        )
+        sink = f"an SMTP sink takes {figures['inbound_baseline_per_s']}/s"
+        figures |= bench_inbound_sqlite_processes(args.messages)
+        print(
+            f"inbound on SQLite, {figures['inbound_sqlite_processes']} receiver processes: "
+            f"{figures['inbound_sqlite_processes_per_s']}/s "
+            f"({figures['inbound_sqlite_processes_filed']} requests); {sink}"
         )
         if url := os.environ.get("DATABASE_URL_FOR_BENCH"):
             figures |= bench_inbound_postgres(url, args.messages)
             print(
                 f"inbound on PostgreSQL, {figures['inbound_pg_processes']} receiver processes: "
-                f"{figures['inbound_pg_per_s']}/s ({figures['inbound_pg_filed']} requests)"
+                f"{figures['inbound_pg_per_s']}/s ({figures['inbound_pg_filed']} requests); {sink}"
             )
         figures["date"] = date.today().isoformat()
         print(json.dumps(figures))
