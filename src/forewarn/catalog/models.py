@@ -321,6 +321,11 @@ class ContactQuerySet(models.QuerySet):
         ``UPPER(email)`` would read every contact for each inbound mail and sign-in."""
         return self.alias(mailbox=Lower("email")).filter(mailbox=mailboxes.comparable(address))
 
+    def with_mailboxes(self, addresses) -> "ContactQuerySet":
+        """The contacts of any of ``addresses`` (``with_mailbox`` for many, in one query)."""
+        wanted = {mailboxes.comparable(a) for a in addresses}
+        return self.alias(mailbox=Lower("email")).filter(mailbox__in=wanted)
+
 
 class AuthorizedContact(models.Model):
     """A person allowed to open support requests and receive contractual notices (seed 001 §4)."""

@@ -124,60 +124,145 @@ def queue_notice(
 
     Bad arguments raise ``ValidationError`` naming the argument, before anything is written.
     """
-    existing = Notice.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    return queue_notices([QueuedNotice(**locals())])[0]
+
+
+@dataclass(frozen=True)
+class QueuedNotice:
+    """``queue_notice``'s arguments, for ``queue_notices``."""
+
+    key: str
+    thread_key: str
+    kind: str
+    subject: str
+    body: str
+    audience: str = Audience.EVERYONE
+    components: Iterable = ()
+    due_at: datetime | None = None
+    event_times: dict | None = None
+    ics: str = ""
+    direct_addresses: Iterable[str] = ()
+    direct_chat_webhooks: Iterable[str] = ()
+    organizations: Iterable = ()
+    created_by: str = "system"
+
+
+def queue_notices(queued: list[QueuedNotice]) -> list[Notice]:
+    """``queue_notice`` for many notices at once, one statement per step rather than per
+    notice (support files a batch of mail together, each with its acknowledgement). The
+    notices in the order given; a key queued before (or twice here) gives the notice it
+    already has. Every argument is checked before anything is written."""
     now = timezone.now()
-    due_at = due_at or now
+    found = {n.key: n for n in Notice.objects.filter(key__in={q.key for q in queued if q.key})}
+    new: dict[str, tuple[Notice, list[int], list]] = {}
+    for item in queued:
+        if item.key not in found and item.key not in new:
+            new[item.key] = _prepared(item, now)
+    if new:
+        # No savepoint of its own inside the caller's transaction (an error here fails the
+        # event with it); the insert has one, to survive a race on a key.
+        with transaction.atomic(savepoint=False):
+            found |= _insert_new(list(new.values()), now)
+    return [found[item.key] for item in queued]
+
+
+def _prepared(item: QueuedNotice, now: datetime) -> tuple[Notice, list[int], list]:
+    """The notice to insert, its component ids and organizations; ``ValidationError`` naming
+    the argument that is wrong."""
+    due_at = item.due_at or now
     if timezone.is_naive(due_at):
         raise ValidationError({"due_at": f"{due_at.isoformat()} must carry a time zone."})
-    if audience not in Audience.values:
+    if item.audience not in Audience.values:
         raise ValidationError(
-            {"audience": f"Unknown audience {audience!r}; use one of {', '.join(Audience.values)}."}
+            {
+                "audience": f"Unknown audience {item.audience!r}; "
+                f"use one of {', '.join(Audience.values)}."
+            }
         )
-    direct = _clean_addresses(direct_addresses) + _clean_chat_webhooks(direct_chat_webhooks)
-    if audience == Audience.DIRECT and not direct:
+    direct = _clean_addresses(item.direct_addresses) + _clean_chat_webhooks(
+        item.direct_chat_webhooks
+    )
+    if item.audience == Audience.DIRECT and not direct:
         raise ValidationError({"direct_addresses": "A direct notice needs at least one address."})
     missing = {
         name: f"A notice needs a {name}."
-        for name, value in (("key", key), ("thread_key", thread_key), ("subject", subject))
+        for name, value in (
+            ("key", item.key),
+            ("thread_key", item.thread_key),
+            ("subject", item.subject),
+        )
         if not value
     }
     if missing:
         raise ValidationError(missing)
-    component_ids = _component_ids(components)
-    event_times = _clean_event_times(event_times or {})
-    # No savepoint of its own inside the caller's transaction (an error here fails the event
-    # with it); the insert has one, to survive a race on the key.
-    with transaction.atomic(savepoint=False):
-        try:
-            with transaction.atomic():
-                notice = Notice.objects.create(
-                    key=key,
-                    thread_key=thread_key,
-                    kind=kind,
-                    subject=subject,
-                    body=body,
-                    audience=audience,
-                    direct_addresses=direct,
-                    event_times=event_times,
-                    ics=ics or "",
-                    due_at=due_at,
-                    created_at=now,
-                    created_by=created_by,
-                )
-        except IntegrityError:
-            return Notice.objects.get(key=key)  # queued meanwhile by someone else
+    notice = Notice(
+        key=item.key,
+        thread_key=item.thread_key,
+        kind=item.kind,
+        subject=item.subject,
+        body=item.body,
+        audience=item.audience,
+        direct_addresses=direct,
+        event_times=_clean_event_times(item.event_times or {}),
+        ics=item.ics or "",
+        due_at=due_at,
+        created_at=now,
+        created_by=item.created_by,
+    )
+    return notice, _component_ids(item.components), list(item.organizations or ())
+
+
+def _insert_new(prepared: list[tuple[Notice, list[int], list]], now: datetime) -> dict:
+    """Insert the prepared notices, give each its reply token, and fan out those due; {key:
+    notice}. A key that someone else queued meanwhile gives theirs."""
+    notices = [notice for notice, _, _ in prepared]
+    try:
+        with transaction.atomic():
+            Notice.objects.bulk_create(notices)
+    except IntegrityError:  # a key queued meanwhile: one at a time, each in its own savepoint
+        if len(prepared) == 1:
+            return {notices[0].key: Notice.objects.get(key=notices[0].key)}
+        found = {}
+        for one in prepared:
+            one[0].pk = None
+            found |= _insert_new([one], now)
+        return found
+    for notice, component_ids, organizations in prepared:
         if component_ids:
             notice.components.set(component_ids)
-        organization_ids = [getattr(o, "pk", o) for o in organizations or ()]
+        organization_ids = [getattr(o, "pk", o) for o in organizations]
         if organization_ids:
             notice.organizations.set(organization_ids)
         notice.reply_to_ref = notice_reply_token(notice.pk)
-        notice.save(update_fields=["reply_to_ref"])
-        if notice.due_at <= now:  # in this transaction, which is the claim's
-            _claim_and_write(notice, now)
-    return notice
+    _set_reply_tokens(notices)
+    due = [notice for notice in notices if notice.due_at <= now]
+    if due:  # in this transaction, which is the claim's
+        claimed = _claim(due, now)
+        _write_fanned([(n, recipients(n)) for n in due if not claimed.get(n.pk, True)])
+    return {notice.key: notice for notice in notices}
+
+
+def _set_reply_tokens(notices: list[Notice]) -> None:
+    """Write the notices' reply tokens in one statement on PostgreSQL (an UPDATE over arrays),
+    one prepared statement run for each on SQLite, which has no round trips to save:
+    ``bulk_update`` would build a CASE of every notice in Python, which costs more than the
+    statement saves."""
+    quote = connection.ops.quote_name
+    meta = Notice._meta
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    column = quote(meta.get_field("reply_to_ref").column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} SET {column} = v.ref FROM unnest(%s::bigint[], %s::text[]) "
+                f"AS v(id, ref) WHERE {table}.{pk} = v.id",
+                [[n.pk for n in notices], [n.reply_to_ref for n in notices]],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",
+                [(n.reply_to_ref, n.pk) for n in notices],
+            )
 
 
 def _clean_addresses(addresses: Iterable[str]) -> list[str]:
@@ -395,17 +480,20 @@ def _claim(notices: list[Notice], now: datetime) -> dict[int, bool]:
 
 def _write_claimed(notices: list[Notice], claimed: dict[int, bool], found: dict) -> int:
     """The delivery rows of each claimed, uncancelled notice (inside the claim's transaction)."""
-    tune = tuning()
-    written = 0
-    for notice in notices:
-        if claimed.get(notice.pk, True):  # not claimed here, or cancelled
-            continue
-        now = notice.fanned_out_at
-        _insert_deliveries(notice, found, now, tune.fan_out_batch)
+    return _write_fanned([(n, found) for n in notices if not claimed.get(n.pk, True)])
+
+
+def _write_fanned(fanned: list[tuple[Notice, dict]]) -> int:
+    """The delivery rows of notices claimed together (one ``_claim``), each with its
+    recipients, in as few statements as ``fan_out_batch`` allows; returns rows written."""
+    if not fanned:
+        return 0
+    now = fanned[0][0].fanned_out_at  # one claim stamps them alike
+    _insert_deliveries(fanned, now, tuning().fan_out_batch)
+    for notice, found in fanned:
         _record_if_late(notice, now, len(found))
         _tell_contact_hooks(notice, found)
-        written += len(found)
-    return written
+    return sum(len(found) for _, found in fanned)
 
 
 def _record_if_late(notice: Notice, now: datetime, count: int) -> None:
@@ -433,32 +521,33 @@ def _record_if_late(notice: Notice, now: datetime, count: int) -> None:
     )
 
 
-_VARYING = ("channel", "address", "subscriber_id", "contact_id", "time_zone")
+_VARYING = ("notice_id", "channel", "address", "subscriber_id", "contact_id", "time_zone")
 
 
-def _insert_deliveries(notice: Notice, found: dict, now: datetime, batch: int) -> None:
+def _insert_deliveries(fanned: list[tuple[Notice, dict]], now: datetime, batch: int) -> None:
     """INSERT … ON CONFLICT DO NOTHING in batches: the unique key stays the guard.
 
     The constant columns come from one model instance (so field defaults apply);
-    only the recipient's columns vary.  About 20 times cheaper than ``bulk_create``
-    for 100,000 rows.  On PostgreSQL each batch is one statement over arrays of the
-    varying columns (``unnest``): executemany would run one INSERT per row.
+    only the notice's and the recipient's columns vary.  About 20 times cheaper than
+    ``bulk_create`` for 100,000 rows.  On PostgreSQL each batch is one statement over arrays
+    of the varying columns (``unnest``): executemany would run one INSERT per row.
     """
-    template = Delivery(notice_id=notice.pk, next_attempt_at=now, queued_at=now)
+    template = Delivery(next_attempt_at=now, queued_at=now)
     fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key]
     constant = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
     varying = [next(i for i, f in enumerate(fields) if f.attname == name) for name in _VARYING]
-    rows = []
-    for (channel, address), row in found.items():
-        rows.append(
-            (
-                channel,
-                address,
-                row.get("subscriber_id"),
-                row.get("contact_id"),
-                row.get("time_zone") or "",
-            )
+    rows = [
+        (
+            notice.pk,
+            channel,
+            address,
+            row.get("subscriber_id"),
+            row.get("contact_id"),
+            row.get("time_zone") or "",
         )
+        for notice, found in fanned
+        for (channel, address), row in found.items()
+    ]
     quote = connection.ops.quote_name
     head = (
         f"INSERT INTO {quote(Delivery._meta.db_table)} "

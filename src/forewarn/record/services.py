@@ -11,7 +11,15 @@ from .kinds import Kind, known
 from .models import Event
 
 
-def append(
+def append(kind: Kind, **fields) -> Event:
+    """Record one event (``entry``'s arguments); call it inside the transaction that made the
+    change. Raises ``kinds.UnknownEventKind`` for a kind that is not in the registry."""
+    event = entry(kind, **fields)
+    event.save()
+    return event
+
+
+def entry(
     kind: Kind,
     *,
     subject: models.Model | None = None,
@@ -22,11 +30,11 @@ def append(
     at: datetime | None = None,
     entered_at: datetime | None = None,
 ) -> Event:
-    """Record one event about ``subject``; call it inside the transaction that made the change.
+    """An event about ``subject``, not yet written: ``append`` writes one, ``append_all`` many
+    in one statement (a batch of requests filed together).
 
     ``at`` is the instant the change claims (default: now); ``entered_at`` when it was entered
-    (default: now, from the clock). Raises ``kinds.UnknownEventKind`` for a kind that is not in
-    the registry.
+    (default: now, from the clock).
     """
     kind = known(kind)
     event = Event(
@@ -42,8 +50,13 @@ def append(
         event.at = at
     # An event of now was entered now; one dated ``at`` was entered when the clock says.
     event.entered_at = entered_at or (event.at if at is None else timezone.now())
-    event.save()
     return event
+
+
+def append_all(events: list[Event]) -> list[Event]:
+    """Write events made by ``entry`` in one statement, inside the change's transaction (the
+    queryset refuses events written before)."""
+    return Event.objects.bulk_create(events)
 
 
 def actor_name(user) -> str:

@@ -108,48 +108,103 @@ def receive(mail: InboundMail, *, refused_in_transaction: bool) -> Outcome:
     transaction (the built-in receiver), so nothing is sent back; otherwise an unauthorized
     sender is told once a day at most, and automatic mail never.
     """
-    if mail.is_automatic:
-        log.info("not filed: automatic mail from %s", mail.sender)
-        return Outcome(False, reason="Automatic mail (RFC 3834) is not filed.")
-    try:
-        with transaction.atomic():
-            request = find_request(mail)
-            context = services.Mail(message_id=mail.message_id, original=mail.text, raw=mail.raw)
-            uploads = tuple(services.Upload(a.filename, a.content) for a in mail.attachments)
-            if request is not None and request.status != RequestStatus.CLOSED:
-                services.add_customer_message(
-                    request,
-                    sender_email=mail.sender,
-                    body=mail.reply,
-                    origin=Origin.EMAIL,
-                    actor=mail.sender,
-                    uploads=uploads,
-                    mail=context,
-                )
-                request.refresh_from_db()
-            else:
-                organization = request.organization if request is not None else None
-                request = services.open_request(
-                    requester_email=mail.sender,
-                    organization=organization,
-                    subject=mail.subject or "(no subject)",
-                    body=mail.reply,
-                    origin=Origin.EMAIL,
-                    actor=mail.sender,
-                    uploads=uploads,
-                    mail=context,
-                )
-    except services.NotAuthorized as error:
-        return _refused(mail, str(error), refused_in_transaction, authorized=False)
-    except ValidationError as error:
-        return _refused(mail, " ".join(error.messages), refused_in_transaction, authorized=True)
-    return Outcome(True, request)
+    return receive_many([mail], refused_in_transaction=refused_in_transaction)[0]
 
 
 def receive_many(mails: list[InboundMail], *, refused_in_transaction: bool) -> list[Outcome]:
-    """``receive`` for each of ``mails``: one Outcome per mail, in their order; a mail that is
-    refused does not stop the others."""
-    return [receive(m, refused_in_transaction=refused_in_transaction) for m in mails]
+    """``receive`` for mail that arrived together, in one transaction: new requests are opened
+    together (``services.open_requests``, one statement per table), a reply is filed on its
+    own; a mail that is refused leaves the others filed. One outcome per mail, in order.
+
+    The mails are taken in order: a reply is looked up only once the new requests before it
+    are written, so it threads into one opened by an earlier mail of the same batch.
+    """
+    outcomes: list[Outcome | None] = [None] * len(mails)
+    refused: list[tuple[int, str, bool]] = []  # (index, reason, authorized)
+    opening: list[tuple[int, services.Opening]] = []
+
+    def open_waiting() -> None:
+        opened = services.open_requests([o for _, o in opening])
+        for (index, _), result in zip(opening, opened, strict=True):
+            if isinstance(result, SupportRequest):
+                outcomes[index] = Outcome(True, result)
+            else:
+                refused.append((index, _reason(result), isinstance(result, ValidationError)))
+        opening.clear()
+
+    with transaction.atomic():
+        for index, mail in enumerate(mails):
+            if mail.is_automatic:
+                log.info("not filed: automatic mail from %s", mail.sender)
+                outcomes[index] = Outcome(False, reason="Automatic mail (RFC 3834) is not filed.")
+                continue
+            if not _may_thread(mail):
+                opening.append((index, _opening(mail, None)))
+                continue
+            open_waiting()
+            try:
+                with transaction.atomic():
+                    request = find_request(mail)
+                    if request is not None and request.status != RequestStatus.CLOSED:
+                        _add_reply(request, mail)
+                        request.refresh_from_db()
+                        outcomes[index] = Outcome(True, request)
+                        continue
+            except (services.NotAuthorized, ValidationError) as error:
+                refused.append((index, _reason(error), isinstance(error, ValidationError)))
+                continue
+            opening.append((index, _opening(mail, request)))
+        open_waiting()
+    for index, reason, authorized in refused:
+        outcomes[index] = _refused(
+            mails[index], reason, refused_in_transaction, authorized=authorized
+        )
+    return outcomes
+
+
+def _may_thread(mail: InboundMail) -> bool:
+    """Whether ``mail`` names something to thread into (no query): an earlier message, or a
+    notice's token in the support address it was sent to."""
+    return bool(mail.thread_ids) or any(
+        "+" in a.rpartition("@")[0] for a in mail.recipients if is_support_address(a)
+    )
+
+
+def _mail_context(mail: InboundMail) -> tuple[services.Mail, tuple[services.Upload, ...]]:
+    context = services.Mail(message_id=mail.message_id, original=mail.text, raw=mail.raw)
+    return context, tuple(services.Upload(a.filename, a.content) for a in mail.attachments)
+
+
+def _add_reply(request: SupportRequest, mail: InboundMail) -> None:
+    context, uploads = _mail_context(mail)
+    services.add_customer_message(
+        request,
+        sender_email=mail.sender,
+        body=mail.reply,
+        origin=Origin.EMAIL,
+        actor=mail.sender,
+        uploads=uploads,
+        mail=context,
+    )
+
+
+def _opening(mail: InboundMail, closed: SupportRequest | None) -> services.Opening:
+    """A new request for ``mail``; for the organization of the closed request it answers."""
+    context, uploads = _mail_context(mail)
+    return services.Opening(
+        requester_email=mail.sender,
+        organization=closed.organization if closed is not None else None,
+        subject=mail.subject or "(no subject)",
+        body=mail.reply,
+        origin=Origin.EMAIL,
+        actor=mail.sender,
+        uploads=uploads,
+        mail=context,
+    )
+
+
+def _reason(error: Exception) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 def _refused(mail: InboundMail, reason: str, in_transaction: bool, *, authorized: bool) -> Outcome:

@@ -25,7 +25,7 @@ from forewarn.incidents.escalation import Tier
 from forewarn.incidents.models import Incident
 from forewarn.record.kinds import Kind
 from forewarn.record.models import Event
-from forewarn.record.services import append
+from forewarn.record.services import entry
 
 from .chat_tokens import parse_origins
 from .clocks import Targets, around_the_clock
@@ -253,7 +253,13 @@ class SupportRequest(models.Model):
         """``support:<id>``: the notice thread and keys of this request."""
         return f"support:{self.pk}"
 
-    def record(
+    def record(self, kind: Kind, **fields) -> Event:
+        """Append to the record (``record_entry``'s arguments)."""
+        event = self.record_entry(kind, **fields)
+        event.save()
+        return event
+
+    def record_entry(
         self,
         kind: Kind,
         *,
@@ -262,11 +268,12 @@ class SupportRequest(models.Model):
         details: dict | None = None,
         contact: AuthorizedContact | None = None,
     ) -> Event:
-        """Append to the record; the contact is the one who wrote (``contact``), else the
-        requester (seed 004: "name of the contact for each event")."""
+        """The event ``record`` appends, not yet written (``record.services.append_all``
+        writes many); the contact is the one who wrote (``contact``), else the requester (seed
+        004: "name of the contact for each event")."""
         if contact is None and self.requester_id:
             contact = self.requester
-        return append(
+        return entry(
             kind,
             subject=self,
             actor=actor,

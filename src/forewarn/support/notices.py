@@ -20,7 +20,7 @@ from django.conf import settings
 
 from forewarn.delivery.emails import format_instant
 from forewarn.delivery.models import Audience, Notice
-from forewarn.delivery.outbox import queue_notice
+from forewarn.delivery.outbox import QueuedNotice, queue_notice, queue_notices
 from forewarn.incidents.notices import usable
 
 from .lifecycle import MessageKind
@@ -48,7 +48,12 @@ def when(at: datetime) -> str:
     return format_instant(at, settings.PROVIDER_TIME_ZONE)
 
 
-def _to_requester(
+def _to_requester(request: SupportRequest, **fields) -> Notice | None:
+    """Queue ``_for_requester``'s notice, linked to the request."""
+    return _queue_linked([(request, _for_requester(request, **fields))])[0]
+
+
+def _for_requester(
     request: SupportRequest,
     *,
     suffix: str,
@@ -57,11 +62,12 @@ def _to_requester(
     body: str,
     actor: str,
     event_times: dict | None = None,
-) -> Notice | None:
+) -> QueuedNotice | None:
+    """A notice to the request's requester, in its thread; None when they have no address."""
     address = request.requester.email if request.requester_id else request.requester_email
     if not usable([address] if address else []):
         return None
-    notice = queue_notice(
+    return QueuedNotice(
         key=f"{request.ref}:{suffix}",
         thread_key=request.ref,
         kind=kind,
@@ -72,10 +78,21 @@ def _to_requester(
         event_times=event_times or {},
         created_by=actor,
     )
+
+
+def _queue_linked(queued: list[tuple[SupportRequest, QueuedNotice | None]]) -> list[Notice | None]:
+    """Queue the notices together, each linked to its request (so a reply to it threads in)."""
+    notices = iter(queue_notices([q for _, q in queued if q is not None]))
+    found = [next(notices) if q is not None else None for _, q in queued]
     ThreadLink.objects.bulk_create(
-        [ThreadLink(request=request, notice=notice)], ignore_conflicts=True
+        [
+            ThreadLink(request=request, notice=notice)
+            for (request, _), notice in zip(queued, found, strict=True)
+            if notice is not None
+        ],
+        ignore_conflicts=True,
     )
-    return notice
+    return found
 
 
 def answered_mail(notice: Notice) -> list[str]:
@@ -101,6 +118,24 @@ def acknowledge(
 ) -> Notice | None:
     """Tell the requester the request arrived, its reference, and when its clock runs: a
     request after hours is told when its clock starts (item 3)."""
+    return acknowledge_all([(request, actor, clock_starts_at)])[0]
+
+
+def acknowledge_all(
+    acknowledged: list[tuple[SupportRequest, str, datetime | None]],
+) -> list[Notice | None]:
+    """``acknowledge`` for many requests opened together: (request, actor, clock_starts_at)."""
+    return _queue_linked(
+        [
+            (request, _acknowledgement(request, actor, starts))
+            for request, actor, starts in acknowledged
+        ]
+    )
+
+
+def _acknowledgement(
+    request: SupportRequest, actor: str, clock_starts_at: datetime | None
+) -> QueuedNotice | None:
     lines = [
         f"We received your request **{request.subject}**; its reference is {request.reference}."
     ]
@@ -119,7 +154,7 @@ def acknowledge(
         lines.append(f"You will have a first answer by {when(request.first_response_due_at)}.")
         times["first_response_due"] = request.first_response_due_at
     lines.append("Reply to this message to add to your request.")
-    return _to_requester(
+    return _for_requester(
         request,
         suffix="ack",
         kind=KIND_ACK,

@@ -22,11 +22,12 @@ from forewarn.delivery.emails import thread_root_id
 from forewarn.delivery.models import Notice
 from forewarn.markup import render_markdown
 from forewarn.record.kinds import Kind
+from forewarn.record.services import append_all
 
 from . import attachments, notices, oncall, timing
 from .clocks import clock_starts_at, route
 from .lifecycle import MessageKind, Origin, Priority, RequestStatus
-from .models import Attachment, Pause, RequestMessage, SupportRequest, ThreadLink
+from .models import Attachment, OnCallRota, Pause, RequestMessage, SupportRequest, ThreadLink
 
 BODY_MAX = 20_000
 
@@ -61,13 +62,31 @@ def authorized_contact(email: str, organization: Organization | None = None) -> 
     given; else the first of theirs by name); ``NotAuthorized`` naming the reason."""
     address = mailboxes.comparable(email or "")
     if "@" not in address:
-        raise NotAuthorized("Give the email address of an authorized contact.")
+        return _authorized(address, None, organization)
     found = AuthorizedContact.objects.select_related("organization", "organization__region")
-    found = found.with_mailbox(address).order_by("organization__name")
+    found = found.with_mailbox(address).order_by("organization__name", "pk")
     if organization is not None:
         found = found.filter(organization=organization)
-    contact = found.first()
+    return _authorized(address, found.first(), organization)
+
+
+def _contacts_of(emails: list[str]) -> dict[str, list[AuthorizedContact]]:
+    """The contacts of each address (``mailboxes.comparable``), by organization name: one query
+    for a batch of openings."""
+    found: dict[str, list[AuthorizedContact]] = {}
+    addresses = {mailboxes.comparable(email or "") for email in emails}
+    contacts = AuthorizedContact.objects.select_related("organization", "organization__region")
+    for contact in contacts.with_mailboxes(addresses).order_by("organization__name", "pk"):
+        found.setdefault(mailboxes.comparable(contact.email), []).append(contact)
+    return found
+
+
+def _authorized(
+    address: str, contact: AuthorizedContact | None, organization: Organization | None
+) -> AuthorizedContact:
     whose = f" of {organization.name}" if organization is not None else ""
+    if "@" not in address:
+        raise NotAuthorized("Give the email address of an authorized contact.")
     if contact is None:
         raise NotAuthorized(f"{address} is not an authorized contact{whose}.")
     if not contact.is_active:
@@ -80,7 +99,23 @@ def authorized_contact(email: str, organization: Organization | None = None) -> 
 # Opening ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Opening:
+    """A request to open (``open_request``'s arguments, for ``open_requests``)."""
+
+    requester_email: str
+    subject: str
+    body: str
+    origin: str
+    actor: str
+    organization: Organization | None = None
+    priority: str = Priority.UNCLASSIFIED
+    component: Component | None = None
+    emergency: bool = False
+    uploads: tuple[Upload, ...] = ()
+    mail: Mail | None = None
+
+
 def open_request(
     *,
     requester_email: str,
@@ -101,24 +136,73 @@ def open_request(
     acknowledgement tells the requester; an emergency after hours goes to the on-call rota,
     who is paged (seed 004).
     """
-    contact = authorized_contact(requester_email, organization)
+    opened = open_requests([Opening(**locals())])[0]
+    if isinstance(opened, Exception):
+        raise opened
+    return opened
+
+
+@transaction.atomic
+def open_requests(
+    openings: list[Opening],
+) -> list[SupportRequest | NotAuthorized | ValidationError]:
+    """Open many requests at once, one statement per table rather than per request: mail that
+    arrives together (the SMTP receiver files it in batches). Each opening is checked as
+    ``open_request`` checks it; one that is refused is its error in the list, and writes
+    nothing; the others are opened, in the order given."""
+    now = timezone.now()
+    contacts = _contacts_of([o.requester_email for o in openings])
+    rota = timing.active_rota() if any(o.emergency for o in openings) else None
+    rules: dict[int, tuple] = {}  # organization id: its targets and calendar
+    checked: list[_Checked | NotAuthorized | ValidationError] = []
+    for opening in openings:
+        try:
+            checked.append(_check(opening, contacts, rota, rules, now))
+        except (NotAuthorized, ValidationError) as error:
+            checked.append(error)
+    _write([c for c in checked if isinstance(c, _Checked)], now)
+    return [c.request if isinstance(c, _Checked) else c for c in checked]
+
+
+@dataclass
+class _Checked:
+    """An opening that passed every check, with what writing it needs."""
+
+    opening: Opening
+    request: SupportRequest
+    contact: AuthorizedContact
+    uploads: list[tuple[str, str, bytes]]
+    rota: OnCallRota | None
+    starts: datetime
+
+
+def _check(opening: Opening, contacts: dict, rota, rules: dict, now: datetime) -> _Checked:
+    address = mailboxes.comparable(opening.requester_email or "")
+    wanted = opening.organization
+    contact = next(
+        (c for c in contacts.get(address, ()) if wanted is None or c.organization_id == wanted.pk),
+        None,
+    )
+    contact = _authorized(address, contact, wanted)
     organization = contact.organization
-    subject = required("subject", " ".join((subject or "").split()), "a subject")[:300]
-    body = bounded("body", body or "")
-    if not body.strip() and not uploads:
+    subject = required("subject", " ".join((opening.subject or "").split()), "a subject")[:300]
+    body = bounded("body", opening.body or "")
+    if not body.strip() and not opening.uploads:
         raise ValidationError({"body": "Say what the request is about."})
-    priority = priority_of(Priority.HIGH if emergency else priority)
+    emergency, component = opening.emergency, opening.component
+    priority = priority_of(Priority.HIGH if emergency else opening.priority)
     if component is not None and not organization.components.filter(pk=component.pk).exists():
         raise ValidationError({"component": f"{organization.name} does not use {component.name}."})
-    checked = checked_uploads(uploads)
-    now = timezone.now()
-    rota = timing.active_rota() if emergency else None
-    targets = timing.targets_of(organization)
+    uploads = checked_uploads(opening.uploads)
+    if organization.pk not in rules:
+        rules[organization.pk] = (timing.targets_of(organization), timing.calendar_of(organization))
+    targets, calendar = rules[organization.pk]
+    rota = rota if emergency else None
     routing = route(
         priority=priority,
         emergency=emergency,
         at=now,
-        calendar=timing.calendar_of(organization),
+        calendar=calendar,
         targets=targets,
         on_call_calendar=rota.business_calendar() if rota else None,
         on_call_target=_minutes(rota.response_minutes) if rota else None,
@@ -135,38 +219,83 @@ def open_request(
         emergency=emergency,
         on_call=routing.on_call,
         rota=rota if routing.on_call else None,
-        origin=Origin(origin),
+        origin=Origin(opening.origin),
         created_at=now,
-        created_by=actor,
+        created_by=opening.actor,
         clock_started_at=now,
     )
     timing.recompute(request, targets)  # before the insert: a new request has no pauses
-    request.save()
-    ThreadLink.objects.create(request=request, message_id=thread_root_id(request.ref))
-    add_message(request, MessageKind.CUSTOMER, body, contact, Origin(origin), checked, mail, now)
-    starts = clock_starts_at(routing.calendar, now)
-    request.record(
+    return _Checked(
+        opening,
+        request,
+        contact,
+        uploads,
+        request.rota,
+        clock_starts_at(routing.calendar, now),
+    )
+
+
+def _write(checked: list[_Checked], now: datetime) -> None:
+    """Insert the checked openings: each table's rows in one statement; then page on call,
+    and acknowledge."""
+    if not checked:
+        return
+    requests = SupportRequest.objects.bulk_create([c.request for c in checked])
+    ThreadLink.objects.bulk_create(
+        [ThreadLink(request=r, message_id=thread_root_id(r.ref)) for r in requests]
+    )
+    messages = RequestMessage.objects.bulk_create(
+        [
+            new_message(
+                c.request,
+                MessageKind.CUSTOMER,
+                c.request.body,
+                c.contact,
+                Origin(c.opening.origin),
+                c.opening.mail,
+                now,
+                body_html=c.request.body_html,
+            )
+            for c in checked
+        ]
+    )
+    Attachment.objects.bulk_create(
+        [a for c, m in zip(checked, messages, strict=True) for a in attachments_of(m, c.uploads)]
+    )
+    ThreadLink.objects.bulk_create(  # a reply that names the mail threads here
+        [ThreadLink(request=m.request, message_id=m.message_id) for m in messages if m.message_id],
+        ignore_conflicts=True,
+    )
+    append_all([_opened(c) for c in checked])
+    for c in checked:
+        if c.request.on_call:
+            oncall.page(c.request, c.rota, actor=c.opening.actor)
+    notices.acknowledge_all([(c.request, c.opening.actor, c.starts) for c in checked])
+
+
+def _opened(checked: _Checked):
+    request, opening = checked.request, checked.opening
+    return request.record_entry(
         Kind.SUPPORT_REQUEST_OPENED,
-        actor=actor,
-        description=f"opened by {contact.email} ({origin}), {priority}: “{subject}”.",
+        actor=opening.actor,
+        description=(
+            f"opened by {request.requester_email} ({opening.origin}), "
+            f"{request.priority}: “{request.subject}”."
+        ),
         details={
-            "organization": organization.slug,
-            "requester": contact.email,
-            "priority": priority.value,
-            "emergency": emergency,
-            "on_call": routing.on_call,
-            "origin": origin,
-            "component": component.slug if component else None,
-            "clock_starts_at": starts.isoformat(),
+            "organization": request.organization.slug,
+            "requester": request.requester_email,
+            "priority": request.priority,
+            "emergency": request.emergency,
+            "on_call": request.on_call,
+            "origin": opening.origin,
+            "component": request.component.slug if request.component else None,
+            "clock_starts_at": checked.starts.isoformat(),
             "first_response_due_at": iso(request.first_response_due_at),
-            "attachments": [name for name, _, _ in checked],
-            "body": body,
+            "attachments": [name for name, _, _ in checked.uploads],
+            "body": request.body,
         },
     )
-    if routing.on_call:
-        oncall.page(request, rota, actor=actor)
-    notices.acknowledge(request, actor=actor, clock_starts_at=starts)
-    return request
 
 
 @transaction.atomic
@@ -314,33 +443,47 @@ def close_by_customer(
 def add_message(
     request, kind, body, contact, origin, checked, mail, now, author=""
 ) -> RequestMessage:
+    message = new_message(request, kind, body, contact, origin, mail, now, author)
+    message.save()
+    Attachment.objects.bulk_create(attachments_of(message, checked))
+    if message.message_id:  # a reply that names it threads here (the same id twice: kept once)
+        ThreadLink.objects.bulk_create(
+            [ThreadLink(request=request, message_id=message.message_id)], ignore_conflicts=True
+        )
+    return message
+
+
+def new_message(
+    request, kind, body, contact, origin, mail, now, author="", body_html=None
+) -> RequestMessage:
+    """A message of the thread, not yet written."""
     mail = mail or Mail()
-    message = RequestMessage.objects.create(
+    return RequestMessage(
         request=request,
         kind=kind,
         origin=origin,
         author=author or (f"{contact.name} <{contact.email}>" if contact else "system"),
         contact=contact,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body) if body_html is None else body_html,
         original=mail.original,
         raw=mail.raw,
         message_id=mail.message_id[:300],
         created_at=now,
     )
-    for name, content_type, content in checked:
-        Attachment.objects.create(
+
+
+def attachments_of(message: RequestMessage, checked) -> list[Attachment]:
+    return [
+        Attachment(
             message=message,
             filename=name,
             content_type=content_type,
             size=len(content),
             content=content,
         )
-    if mail.message_id:  # a reply that names it threads here (the same id twice: kept once)
-        ThreadLink.objects.bulk_create(
-            [ThreadLink(request=request, message_id=mail.message_id[:300])], ignore_conflicts=True
-        )
-    return message
+        for name, content_type, content in checked
+    ]
 
 
 def end_pause(request: SupportRequest, now: datetime) -> None:
