@@ -150,8 +150,10 @@ def test_the_web_process_stops_within_seconds_on_two_signals(migrated, order):
 def test_the_demo_stops_within_seconds_on_two_signals(tmp_path, order):
     for _ in range(2):
         port = free_port()
+        # Its own port for support mail: the demo's default, 2525, is one for all the tests.
+        env = _env(tmp_path) | {"FOREWARN_INBOUND_SMTP_PORT": str(free_port())}
         demo = _forewarn(
-            "demo", "--port", str(port), env=_env(tmp_path), stdout=subprocess.PIPE,
+            "demo", "--port", str(port), env=env, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         _wait_for_line(demo, "Ctrl-C stops everything.", 120)

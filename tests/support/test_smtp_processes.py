@@ -175,3 +175,50 @@ def test_a_number_of_processes_below_one_is_refused(tmp_path):
     )
     assert done.returncode != 0
     assert "--processes takes a number from 1 up." in done.stderr
+
+
+def _start_one(env: dict, port: int) -> subprocess.Popen:
+    receiver = subprocess.Popen(
+        [*COMMAND, "inbound-smtp", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert "Forewarn inbound SMTP on" in receiver.stdout.readline()
+    return receiver
+
+
+def test_one_receiver_files_in_a_process_of_its_own_and_stops_with_it(database):
+    env = _env(database.parent)
+    port = free_port()
+    receiver = _start_one(env, port)
+    try:
+        (filer,) = _wait(lambda: _children(receiver.pid))
+        with ThreadPoolExecutor(8) as pool:
+            replies = [r for rs in pool.map(lambda c: _send(port, c, c + 8), range(8)) for r in rs]
+        receiver.send_signal(signal.SIGTERM)
+        assert receiver.wait(timeout=30) == 0
+        _wait(lambda: not Path(f"/proc/{filer}").exists(), 10)  # the filing process ended too
+    finally:
+        if receiver.poll() is None:
+            receiver.kill()
+            receiver.wait()
+    assert all(r.startswith("250 2.0.0 Filed as SR-") for r in replies), replies
+    assert len({r.rpartition(" ")[2] for r in replies}) == 16
+    assert _forewarn(env, "shell", "-c", COUNT).split()[-1] == "16"
+
+
+def test_a_receiver_whose_filing_process_dies_stops_with_an_error(database):
+    env = _env(database.parent)
+    port = free_port()
+    receiver = _start_one(env, port)
+    try:
+        (filer,) = _wait(lambda: _children(receiver.pid))
+        os.kill(filer, signal.SIGKILL)
+        assert receiver.wait(timeout=30) != 0  # for its supervisor to start it again, whole
+        assert "The filing process ended; the receiver stopped." in receiver.stderr.read()
+    finally:
+        if receiver.poll() is None:
+            receiver.kill()
+            receiver.wait()

@@ -16,7 +16,10 @@ and the SMTP conversations of one overlap the filing of another.
 import asyncio
 import contextlib
 import fcntl
+import functools
+import itertools
 import logging
+import multiprocessing
 import os
 import queue
 import signal
@@ -24,6 +27,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 
@@ -218,11 +222,125 @@ class Filer:
             return TEMPORARY_FAILURE
 
 
+class FilerProcess:
+    """A ``Filer`` in a process of its own, forked from this one: this process talks SMTP and
+    the filing runs beside it on another core (one Python process takes one core at a time).
+    The same ``submit`` and ``stop``; the mails go over a pipe and each answer comes back.
+    If the filing process dies, what it had not answered, and anything sent after, gets a
+    temporary failure (451), and ``on_death`` is called (from a thread of this process), so
+    the receiver can stop and be started again whole."""
+
+    def __init__(
+        self, on_death: Callable[[], None] | None = None, inherited: tuple[socket.socket, ...] = ()
+    ):
+        connections.close_all()  # the child must not share this process's database connection
+        context = multiprocessing.get_context("fork")
+        self.pipe, child = context.Pipe()
+        self.process = context.Process(
+            target=_file_for, args=(child, inherited), name="inbound-smtp-filer", daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.batch_sizes: Counter[int] = Counter()  # the child's, when it has stopped
+        self.on_death = on_death
+        self.has_died = False
+        self.is_stopping = False
+        self._waiting: dict[int, Future] = {}
+        self._numbers = itertools.count(1)
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, name="inbound-smtp-answers", daemon=True)
+        self._reader.start()
+
+    def submit(self, raw: bytes, mail_from: str, rcpt_tos: list[str]) -> Future:
+        answer: Future = Future()
+        with self._lock:
+            if not self.is_stopping and self.process.is_alive():
+                number = next(self._numbers)
+                self._waiting[number] = answer
+                try:
+                    self.pipe.send((number, raw, mail_from or "", list(rcpt_tos)))
+                    return answer
+                except OSError:
+                    del self._waiting[number]
+        answer.set_result(TEMPORARY_FAILURE)
+        return answer
+
+    def stop(self) -> None:
+        """The filing process files and answers what it was sent, then ends."""
+        with self._lock:
+            if not self.is_stopping:
+                self.is_stopping = True
+                with contextlib.suppress(OSError):
+                    self.pipe.send(None)
+        self._reader.join(timeout=60)
+        self.process.join(timeout=10)
+
+    def _read(self) -> None:
+        try:
+            while True:
+                number, answer = self.pipe.recv()
+                if number is None:  # stopped: its batch sizes
+                    self.batch_sizes.update(answer)
+                    return
+                future = self._waiting.pop(number, None)
+                if future is not None:
+                    future.set_result(answer)
+        except (EOFError, OSError):
+            log.error("inbound SMTP: the filing process %s ended", self.process.pid)
+            self.has_died = True
+        finally:
+            with self._lock:
+                self.is_stopping = True
+                for future in self._waiting.values():
+                    future.set_result(TEMPORARY_FAILURE)
+                self._waiting.clear()
+        if self.has_died and self.on_death is not None:
+            self.on_death()
+
+
+def _file_for(pipe, inherited: tuple[socket.socket, ...]) -> None:
+    """The filing process: a ``Filer`` fed from the pipe, each answer sent back. It closes the
+    listening socket it was forked with (``inherited``), which would keep the port open."""
+    for sock in inherited:
+        sock.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the SMTP process stops it through the pipe
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    filer = Filer()
+    sending = threading.Lock()
+
+    def answer(number: int, future: Future) -> None:
+        with sending, contextlib.suppress(OSError):
+            pipe.send((number, future.result()))
+
+    try:
+        while (item := pipe.recv()) is not None:
+            number, raw, mail_from, rcpt_tos = item
+            filer.submit(raw, mail_from, rcpt_tos).add_done_callback(
+                functools.partial(answer, number)
+            )
+    except EOFError:  # the SMTP process is gone
+        pass
+    finally:
+        filer.stop()
+        with sending, contextlib.suppress(OSError):
+            pipe.send((None, dict(filer.batch_sizes)))
+        os._exit(0)
+
+
 class SupportHandler:
     """aiosmtpd handler: only the support address is taken; each message filed or refused."""
 
-    def __init__(self):
-        self.filer = Filer()
+    def __init__(
+        self,
+        *,
+        filer_process: bool = False,
+        on_filer_death: Callable[[], None] | None = None,
+        listener: socket.socket | None = None,
+    ):
+        if filer_process:
+            self.filer = FilerProcess(on_filer_death, (listener,) if listener else ())
+        else:
+            self.filer = Filer()
         self.answering = 0  # DATA commands waiting for their answer
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -259,10 +377,18 @@ class Receiver(Controller):
         super().stop(no_assert)
 
 
-def controller(host: str = "127.0.0.1", port: int = 2525) -> Receiver:
-    """A receiver ready to ``start()`` (and ``stop()``) in its own thread."""
+def controller(
+    host: str = "127.0.0.1",
+    port: int = 2525,
+    *,
+    filer_process: bool = False,
+    on_filer_death: Callable[[], None] | None = None,
+) -> Receiver:
+    """A receiver ready to ``start()`` (and ``stop()``) in its own thread; ``filer_process``:
+    filing in a process of its own (``FilerProcess``; a database file or server, not SQLite
+    in memory), ``on_filer_death`` called if that process dies."""
     return Receiver(
-        SupportHandler(),
+        SupportHandler(filer_process=filer_process, on_filer_death=on_filer_death),
         hostname=host,
         port=port,
         data_size_limit=DATA_LIMIT,
@@ -274,11 +400,15 @@ def controller(host: str = "127.0.0.1", port: int = 2525) -> Receiver:
 # More than one process on one socket ----------------------------------------------------
 
 
-def serve(listener: socket.socket) -> None:
+def serve(listener: socket.socket, *, filer_process: bool = True) -> None:
     """Answer SMTP on ``listener`` (bound and listening) until SIGTERM or SIGINT: one process of
     ``serve_processes``. Mail received when the signal comes is filed and answered first."""
     loop = asyncio.new_event_loop()
-    handler = SupportHandler()
+    handler = SupportHandler(  # forked before the loop starts any thread
+        filer_process=filer_process,
+        on_filer_death=lambda: loop.call_soon_threadsafe(loop.stop),
+        listener=listener,
+    )
     server = loop.run_until_complete(
         loop.create_server(
             lambda: SMTP(handler, data_size_limit=DATA_LIMIT, hostname="forewarn-inbound"),
@@ -294,6 +424,8 @@ def serve(listener: socket.socket) -> None:
         server.close()
         handler.filer.stop()
         loop.close()
+    if getattr(handler.filer, "has_died", False):  # serve_processes starts another
+        raise RuntimeError("the filing process ended")
 
 
 def serve_processes(host: str, port: int, processes: int, stop: threading.Event) -> None:

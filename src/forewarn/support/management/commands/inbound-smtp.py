@@ -29,18 +29,23 @@ class Command(BaseCommand):
         if processes < 1:
             raise CommandError("--processes takes a number from 1 up.")
         stop = threading.Event()
-        SignalStop(stop).install()
         if processes > 1:
+            SignalStop(stop).install()
             self.stdout.write(
                 f"Forewarn inbound SMTP on {host}:{port}, {processes} processes (Ctrl-C stops them).",
             )
             self.stdout.flush()
             serve_processes(host, port, processes, stop)
             return
-        receiver = controller(host, port)
+        # Filing runs in a process forked from this one: before any thread starts here.
+        receiver = controller(host, port, filer_process=True, on_filer_death=stop.set)
+        SignalStop(stop).install()
         receiver.start()
         self.stdout.write(f"Forewarn inbound SMTP on {host}:{port} (Ctrl-C stops it).")
+        self.stdout.flush()
         try:
             stop.wait()
         finally:
             receiver.stop()
+        if receiver.handler.filer.has_died:  # a supervisor starts it again, whole
+            raise CommandError("The filing process ended; the receiver stopped.")
