@@ -222,3 +222,27 @@ def test_a_receiver_whose_filing_process_dies_stops_with_an_error(database):
         if receiver.poll() is None:
             receiver.kill()
             receiver.wait()
+
+
+def test_a_sender_that_leaves_before_its_answer_does_not_stop_the_answers_to_others(database):
+    env = _env(database.parent)
+    port = free_port()
+    receiver = _start_one(env, port)
+    try:
+        for n in range(3):  # each hangs up right after its mail, before the answer
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as gone:
+                reader = gone.makefile("rb")
+                reader.readline()  # 220
+                for line in (b"HELO acme.example", b"MAIL FROM:<anna@acme.example>"):
+                    gone.sendall(line + b"\r\n")
+                    reader.readline()
+                gone.sendall(b"RCPT TO:<support@forewarn.example>\r\nDATA\r\n")
+                reader.readline(), reader.readline()
+                gone.sendall(_message(100 + n).replace(b"\n", b"\r\n") + b"\r\n.\r\n")
+        assert _send(port, 1)[0].startswith("250 2.0.0 Filed as SR-")
+        receiver.send_signal(signal.SIGTERM)
+        assert receiver.wait(timeout=30) == 0
+    finally:
+        if receiver.poll() is None:
+            receiver.kill()
+            receiver.wait()

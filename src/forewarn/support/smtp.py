@@ -284,7 +284,7 @@ class FilerProcess:
                     return
                 future = self._waiting.pop(number, None)
                 if future is not None:
-                    future.set_result(answer)
+                    _answer(future, answer)
         except (EOFError, OSError):
             log.error("inbound SMTP: the filing process %s ended", self.process.pid)
             self.has_died = True
@@ -292,10 +292,16 @@ class FilerProcess:
             with self._lock:
                 self.is_stopping = True
                 for future in self._waiting.values():
-                    future.set_result(TEMPORARY_FAILURE)
+                    _answer(future, TEMPORARY_FAILURE)
                 self._waiting.clear()
         if self.has_died and self.on_death is not None:
             self.on_death()
+
+
+def _answer(future: Future, text: str) -> None:
+    """Answer a mail whose sender may have gone meanwhile (its future cancelled)."""
+    with contextlib.suppress(InvalidStateError):
+        future.set_result(text)
 
 
 def _file_for(pipe, inherited: tuple[socket.socket, ...]) -> None:
