@@ -172,11 +172,12 @@ class _Checked:
     request: SupportRequest
     contact: AuthorizedContact
     uploads: list[tuple[str, str, bytes]]
-    rota: OnCallRota | None
     starts: datetime
 
 
-def _check(opening: Opening, contacts: dict, rota, rules: dict, now: datetime) -> _Checked:
+def _check(
+    opening: Opening, contacts: dict, rota: OnCallRota | None, rules: dict, now: datetime
+) -> _Checked:
     address = mailboxes.comparable(opening.requester_email or "")
     wanted = opening.organization
     contact = next(
@@ -225,14 +226,7 @@ def _check(opening: Opening, contacts: dict, rota, rules: dict, now: datetime) -
         clock_started_at=now,
     )
     timing.recompute(request, targets)  # before the insert: a new request has no pauses
-    return _Checked(
-        opening,
-        request,
-        contact,
-        uploads,
-        request.rota,
-        clock_starts_at(routing.calendar, now),
-    )
+    return _Checked(opening, request, contact, uploads, clock_starts_at(routing.calendar, now))
 
 
 def _write(checked: list[_Checked], now: datetime) -> None:
@@ -269,7 +263,7 @@ def _write(checked: list[_Checked], now: datetime) -> None:
     append_all([_opened(c) for c in checked])
     for c in checked:
         if c.request.on_call:
-            oncall.page(c.request, c.rota, actor=c.opening.actor)
+            oncall.page(c.request, c.request.rota, actor=c.opening.actor)
     notices.acknowledge_all([(c.request, c.opening.actor, c.starts) for c in checked])
 
 
