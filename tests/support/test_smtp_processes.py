@@ -2,6 +2,7 @@
 (on SQLite taking turns at the database); one that dies is replaced; SIGTERM stops them all. A
 real command on its own SQLite file, real SMTP clients."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -100,17 +101,31 @@ def _send(port: int, *numbers: int) -> list[str]:
     return replies
 
 
-def test_processes_share_the_port_are_replaced_and_stop_together(database):
-    env = _env(database.parent)
-    port = free_port()
+@contextlib.contextmanager
+def _receiver(env: dict, port: int, *args: str):
+    """``forewarn inbound-smtp`` on ``port`` (with ``args``), after its first line; killed
+    at the end if a test left it running."""
     receiver = subprocess.Popen(
-        [*COMMAND, "inbound-smtp", "--port", str(port), "--processes", "2"],
+        [*COMMAND, "inbound-smtp", "--port", str(port), *args],
         env=env,
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        assert "2 processes" in receiver.stdout.readline()
+        receiver.first_line = receiver.stdout.readline()
+        yield receiver
+    finally:
+        if receiver.poll() is None:
+            receiver.kill()
+            receiver.wait()
+
+
+def test_processes_share_the_port_are_replaced_and_stop_together(database):
+    env = _env(database.parent)
+    port = free_port()
+    with _receiver(env, port, "--processes", "2") as receiver:
+        assert "2 processes" in receiver.first_line
         first = _wait(lambda: _two(receiver.pid))
         with ThreadPoolExecutor(8) as pool:
             replies = [r for rs in pool.map(lambda n: _send(port, n), range(8)) for r in rs]
@@ -128,24 +143,13 @@ def test_processes_share_the_port_are_replaced_and_stop_together(database):
         assert not any(Path(f"/proc/{pid}").exists() for pid in after)  # no process left behind
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0  # nobody listens any more
-    finally:
-        if receiver.poll() is None:
-            receiver.kill()
-            receiver.wait()
     assert _forewarn(env, "shell", "-c", COUNT).split()[-1] == "9"
 
 
 def test_two_processes_on_one_sqlite_file_file_every_mail_of_concurrent_clients(database):
     env = _env(database.parent)
     port = free_port()
-    receiver = subprocess.Popen(
-        [*COMMAND, "inbound-smtp", "--port", str(port), "--processes", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        receiver.stdout.readline()
+    with _receiver(env, port, "--processes", "2") as receiver:
         _wait(lambda: _two(receiver.pid))
         with ThreadPoolExecutor(8) as pool:  # 8 clients, 5 mails each on its connection
             replies = [
@@ -155,10 +159,6 @@ def test_two_processes_on_one_sqlite_file_file_every_mail_of_concurrent_clients(
             ]
         receiver.send_signal(signal.SIGTERM)
         assert receiver.wait(timeout=30) == 0
-    finally:
-        if receiver.poll() is None:
-            receiver.kill()
-            receiver.wait()
     assert all(r.startswith("250 2.0.0 Filed as SR-") for r in replies), replies
     assert len({r.rpartition(" ")[2] for r in replies}) == 40
     assert _forewarn(env, "shell", "-c", COUNT).split()[-1] == "40"
@@ -177,33 +177,17 @@ def test_a_number_of_processes_below_one_is_refused(tmp_path):
     assert "--processes takes a number from 1 up." in done.stderr
 
 
-def _start_one(env: dict, port: int) -> subprocess.Popen:
-    receiver = subprocess.Popen(
-        [*COMMAND, "inbound-smtp", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert "Forewarn inbound SMTP on" in receiver.stdout.readline()
-    return receiver
-
-
 def test_one_receiver_files_in_a_process_of_its_own_and_stops_with_it(database):
     env = _env(database.parent)
     port = free_port()
-    receiver = _start_one(env, port)
-    try:
+    with _receiver(env, port) as receiver:
+        assert "Forewarn inbound SMTP on" in receiver.first_line
         (filer,) = _wait(lambda: _children(receiver.pid))
         with ThreadPoolExecutor(8) as pool:
             replies = [r for rs in pool.map(lambda c: _send(port, c, c + 8), range(8)) for r in rs]
         receiver.send_signal(signal.SIGTERM)
         assert receiver.wait(timeout=30) == 0
         _wait(lambda: not Path(f"/proc/{filer}").exists(), 10)  # the filing process ended too
-    finally:
-        if receiver.poll() is None:
-            receiver.kill()
-            receiver.wait()
     assert all(r.startswith("250 2.0.0 Filed as SR-") for r in replies), replies
     assert len({r.rpartition(" ")[2] for r in replies}) == 16
     assert _forewarn(env, "shell", "-c", COUNT).split()[-1] == "16"
@@ -212,23 +196,19 @@ def test_one_receiver_files_in_a_process_of_its_own_and_stops_with_it(database):
 def test_a_receiver_whose_filing_process_dies_stops_with_an_error(database):
     env = _env(database.parent)
     port = free_port()
-    receiver = _start_one(env, port)
-    try:
+    with _receiver(env, port) as receiver:
+        assert "Forewarn inbound SMTP on" in receiver.first_line
         (filer,) = _wait(lambda: _children(receiver.pid))
         os.kill(filer, signal.SIGKILL)
         assert receiver.wait(timeout=30) != 0  # for its supervisor to start it again, whole
         assert "The filing process ended; the receiver stopped." in receiver.stderr.read()
-    finally:
-        if receiver.poll() is None:
-            receiver.kill()
-            receiver.wait()
 
 
 def test_a_sender_that_leaves_before_its_answer_does_not_stop_the_answers_to_others(database):
     env = _env(database.parent)
     port = free_port()
-    receiver = _start_one(env, port)
-    try:
+    with _receiver(env, port) as receiver:
+        assert "Forewarn inbound SMTP on" in receiver.first_line
         for n in range(3):  # each hangs up right after its mail, before the answer
             with socket.create_connection(("127.0.0.1", port), timeout=10) as gone:
                 reader = gone.makefile("rb")
@@ -242,7 +222,3 @@ def test_a_sender_that_leaves_before_its_answer_does_not_stop_the_answers_to_oth
         assert _send(port, 1)[0].startswith("250 2.0.0 Filed as SR-")
         receiver.send_signal(signal.SIGTERM)
         assert receiver.wait(timeout=30) == 0
-    finally:
-        if receiver.poll() is None:
-            receiver.kill()
-            receiver.wait()
