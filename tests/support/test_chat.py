@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from forewarn.support import chat_tokens, configuration, handling
-from forewarn.support.models import ChatWidget, SupportRequest
+from forewarn.support import chat_tokens, configuration, handling, services
+from forewarn.support.models import ChatWidget, RequestMessage, SupportRequest
 
 from .conftest import ams, kinds
 
@@ -51,9 +51,10 @@ def write(widget, text, token=None, origin=APP, **extra):
     )
 
 
-def read(widget, token=None, after=0, origin=APP):
+def read(widget, token=None, after=0, origin=APP, request=""):
     return client(token or token_for(widget), origin).get(
-        f"/support/chat/{widget.key}/conversation?after={after}"
+        f"/support/chat/{widget.key}/conversation",
+        {"after": after, **({"request": request} if request else {})},
     )
 
 
@@ -111,6 +112,90 @@ def test_the_next_message_continues_the_request_until_it_is_closed(world, widget
     assert read(widget).json()["request"] is None
     assert write(widget, "Another thing").json()["opened"] is True
     assert SupportRequest.objects.count() == 2
+
+
+def _opened(world, email="anna@acme.example", org="acme", subject="Invoices are late"):
+    from forewarn.catalog.models import Organization
+
+    return services.open_request(
+        requester_email=email,
+        organization=Organization.objects.get(slug=org),
+        subject=subject,
+        body="Since Monday.",
+        origin="email",
+        actor=email,
+    )
+
+
+def test_the_widget_lists_the_contacts_open_requests_and_continues_the_one_chosen(world, widget):
+    by_mail = _opened(world)
+    write(widget, "Calls drop")
+    chatted = SupportRequest.objects.get(origin="chat")
+    shown = read(widget).json()
+    assert shown["request"]["reference"] == chatted.reference  # the current chat request
+    assert [(r["reference"], r["channel"]) for r in shown["requests"]] == [
+        (chatted.reference, "chat"),
+        (by_mail.reference, "email"),
+    ]
+    response = write(widget, "Any news?", request=by_mail.reference)
+    assert response.json()["reference"] == by_mail.reference
+    assert response.json()["opened"] is False
+    chosen = client(token_for(widget)).get(
+        f"/support/chat/{widget.key}/conversation?request={by_mail.reference.lower()}"
+    )
+    assert [m["from"] for m in chosen.json()["messages"]] == ["you", "you"]
+    assert chosen.json()["request"]["subject"] == "Invoices are late"
+    assert by_mail.messages.last().origin == "chat"
+    assert SupportRequest.objects.count() == 2
+
+
+def test_new_opens_another_request_while_one_is_open(world, widget):
+    write(widget, "Calls drop")
+    assert read(widget, request="new").json()["request"] is None
+    response = write(widget, "Another topic: invoices", request="new")
+    assert response.json()["opened"] is True
+    assert SupportRequest.objects.filter(origin="chat").count() == 2
+    assert read(widget).json()["request"]["reference"] == response.json()["reference"]
+
+
+def test_a_colleagues_request_may_be_chosen_by_reference_and_is_listed_then(world, widget):
+    from forewarn.catalog.models import AuthorizedContact, Organization
+
+    AuthorizedContact.objects.create(
+        organization=Organization.objects.get(slug="acme"), name="Carl", email="carl@acme.example"
+    )
+    theirs = _opened(world, email="carl@acme.example")
+    assert read(widget).json()["requests"] == []  # only her own are listed
+    shown = read(widget, request=theirs.reference).json()
+    assert [r["reference"] for r in shown["requests"]] == [theirs.reference]
+    assert write(widget, "Same here", request=theirs.reference).status_code == 201
+    shown = read(widget, request=theirs.reference).json()
+    assert [(m["from"], m["author"]) for m in shown["messages"]] == [
+        ("colleague", "Carl"),
+        ("you", "Anna"),
+    ]
+
+
+@pytest.mark.parametrize("which", ["other organization", "closed", "unknown", "nonsense"])
+def test_a_request_that_cannot_be_chosen_is_refused_naming_it_and_nothing_is_filed(
+    world, widget, which
+):
+    globex = _opened(world, email="gina@globex.example", org="globex")
+    closed = _opened(world)
+    handling.set_status(closed, "solved", actor="sam", role="responder")
+    handling.set_status(closed, "closed", actor="sam", role="responder")
+    reference = {
+        "other organization": globex.reference,
+        "closed": closed.reference,
+        "unknown": "SR-999999",
+        "nonsense": "SR-x' OR 1=1",
+    }[which]
+    before = SupportRequest.objects.count(), RequestMessage.objects.count()
+    for response in (write(widget, "Hello", request=reference), read(widget, request=reference)):
+        assert response.status_code == 422
+        assert reference in response.json()["detail"]["request"][0]
+    assert (SupportRequest.objects.count(), RequestMessage.objects.count()) == before
+    assert write(widget, "Hello", request=5).status_code == 422
 
 
 @pytest.mark.parametrize(

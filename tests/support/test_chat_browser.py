@@ -12,7 +12,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from forewarn.support import chat_tokens, configuration, handling
+from forewarn.support import chat_tokens, configuration, handling, services
 from forewarn.support.models import ChatWidget, SupportRequest
 from tests.conftest import outside_event_loop
 from tests.statuspage.test_browser import CHROMIUM, CHROMIUM_ARGS
@@ -143,6 +143,68 @@ def test_a_contact_chats_from_the_providers_product_and_sees_staffs_answer(
     )
     assert messages == [("customer", "chat"), ("reply", "web"), ("customer", "chat")]
     assert [c for c in complaints if "Content Security Policy" in c] == []
+
+
+def test_a_contact_chooses_another_of_their_requests_or_a_new_one(
+    live_server, widget, product, page
+):
+    def by_mail():
+        from forewarn.catalog.models import Organization
+
+        return services.open_request(
+            requester_email="anna@acme.example",
+            organization=Organization.objects.get(slug="acme"),
+            subject="Invoices are late",
+            body="The **November** invoice never came.",
+            origin="email",
+            actor="anna@acme.example",
+        )
+
+    mailed = outside_event_loop(by_mail)
+    product.serve(live_server.url, widget, token_for(widget))
+    page.goto(f"http://127.0.0.1:{product.port}/")
+    page.locator(".fw-bubble").click()
+    choose = page.locator(".fw-choose")
+    expect(choose).to_have_value("new")  # no chat request yet: writing opens one
+    page.locator(".fw-input").fill("Calls drop after 30 seconds")
+    page.locator(".fw-send").click()
+    expect(page.locator(".fw-message.fw-you")).to_have_text(re.compile("Calls drop"))
+    chatted = outside_event_loop(SupportRequest.objects.get, origin="chat")
+    expect(choose).to_have_value(chatted.reference)
+    expect(choose.locator("option")).to_have_text(
+        [
+            f"{chatted.reference} · Chat: Calls drop after 30 seconds (New)",
+            f"{mailed.reference} · Invoices are late (New)",
+            "New request",
+        ]
+    )
+
+    choose.select_option(mailed.reference)  # the one opened by email
+    expect(page.locator(".fw-message")).to_have_count(1)
+    expect(page.locator(".fw-message strong")).to_have_text("November")
+    page.locator(".fw-input").fill("Any news on the invoice?")
+    page.locator(".fw-send").click()
+    expect(page.locator(".fw-message.fw-you")).to_have_count(2)
+    expect(page.locator(".fw-hours")).to_contain_text(f"{mailed.reference}: New")
+
+    choose.select_option("new")
+    expect(page.locator(".fw-message")).to_have_count(0)
+    page.locator(".fw-input").fill("A third topic")
+    page.locator(".fw-send").click()
+    expect(page.locator(".fw-message.fw-you")).to_have_text(re.compile("A third topic"))
+    expect(choose.locator("option")).to_have_count(4)
+
+    def threads():
+        return {
+            r.subject: list(r.messages.order_by("id").values_list("origin", flat=True))
+            for r in SupportRequest.objects.all()
+        }
+
+    assert outside_event_loop(threads) == {
+        "Chat: Calls drop after 30 seconds": ["chat"],
+        "Invoices are late": ["email", "chat"],
+        "Chat: A third topic": ["chat"],
+    }
 
 
 def test_the_widget_refuses_whom_the_provider_did_not_authorize(live_server, widget, product, page):

@@ -4,11 +4,14 @@ same write path as the web, API and email (``services``).
 The provider's product signs its user in (``chat_tokens``): the widget's calls carry that
 token, checked with the widget's secret, and the user must be an authorized contact of the
 organization the token names who may open requests, else ``NotAuthorized`` says why and
-nothing is filed. A message continues the contact's current chat request (their latest one
-opened by chat that is not closed; a solved one reopens, as any customer message does) or
-opens a new one; an emergency after hours always opens its own, which goes on call. Staff
-answer from the request's page in the console (``handling.reply``): the widget polls
-``conversation`` and shows every public message of the request, whatever its channel.
+nothing is filed. A message goes to the request the user chose in the widget: any request
+of their organization that is not closed (by reference, ``SR-12``, as in the portal; the
+widget lists the contact's own), or ``new`` for a new one. Without a choice it continues the
+contact's current chat request (their latest one opened by chat that is not closed; a solved
+one reopens, as any customer message does) or opens a new one; an emergency after hours
+always opens its own, which goes on call. Staff answer from the request's page in the console
+(``handling.reply``): the widget polls ``conversation`` and shows every public message of the
+request, whatever its channel.
 """
 
 from dataclasses import dataclass
@@ -84,6 +87,51 @@ def current_request(contact: AuthorizedContact) -> SupportRequest | None:
     )
 
 
+NEW = "new"  # the choice of a new request
+LISTED = 20  # the contact's own requests the widget lists, newest first
+
+
+def own_requests(contact: AuthorizedContact) -> list[SupportRequest]:
+    """The requests the widget lists to choose from: the contact's own, not closed, any channel."""
+    return list(
+        SupportRequest.objects.filter(requester=contact, organization=contact.organization)
+        .exclude(status=RequestStatus.CLOSED)
+        .order_by("-created_at", "-id")[:LISTED]
+    )
+
+
+def chosen_request(contact: AuthorizedContact, reference: str) -> SupportRequest:
+    """The request ``reference`` (``SR-12``) names, if it is the contact's organization's and
+    not closed (a contact may write on any of them, as in the portal); else ValidationError."""
+    number = reference.strip().upper().removeprefix("SR-")
+    found = None
+    if number.isdigit() and len(number) < 19:
+        found = (
+            SupportRequest.objects.filter(pk=int(number), organization=contact.organization)
+            .select_related("organization", "rota")
+            .first()
+        )
+    if found is None:
+        raise ValidationError(
+            {"request": f"{reference} is not a request of {contact.organization.name}."}
+        )
+    if found.status == RequestStatus.CLOSED:
+        raise ValidationError(
+            {"request": f"{found.reference} is closed; write without choosing one to open another."}
+        )
+    return found
+
+
+def _target(contact: AuthorizedContact, reference: str | None) -> SupportRequest | None:
+    """The request a message goes to or the conversation shows: the chosen one, none for a
+    new one, else the current chat request."""
+    if reference == NEW:
+        return None
+    if reference:
+        return chosen_request(contact, reference)
+    return current_request(contact)
+
+
 def subject_of(body: str) -> str:
     first = next((line.strip() for line in body.splitlines() if line.strip()), "")
     words = " ".join(first.lstrip("#>*- ").split())
@@ -100,12 +148,19 @@ class Posted:
 
 
 @transaction.atomic
-def post(contact: AuthorizedContact, *, body: str, emergency: bool = False) -> Posted:
-    """The contact writes in the widget: continues their chat request or opens one."""
+def post(
+    contact: AuthorizedContact,
+    *,
+    body: str,
+    emergency: bool = False,
+    request: str | None = None,
+) -> Posted:
+    """The contact writes in the widget: on the request they chose (``request``: a reference,
+    or ``NEW``), else on their current chat request, or on a new one."""
     if not (body or "").strip():
         raise ValidationError({"body": "Write a message."})
     actor = contact.email
-    current = current_request(contact)
+    current = _target(contact, request)
     if current is not None and not (emergency and not current.on_call):
         message = services.add_customer_message(
             current, sender_email=contact.email, body=body, origin=Origin.CHAT, actor=actor
@@ -145,10 +200,14 @@ def hours(organization: Organization, request: SupportRequest | None, now: datet
     }
 
 
-def _message(message: RequestMessage) -> dict:
+def _message(message: RequestMessage, reader: AuthorizedContact) -> dict:
+    if message.kind != MessageKind.CUSTOMER:
+        sender = "support"
+    else:  # on a request chosen by reference, a colleague's messages too
+        sender = "you" if message.contact_id in (None, reader.pk) else "colleague"
     return {
         "id": message.pk,
-        "from": "you" if message.kind == MessageKind.CUSTOMER else "support",
+        "from": sender,
         "author": message.contact.name
         if message.contact_id
         else (message.author if message.kind == MessageKind.REPLY else "Support"),
@@ -158,11 +217,27 @@ def _message(message: RequestMessage) -> dict:
     }
 
 
-def conversation(contact: AuthorizedContact, *, after: int = 0) -> dict:
-    """What the widget shows: who is signed in, the support hours, the current request and its
-    public messages after message ``after`` (0: all), oldest first."""
+def _listed(request: SupportRequest) -> dict:
+    return {
+        "reference": request.reference,
+        "subject": request.subject,
+        "status": request.status,
+        "status_label": RequestStatus(request.status).label,
+        "channel": request.origin,
+        "emergency": request.emergency,
+        "on_call": request.on_call,
+    }
+
+
+def conversation(contact: AuthorizedContact, *, after: int = 0, request: str | None = None) -> dict:
+    """What the widget shows: who is signed in, the support hours, the contact's requests to
+    choose from, and the chosen request (``request``: a reference or ``NEW``; else the current
+    chat request) with its public messages after message ``after`` (0: all), oldest first."""
     now = timezone.now()
-    request = current_request(contact)
+    requests = own_requests(contact)
+    request = _target(contact, request)
+    if request is not None and request.pk not in {r.pk for r in requests}:
+        requests.insert(0, request)  # another contact's, chosen by reference
     messages = []
     if request is not None:
         found = (
@@ -171,20 +246,12 @@ def conversation(contact: AuthorizedContact, *, after: int = 0) -> dict:
             .select_related("contact")
             .order_by("created_at", "id")
         )
-        messages = [_message(m) for m in found]
+        messages = [_message(m, contact) for m in found]
     return {
         "contact": {"name": contact.name, "email": contact.email},
         "organization": contact.organization.name,
         "support": hours(contact.organization, request, now),
-        "request": None
-        if request is None
-        else {
-            "reference": request.reference,
-            "subject": request.subject,
-            "status": request.status,
-            "status_label": RequestStatus(request.status).label,
-            "emergency": request.emergency,
-            "on_call": request.on_call,
-        },
+        "requests": [_listed(r) for r in requests],
+        "request": None if request is None else _listed(request),
         "messages": messages,
     }

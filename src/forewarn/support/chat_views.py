@@ -1,8 +1,11 @@
 """The chat widget over HTTP: the script, and the two JSON calls it makes. Thin over ``chat``.
 
-``GET /support/chat.js``: the widget. ``GET /support/chat/<key>/conversation?after=<id>``:
-who is signed in, the support hours, the current request and its public messages after
-``after``. ``POST /support/chat/<key>/messages`` ``{"body": …, "emergency": false}``: write.
+``GET /support/chat.js``: the widget.
+``GET /support/chat/<key>/conversation?after=<id>&request=<SR-12|new>``: who is signed in, the
+support hours, the contact's requests, and the chosen request (else the current chat request)
+with its public messages after ``after``.
+``POST /support/chat/<key>/messages`` ``{"body": …, "emergency": false, "request": "SR-12"}``:
+write (``"request"``: optional, a reference or ``"new"``).
 
 Both calls carry the user's chat token as ``Authorization: Bearer <token>``: 401 when it does
 not prove who the user is, 403 naming the reason when they are not an authorized contact
@@ -123,7 +126,8 @@ def conversation(request, contact):
         after = max(0, int(request.GET.get("after") or 0))
     except ValueError:
         raise ValidationError({"after": "Give a message id (a whole number)."}) from None
-    return JsonResponse(chat.conversation(contact, after=after))
+    choice = request.GET.get("request") or None
+    return JsonResponse(chat.conversation(contact, after=after, request=choice))
 
 
 @_endpoint(("POST",))
@@ -135,11 +139,14 @@ def messages(request, contact):
     if not isinstance(data, dict):
         raise ValidationError({"body": "Send a JSON object."})
     body, emergency = data.get("body"), data.get("emergency", False)
+    choice = data.get("request")
     if not isinstance(body, str):
         raise ValidationError({"body": "Write a message (text)."})
     if not isinstance(emergency, bool):
         raise ValidationError({"emergency": "true or false."})
-    posted = chat.post(contact, body=body, emergency=emergency)
+    if choice is not None and not isinstance(choice, str):
+        raise ValidationError({"request": 'A request\'s reference ("SR-12"), or "new".'})
+    posted = chat.post(contact, body=body, emergency=emergency, request=choice or None)
     return JsonResponse(
         {
             "reference": posted.request.reference,

@@ -8,7 +8,9 @@
    from third parties: it talks only to the Forewarn it was loaded from, sends no cookies,
    and draws itself in a shadow root so the host page's styles and its own do not mix.
    Styles are set through the CSSOM (element.style), which a strict Content-Security-Policy
-   allows. Staff answers arrive by polling while the panel is open. */
+   allows. Staff answers arrive by polling while the panel is open. The user writes on their
+   current chat request, or chooses another of their open requests (any channel) or a new
+   one in the list above the conversation. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -20,6 +22,8 @@
   var lastId = 0;
   var timer = null;
   var state = null;
+  var chosen = ""; // a request's reference, "new", or "" (the current chat request)
+  var view = 0; // counts the user's changes of request: an answer for an earlier one is dropped
 
   function css(el, rules) {
     for (var k in rules) el.style[k] = rules[k];
@@ -65,6 +69,13 @@
   hours.className = "fw-hours";
   hours.setAttribute("role", "status");
   header.append(title, hours);
+  var choose = make("select", {
+    display: "none", margin: "0", padding: "4px", border: "0", borderBottom: "1px solid #ddd",
+    font: "13px " + font, background: "#fff", color: "#1b1b1b"
+  });
+  choose.className = "fw-choose";
+  choose.setAttribute("aria-label", "Request");
+  var listed = "";
   var log = make("div", { flex: "1", overflowY: "auto", padding: "8px 12px", background: "#f6f7f9" });
   log.className = "fw-log";
   log.setAttribute("aria-live", "polite");
@@ -90,7 +101,7 @@
   send.className = "fw-send";
   send.type = "submit";
   form.append(input, emergencyLabel, send);
-  panel.append(header, log, problem, form);
+  panel.append(header, choose, log, problem, form);
   root.append(panel, css(make("div"), { textAlign: "right" }));
   root.lastChild.append(bubble);
 
@@ -141,6 +152,31 @@
     if (!support.emergency_available) emergency.checked = false;
   }
 
+  function showRequests(requests) {
+    var signature = JSON.stringify(requests.map(function (r) { return [r.reference, r.subject, r.status_label]; }));
+    if (signature !== listed) {
+      listed = signature;
+      choose.textContent = "";
+      requests.forEach(function (r) {
+        var option = make("option", null, r.reference + " · " + r.subject + " (" + r.status_label + ")");
+        option.value = r.reference;
+        choose.append(option);
+      });
+      var fresh = make("option", null, "New request");
+      fresh.value = "new";
+      choose.append(fresh);
+    }
+    choose.style.display = requests.length ? "block" : "none";
+    choose.value = chosen || "new";
+  }
+
+  function startView(choice) {
+    chosen = choice;
+    view += 1;
+    lastId = 0;
+    log.textContent = "";
+  }
+
   function add(message) {
     if (message.id <= lastId) return;
     lastId = message.id;
@@ -161,13 +197,21 @@
   }
 
   function refresh() {
-    return call("GET", "/conversation?after=" + lastId).then(function (data) {
+    var asked = view;
+    var path = "/conversation?after=" + lastId;
+    if (chosen) path += "&request=" + encodeURIComponent(chosen);
+    return call("GET", path).then(function (data) {
+      if (asked !== view) return; // the user chose another request meanwhile
       state = data;
+      if (data.request) chosen = data.request.reference; // stays on it when another is current
       title.textContent = "Support · " + data.organization;
       showHours(data.support, data.request);
+      showRequests(data.requests);
       data.messages.forEach(add);
       showProblem("");
-    }).catch(function (error) { showProblem(error.message); });
+    }).catch(function (error) {
+      if (asked === view) showProblem(error.message);
+    });
   }
 
   function poll() {
@@ -175,6 +219,13 @@
     if (panel.style.display === "none") return;
     refresh().then(function () { timer = setTimeout(poll, POLL_MS); });
   }
+
+  choose.addEventListener("change", function () {
+    startView(choose.value);
+    showProblem("");
+    refresh();
+    input.focus();
+  });
 
   bubble.addEventListener("click", function () {
     var open = panel.style.display === "none";
@@ -188,10 +239,12 @@
     var text = input.value.trim();
     if (!text) return;
     send.disabled = true;
-    call("POST", "/messages", { body: text, emergency: emergency.checked }).then(function (data) {
+    var message = { body: text, emergency: emergency.checked };
+    if (chosen) message.request = chosen;
+    call("POST", "/messages", message).then(function (data) {
       input.value = "";
       emergency.checked = false;
-      if (data.opened) { lastId = 0; log.textContent = ""; }
+      if (data.reference !== chosen) startView(data.reference); // a new request
       return refresh();
     }).catch(function (error) { showProblem(error.message); })
       .then(function () { send.disabled = false; });
