@@ -1500,7 +1500,6 @@ def test_incident_configuration_recorded_with_what_changed(incidents, recorded):
                     "tier_2_after_overdue": {"from": None, "to": 1},
                     "executive_after_overdue": {"from": None, "to": 2},
                     "executive_above_components": {"from": None, "to": 5},
-                    "responder_chat_webhook": {"from": None, "to": ""},
                 }
             },
         ),
@@ -1509,7 +1508,11 @@ def test_incident_configuration_recorded_with_what_changed(incidents, recorded):
 
 def test_escalation_contacts_and_templates_created_changed_and_deleted(incidents, recorded):
     cto = incident_configuration.save_escalation_contact(
-        EscalationContact(tier="executive", email="cto@provider.example"),
+        EscalationContact(
+            tier="executive",
+            email="cto@provider.example",
+            chat_webhook_url="https://chat.example/hooks/T0/B0/secret",
+        ),
         actor="alice",
         role="admin",
     )
@@ -1535,7 +1538,10 @@ def test_escalation_contacts_and_templates_created_changed_and_deleted(incidents
             "alice",
             "",
             contact,
-            _created(tier="executive", email="cto@provider.example", chat_webhook_url="", note=""),
+            {  # the webhook's URL is a credential, and viewers read the record
+                "changes": _created(tier="executive", email="cto@provider.example")["changes"]
+                | {"chat_webhook_url": "changed", "note": {"from": None, "to": ""}}
+            },
         ),
         Recorded(
             Kind.ESCALATION_CONTACT_CHANGED,
@@ -1554,7 +1560,7 @@ def test_escalation_contacts_and_templates_created_changed_and_deleted(incidents
                     "tier": "executive",
                     "user": None,
                     "email": "cto@provider.example",
-                    "chat_webhook_url": "",
+                    "chat_webhook_url": "set",
                     "note": "CTO",
                 }
             },

@@ -115,7 +115,10 @@ def test_an_admin_adds_a_rota_and_a_viewer_reads_it(admin, api_as, calendar):
         "shifts": [],
     }
     assert response.json() == expected
+    assert admin.get(f"{BASE}/{rota.pk}").json() == expected
     assert (rota.name, rota.calendar, rota.response_minutes) == ("Weekend desk", calendar, 20)
+    # The webhook's URL is the credential that posts to the channel: a viewer sees its host.
+    expected["chat_webhook_url"] = "https://chat.example/…"
     viewer = api_as("viewer")
     assert viewer.get(BASE).json() == [expected]
     assert viewer.get(f"{BASE}/{rota.pk}").json() == expected
@@ -130,7 +133,7 @@ def test_an_admin_adds_a_rota_and_a_viewer_reads_it(admin, api_as, calendar):
                     "calendar": {"from": None, "to": calendar.pk},
                     "response_minutes": {"from": None, "to": 20},
                     "email": {"from": None, "to": "weekend@provider.example"},
-                    "chat_webhook_url": {"from": None, "to": "https://chat.example/hooks/weekend"},
+                    "chat_webhook_url": "changed",  # not the URL: viewers read the record
                     "is_active": {"from": None, "to": True},
                 }
             },
@@ -216,7 +219,7 @@ def test_a_removed_rota_takes_its_shifts_and_the_record_keeps_both(admin, rota, 
                     "calendar": None,
                     "response_minutes": 30,
                     "email": "oncall@provider.example",
-                    "chat_webhook_url": "https://chat.example/hooks/oncall",
+                    "chat_webhook_url": "set",
                     "is_active": True,
                     "shifts": [
                         {

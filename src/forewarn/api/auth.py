@@ -16,7 +16,8 @@ from functools import cache
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from forewarn.catalog.models import has_role, role_of
+from forewarn.catalog.models import Role, has_role, role_of
+from forewarn.delivery import destinations
 
 from .models import ApiToken
 
@@ -104,3 +105,9 @@ def actor(request) -> str:
 def role(request) -> str | None:
     """The caller's staff role, for services that check it themselves (and raise 403)."""
     return role_of(caller(request))
+
+
+def webhook_shown(request, url: str) -> str:
+    """A chat webhook's URL whole for admins, who set it; for other staff only where it goes
+    (``destinations.shown``): the URL is the credential that posts to the channel."""
+    return url if role(request) == Role.ADMIN else destinations.shown(url)

@@ -22,6 +22,8 @@ from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 
+from forewarn.delivery import destinations
+
 from .models import ROLE_ORDER, Role, has_role
 
 
@@ -194,3 +196,32 @@ class RoleInline(RolePermissions):
         fixed = super().get_readonly_fields(request, obj)
         every = list(self.fields) if self.fields else []
         return self.role_readonly_fields(request, obj, fixed, every)
+
+
+class WebhooksForAdmins:
+    """A ModelAdmin mixin for settings that hold chat webhook URLs (``webhook_fields``): such a
+    URL is the credential that posts to the channel, so staff below admin, who may read the
+    settings but not change them, see only where it goes (``destinations.shown``), on the
+    object's page and in the list, as the API shows it them (``api.auth.webhook_shown``)."""
+
+    webhook_fields: tuple[str, ...] = ()
+
+    def get_object(self, request, object_id, from_field=None):
+        found = super().get_object(request, object_id, from_field)
+        if found is not None and not has_role(request.user, Role.ADMIN):
+            for name in self.webhook_fields:  # never saved: only admins change these
+                setattr(found, name, destinations.shown(getattr(found, name)))
+        return found
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if has_role(request.user, Role.ADMIN):
+            return columns
+        return tuple(self._shown(c) if c in self.webhook_fields else c for c in columns)
+
+    def _shown(self, name: str):
+        @admin.display(description=self.model._meta.get_field(name).verbose_name)
+        def column(obj):
+            return destinations.shown(getattr(obj, name))
+
+        return column

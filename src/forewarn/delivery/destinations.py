@@ -68,6 +68,16 @@ class Destination:
     target: str = field(default="/")  # path and query, as the request line carries them
 
 
+def shown(url: str) -> str:
+    """Where a webhook goes, without what makes its URL a credential: ``https://hooks.slack.com/…``.
+    A chat webhook's URL is its only secret (Slack: "your webhook URL contains a secret"), so
+    staff below admin, who read the settings but cannot change them, see this instead."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}/…"
+
+
 def parse(url: str) -> Destination:
     """The parts of an http(s) URL; ValueError when it is not one or carries credentials."""
     parts = urlsplit(url)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from forewarn.catalog.models import Role, role_of
-from forewarn.catalog.roles import RoleAdmin
+from forewarn.catalog.roles import RoleAdmin, WebhooksForAdmins
 from forewarn.record.services import actor_name
 
 from . import configuration, console
@@ -127,8 +127,9 @@ class CadencePolicyAdmin(ConfiguredByAdmins):
 
 
 @admin.register(EscalationSettings)
-class EscalationSettingsAdmin(ConfiguredByAdmins):
+class EscalationSettingsAdmin(WebhooksForAdmins, ConfiguredByAdmins):
     form = EscalationSettingsForm
+    webhook_fields = EscalationSettingsForm.webhook_fields
     list_display = (
         "__str__",
         "tier_2_after_overdue",
@@ -148,8 +149,9 @@ class EscalationSettingsAdmin(ConfiguredByAdmins):
 
 
 @admin.register(EscalationContact)
-class EscalationContactAdmin(ConfiguredByAdmins):
+class EscalationContactAdmin(WebhooksForAdmins, ConfiguredByAdmins):
     form = EscalationContactForm
+    webhook_fields = EscalationContactForm.webhook_fields
     list_display = ("tier", "user", "email", "chat_webhook_url", "note")
     list_filter = ("tier",)
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import needs
+from forewarn.api.auth import needs, webhook_shown
 from forewarn.api.fields import (
     Count,
     Email,
@@ -97,7 +97,13 @@ class EscalationSettingsOut(Schema):
     executive_above_components: int = Field(
         description="platform-wide: executives when more components are affected"
     )
-    responder_chat_webhook: str = Field(description="reminders are posted there too")
+    responder_chat_webhook: str = Field(
+        description="reminders are posted there too (whole for admins; others see its host)"
+    )
+
+    @staticmethod
+    def resolve_responder_chat_webhook(obj, context):
+        return webhook_shown(context["request"], obj.responder_chat_webhook)
 
 
 class EscalationSettingsPatch(Schema):
@@ -145,8 +151,12 @@ class EscalationContactOut(Schema):
     tier: str
     user: str | None
     email: str
-    chat_webhook_url: str
+    chat_webhook_url: str = Field(description="whole for admins; others see its host")
     note: str
+
+    @staticmethod
+    def resolve_chat_webhook_url(obj, context):
+        return webhook_shown(context["request"], obj.chat_webhook_url)
 
     @staticmethod
     def resolve_user(obj):

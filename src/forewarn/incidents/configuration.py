@@ -37,6 +37,8 @@ SETTINGS_FIELDS = (
     "responder_chat_webhook",
 )
 CONTACT_FIELDS = ("tier", "user", "email", "chat_webhook_url", "note")
+# Credentials (whoever holds one posts to the channel): the record says they changed, not to what.
+WEBHOOKS = ("responder_chat_webhook", "chat_webhook_url")
 TEMPLATE_FIELDS = ("name", "title", "body", "priority", "component_status")
 
 
@@ -114,7 +116,7 @@ def save_escalation_settings(
     _hook(settings_row, "responder_chat_webhook")
     settings_row.full_clean()
     before = _before(EscalationSettings, settings_row, SETTINGS_FIELDS)
-    diff = changes(before, snapshot(settings_row, SETTINGS_FIELDS))
+    diff = changes(before, snapshot(settings_row, SETTINGS_FIELDS), secret=WEBHOOKS)
     if before and not diff:
         return settings_row
     settings_row.save()
@@ -138,7 +140,7 @@ def save_escalation_contact(
     contact.full_clean()
     created = contact.pk is None
     before = _before(EscalationContact, contact, CONTACT_FIELDS)
-    diff = changes(before, snapshot(contact, CONTACT_FIELDS))
+    diff = changes(before, snapshot(contact, CONTACT_FIELDS), secret=WEBHOOKS)
     if not created and not diff:
         return contact
     contact.save()
@@ -160,7 +162,7 @@ def delete_escalation_contact(contact: EscalationContact, *, actor: str, role: s
         subject=contact,
         actor=actor,
         description=f"Escalation contact {contact}: removed.",
-        details={"was": snapshot(contact, CONTACT_FIELDS)},
+        details={"was": snapshot(contact, CONTACT_FIELDS, secret=WEBHOOKS)},
     )
     contact.delete()
 

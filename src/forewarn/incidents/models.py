@@ -18,6 +18,7 @@ from django.utils import timezone
 from forewarn.calendars.engine import BusinessCalendar
 from forewarn.calendars.models import Calendar
 from forewarn.catalog.models import Component, ComponentStatus, new_public_id
+from forewarn.delivery import destinations
 from forewarn.policies.presets import calendar_for
 from forewarn.record.subjects import RecordedSubject
 
@@ -196,7 +197,9 @@ class EscalationContact(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.user.get_username() if self.user_id else self.email or self.chat_webhook_url
+        # Where the webhook goes, not its URL: this name is in the record and the console.
+        who = self.user.get_username() if self.user_id else self.email
+        who = who or destinations.shown(self.chat_webhook_url)
         return f"{self.get_tier_display()}: {who}"
 
     def clean(self) -> None:

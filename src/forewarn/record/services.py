@@ -66,11 +66,14 @@ def actor_name(user) -> str:
     return user.get_username()
 
 
-def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict:
-    """The values of `fields` as JSON can keep them (durations in minutes, instants as ISO)."""
+def snapshot(obj: models.Model, fields: tuple[str, ...], *, secret: tuple[str, ...] = ()) -> dict:
+    """The values of `fields` as JSON can keep them (durations in minutes, instants as ISO); a
+    ``secret`` field only as ``"set"`` or ``""`` (see ``changes``)."""
     values = model_to_dict(obj, fields=fields)
     for field, value in values.items():
-        if isinstance(value, dt.timedelta):
+        if field in secret:
+            values[field] = "set" if value else ""
+        elif isinstance(value, dt.timedelta):
             values[field] = value.total_seconds() / 60
         elif isinstance(value, dt.date | dt.datetime | dt.time):
             values[field] = value.isoformat()
@@ -79,10 +82,16 @@ def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict:
     return values
 
 
-def changes(before: dict, after: dict) -> dict:
-    """{field: {"from": old, "to": new}} for every field whose value differs."""
-    return {
-        field: {"from": before.get(field), "to": value}
-        for field, value in after.items()
-        if before.get(field) != value
-    }
+def changes(before: dict, after: dict, *, secret: tuple[str, ...] = ()) -> dict:
+    """{field: {"from": old, "to": new}} for every field whose value differs; a ``secret`` field
+    (a chat webhook's URL, say: whoever reads the record could post with it) only as
+    ``"changed"`` or ``"cleared"``."""
+    found = {}
+    for field, value in after.items():
+        old = before.get(field)
+        if field in secret:
+            if (old or "") != (value or ""):
+                found[field] = "changed" if value else "cleared"
+        elif old != value:
+            found[field] = {"from": old, "to": value}
+    return found

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from forewarn.catalog.models import Role, role_of
-from forewarn.catalog.roles import RoleAdmin, RoleInline
+from forewarn.catalog.roles import RoleAdmin, RoleInline, WebhooksForAdmins
 from forewarn.incidents.cadence import time_left_text
 from forewarn.record.services import actor_name
 
@@ -123,7 +123,8 @@ class OnCallShiftInline(RoleInline, admin.TabularInline):
 
 
 @admin.register(OnCallRota)
-class OnCallRotaAdmin(ConfiguredByAdmins):
+class OnCallRotaAdmin(WebhooksForAdmins, ConfiguredByAdmins):
+    webhook_fields = ("chat_webhook_url",)
     list_display = ("name", "calendar", "response_minutes", "email", "is_active")
     inlines = [OnCallShiftInline]
     remove = staticmethod(configuration.delete_rota)

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import actor, needs, role
+from forewarn.api.auth import actor, needs, role, webhook_shown
 from forewarn.api.fields import Email, Instant, Name, ObjectId, Slug, Url
 from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.api import calendar_or_422
@@ -56,7 +56,10 @@ class OnCallRotaOut(Schema):
     calendar: str | None = Field(description="slug; null: around the clock")
     response_minutes: int
     email: str = Field(description="paged when no shift covers the moment")
-    chat_webhook_url: str = Field(description="a Slack-compatible webhook paged every emergency")
+    chat_webhook_url: str = Field(
+        description="a Slack-compatible webhook paged every emergency (whole for admins; "
+        "others see its host)"
+    )
     is_active: bool
     shifts: list[OnCallShiftOut] = Field(description="every shift, by start")
 
@@ -97,7 +100,9 @@ def shift_out(shift: OnCallShift) -> dict:
     }
 
 
-def rota_out(rota: OnCallRota) -> dict:
+def rota_out(rota: OnCallRota, request=None) -> dict:
+    """The rota as the API answers it; with ``request``, its webhook as the caller may see it
+    (``webhook_shown``)."""
     shifts = rota.shifts.select_related("user").order_by("starts_at", "pk")
     return {
         "id": rota.pk,
@@ -105,7 +110,9 @@ def rota_out(rota: OnCallRota) -> dict:
         "calendar": rota.calendar.slug if rota.calendar_id else None,
         "response_minutes": rota.response_minutes,
         "email": rota.email,
-        "chat_webhook_url": rota.chat_webhook_url,
+        "chat_webhook_url": rota.chat_webhook_url
+        if request is None
+        else webhook_shown(request, rota.chat_webhook_url),
         "is_active": rota.is_active,
         "shifts": [shift_out(s) for s in shifts],
     }
@@ -150,7 +157,8 @@ def _who(request) -> dict:
 @router.get("/support/rotas", response=list[OnCallRotaOut], auth=needs(Role.VIEWER))
 def list_rotas(request):
     """Every on-call rota by name, active or not, each with its shifts."""
-    return [rota_out(r) for r in OnCallRota.objects.select_related("calendar").order_by("name")]
+    rotas = OnCallRota.objects.select_related("calendar").order_by("name")
+    return [rota_out(r, request) for r in rotas]
 
 
 @router.post("/support/rotas", response={201: OnCallRotaOut}, auth=needs(Role.ADMIN))
@@ -162,7 +170,7 @@ def create_rota(request, payload: OnCallRotaIn):
 
 @router.get("/support/rotas/{rota_id}", response=OnCallRotaOut, auth=needs(Role.VIEWER))
 def get_rota(request, rota_id: ObjectId):
-    return rota_out(_rota(rota_id))
+    return rota_out(_rota(rota_id), request)
 
 
 @router.patch("/support/rotas/{rota_id}", response=OnCallRotaOut, auth=needs(Role.ADMIN))

@@ -30,16 +30,19 @@ TARGET_FIELDS = (
 ROTA_FIELDS = ("name", "calendar", "response_minutes", "email", "chat_webhook_url", "is_active")
 SHIFT_FIELDS = ("rota", "user", "email", "starts_at", "ends_at")
 WIDGET_FIELDS = ("name", "allowed_origins", "is_active")
+WEBHOOKS = ("chat_webhook_url",)  # credentials: the record says they changed, not to what
 
 
 def _save(obj, fields: tuple[str, ...], *, what: str, actor: str, role: str | None, secret=""):
+    """Check and save a setting, and record what changed (``secret``, or a webhook URL in
+    ``fields``, only as *changed*)."""
     allow(role, Role.ADMIN)
     old = type(obj).objects.get(pk=obj.pk) if obj.pk else None
     before = snapshot(old, fields) if old else {}
     obj.full_clean()
     obj.save()
     after = snapshot(obj, fields)
-    changed = changes(before, after)
+    changed = changes(before, after, secret=WEBHOOKS)
     if secret and old is not None and getattr(old, secret) != getattr(obj, secret):
         changed[secret] = "changed"
     if changed:
@@ -133,7 +136,7 @@ def delete_targets(target: ResponseTarget, *, actor: str, role: str | None) -> N
 def delete_rota(rota: OnCallRota, *, actor: str, role: str | None) -> None:
     """Remove an on-call rota and its shifts; the record keeps the rota and each shift."""
     was = {
-        **snapshot(rota, ROTA_FIELDS),
+        **snapshot(rota, ROTA_FIELDS, secret=WEBHOOKS),
         "shifts": [snapshot(s, SHIFT_FIELDS) for s in rota.shifts.all()],
     }
     _delete(rota, was, what="on-call rota", actor=actor, role=role)
