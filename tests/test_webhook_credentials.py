@@ -52,7 +52,7 @@ def resolvable(monkeypatch):
 
 @pytest.mark.parametrize("role", ["viewer", "responder", "communicator", "admin"])
 def test_the_api_shows_webhooks_whole_to_admins_only(hooks, api_as, role):
-    rota, contact = hooks
+    rota, _ = hooks
     api = api_as(role)
     whole = role == "admin"
     rotas = api.get("/api/v1/support/rotas").json()
@@ -95,7 +95,7 @@ def test_the_console_shows_other_staff_where_a_webhook_goes_not_its_url(hooks, r
 
 
 def test_admins_see_and_keep_the_whole_url_in_the_console(hooks):
-    rota, contact = hooks
+    rota, _ = hooks
     console = _console("admin")
     page = console.get(reverse("admin:support_oncallrota_change", args=[rota.pk])).content
     assert ROTA_HOOK.encode() in page
