@@ -381,8 +381,9 @@ def test_viewers_read_notices_with_their_delivery_counts(viewer_api, logged):
 def test_deliveries_say_when_each_was_tried_sent_or_failed_and_why(viewer_api, logged):
     response = viewer_api.get(f"/api/v1/notices/{logged.pk}/deliveries", status="failed")
     [failed] = response.json()["items"]
+    # A webhook's URL is the credential that posts there: the log shows only where it goes.
     assert (failed["address"], failed["attempts"], failed["failed_at"], failed["last_error"]) == (
-        "https://hooks.example.com/fw",
+        "https://hooks.example.com/…",
         2,
         "2026-03-02T09:01:00Z",
         "HTTP 410 Gone, the endpoint is removed",
@@ -393,6 +394,10 @@ def test_deliveries_say_when_each_was_tried_sent_or_failed_and_why(viewer_api, l
     ]
     by_address = viewer_api.get(f"/api/v1/notices/{logged.pk}/deliveries", address="ANN@")
     assert [d["status"] for d in by_address.json()["items"]] == ["sent"]
+    # a webhook only by its whole URL: a search cannot spell one out a character at a time
+    for part, found in (("hooks.example.com/f", []), ("https://hooks.example.com/fw", ["failed"])):
+        by_part = viewer_api.get(f"/api/v1/notices/{logged.pk}/deliveries", address=part)
+        assert [d["status"] for d in by_part.json()["items"]] == found
 
 
 def test_a_bad_status_filter_names_the_field(viewer_api, logged):
@@ -419,7 +424,7 @@ def test_the_delivery_log_as_csv(viewer_api, logged):
     assert response.content.decode() == (
         "notice_id,notice_key,channel,address,status,attempts,queued_at,last_tried_at,sent_at,failed_at,last_error\r\n"
         f"{n},planned:7:announcement:v1,email,ann@example.com,sent,1,2026-03-02T09:00:00Z,2026-03-02T09:00:02Z,2026-03-02T09:00:03Z,,\r\n"
-        f'{n},planned:7:announcement:v1,webhook,https://hooks.example.com/fw,failed,2,2026-03-02T09:00:00Z,2026-03-02T09:01:00Z,,2026-03-02T09:01:00Z,"HTTP 410 Gone, the endpoint is removed"\r\n'
+        f'{n},planned:7:announcement:v1,webhook,https://hooks.example.com/…,failed,2,2026-03-02T09:00:00Z,2026-03-02T09:01:00Z,,2026-03-02T09:01:00Z,"HTTP 410 Gone, the endpoint is removed"\r\n'
         f"{n},planned:7:announcement:v1,email,'=cmd|'/c calc'!A1@example.com,queued,0,2026-03-02T09:00:00Z,,,,\r\n"
     )
 
@@ -504,9 +509,16 @@ def test_console_notice_page_links_to_deliveries_and_csv(console, logged):
 
 def test_console_delivery_list_filters_and_searches(console, logged):
     page = console.get("/console/delivery/delivery/", {"status__exact": "failed"}).content.decode()
-    assert "https://hooks.example.com/fw" in page and "ann@example.com" not in page
+    assert "https://hooks.example.com/…" in page and "ann@example.com" not in page
+    assert "hooks.example.com/fw" not in page  # the webhook's URL is a credential
     found = console.get("/console/delivery/delivery/", {"q": "ann@"}).content.decode()
     assert "ann@example.com" in found and "hooks.example.com" not in found
+    for term, shown in (("hooks.example.com/f", False), ("https://hooks.example.com/fw", True)):
+        found = console.get("/console/delivery/delivery/", {"q": term}).content.decode()
+        assert ("https://hooks.example.com/…" in found) is shown, term
+    failed = Delivery.objects.get(status="failed")
+    detail = console.get(f"/console/delivery/delivery/{failed.pk}/change/").content.decode()
+    assert "https://hooks.example.com/…" in detail and "hooks.example.com/fw" not in detail
     assert (
         console.get("/console/delivery/deliveryattempt/", {"outcome": "permanent"}).status_code
         == 200

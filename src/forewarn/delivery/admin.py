@@ -218,7 +218,7 @@ class DeliveryInline(ReadOnlyInline):
     model = Delivery
     fields = (
         "channel",
-        "address",
+        "shown_address",
         "status",
         "attempts",
         "queued_at",
@@ -303,7 +303,7 @@ class AttemptInline(ReadOnlyInline):
 @admin.register(Delivery)
 class DeliveryAdmin(RoleAdmin):
     list_display = (
-        "address",
+        "shown_address",
         "channel",
         "status",
         "notice",
@@ -316,13 +316,40 @@ class DeliveryAdmin(RoleAdmin):
     )
     list_filter = ("status", "channel", "notice__kind")
     list_select_related = ("notice",)
-    search_fields = ("address", "notice__subject", "notice__key")
+    search_fields = ("notice__subject", "notice__key")  # and the recipient: get_search_results
     date_hierarchy = "queued_at"
     inlines = [AttemptInline]
+    # Every field but the address: a webhook's URL is a credential, ``shown_address`` instead.
+    fields = (
+        "notice",
+        "channel",
+        "shown_address",
+        "subscriber",
+        "contact",
+        "time_zone",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_by",
+        "claim_expires_at",
+        "queued_at",
+        "last_tried_at",
+        "sent_at",
+        "failed_at",
+        "last_error",
+        "message_id",
+    )
+    readonly_fields = ("shown_address",)
 
     @admin.display(description="last error")
     def error(self, obj):
         return obj.last_error[:120]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(Delivery.matching(search_term.strip()))
+        return found, duplicates
 
 
 @admin.register(DeliveryAttempt)

@@ -286,7 +286,7 @@ class AttemptOut(Schema):
 class DeliveryOut(Schema):
     id: int
     channel: ChannelName
-    address: str
+    address: str = Field(description="an email address; a webhook only as https://host/…")
     status: DeliveryStatusName
     attempts: int
     queued_at: datetime
@@ -297,6 +297,10 @@ class DeliveryOut(Schema):
     last_error: str
     message_id: str
     tries: list[AttemptOut]
+
+    @staticmethod
+    def resolve_address(obj):
+        return obj.shown_address
 
 
 class TestNoticeIn(Schema):
@@ -348,7 +352,7 @@ def _deliveries(notice_id: int, status: str | None, address: str | None):
             raise ValidationError({"status": f"Use one of: {', '.join(DeliveryStatus.values)}."})
         found = found.filter(status=status)
     if address:
-        found = found.filter(address__icontains=address)
+        found = found.filter(Delivery.matching(address))
     return notice, found
 
 
@@ -393,7 +397,7 @@ def deliveries_csv(
             notice.pk,
             notice.key,
             d.channel,
-            d.address,
+            d.shown_address,
             d.status,
             d.attempts,
             _utc(d.queued_at),

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from forewarn.catalog.models import AuthorizedContact, Component, Organization
 
+from . import destinations
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
@@ -73,8 +75,9 @@ class Subscriber(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.channel}:{self.address}"
+    def __str__(self) -> str:  # in other rows' pages too (a delivery's): a webhook by its host
+        shown = self.address if self.channel == Channel.EMAIL else destinations.shown(self.address)
+        return f"{self.channel}:{shown}"
 
     @classmethod
     def statuspage_webhooks(cls):
@@ -219,7 +222,23 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.notice_id} → {self.channel}:{self.address} ({self.status})"
+        return f"{self.notice_id} → {self.channel}:{self.shown_address} ({self.status})"
+
+    @staticmethod
+    def matching(text: str) -> Q:
+        """Deliveries whose recipient matches ``text`` as the log may be searched: an email
+        address by any part, a webhook by its whole URL only, so that a search cannot spell out
+        a URL the log does not show, a character at a time."""
+        return Q(channel=Channel.EMAIL, address__icontains=text) | Q(address=text)
+
+    @property
+    def shown_address(self) -> str:
+        """The recipient as the delivery log shows it (console, API, CSV), to every staff role:
+        an email address whole, a webhook only where it goes (``destinations.shown``), since its
+        URL is the credential that posts there; the subscriber, which admins alone read, has it."""
+        if self.channel in (Channel.WEBHOOK, Channel.CHAT):
+            return destinations.shown(self.address)
+        return self.address
 
 
 class AttemptOutcome(models.TextChoices):

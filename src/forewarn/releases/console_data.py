@@ -28,7 +28,7 @@ def told(version: Version) -> list[dict]:
                 "deliveries": [
                     {
                         "channel": d.channel,
-                        "address": d.address,
+                        "address": d.shown_address,
                         "organization": d.contact.organization.slug if d.contact_id else None,
                         "status": d.status,
                         "sent_at": d.sent_at.isoformat() if d.sent_at else None,
