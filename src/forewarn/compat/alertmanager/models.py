@@ -163,6 +163,7 @@ class AlertDelivery(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        verbose_name_plural = "alert deliveries"
         constraints = [
             models.UniqueConstraint(fields=["integration", "digest"], name="alertdelivery_once")
         ]
