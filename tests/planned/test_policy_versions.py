@@ -202,3 +202,24 @@ def test_a_version_cannot_name_a_field_that_is_not_a_work_types(world):
     with pytest.raises(ValidationError) as caught:
         publish_20_days(work_types={"api-change": {"policy": 3}})
     assert "work_types.api-change" in caught.value.message_dict
+
+
+def test_which_notices_go_out_follows_the_version_in_force_at_the_window(world):
+    """A version that stops a work type's cancellation notice: a window after it starts sends
+    none, one before it still does (as the work type's own rows say)."""
+    from forewarn.planned import notices
+    from forewarn.policies.rules import NoticeKind
+
+    work_type = Policy.objects.get(slug="seed-002").work_types.get(slug="api-change")
+    kept = [n for n in work_type.notices if n["kind"] != NoticeKind.CANCELLATION]
+    assert len(kept) < len(work_type.notices), "seed-002's API changes send a cancellation"
+    before, after = api_change(world, BEFORE), api_change(world, AFTER)
+    publish_20_days(work_types={"api-change": {"notice_amount": 20, "notices": kept}})
+    told = {
+        name: notices.tell(
+            work.windows.get(), NoticeKind.CANCELLATION, actor="system", now=T0 + timedelta(days=1)
+        )
+        for name, work in (("before", before), ("after", after))
+    }
+    assert (len(told["before"]), len(told["after"])) == (len(notices.targets(before)), 0)
+

@@ -118,6 +118,13 @@ def _features_for(work: PlannedWork, plan: str) -> tuple[str, ...]:
     )
 
 
+def in_force(work_type: WorkType, at: datetime) -> WorkType:
+    """``work_type`` as the version of its policy in force at ``at`` has it (the contract in
+    force when the work happens, as ``checks.PolicyAt`` checks a window against)."""
+    found = (w for w in work_type.policy.work_types_at(at) if w.slug == work_type.slug)
+    return next(found, work_type)
+
+
 def sends(work_type: WorkType, kind: NoticeKind, *, interrupting: bool = True) -> bool:
     """Whether ``work_type`` sends a ``kind`` notice by email or chat."""
     spec = work_type.to_rules().notice_spec(kind)
@@ -269,11 +276,12 @@ def tell(
     **words,
 ) -> list[Notice]:
     """Queue an event's notice to every audience whose work type sends it (or to all, if
-    ``always``)."""
+    ``always``): the work type as the policy version in force when the window starts has it."""
     return [
         queue(window, target, kind, actor=actor, now=now, **words)
         for target in targets(window.work)
-        if always or sends(target.work_type, kind, interrupting=interrupting)
+        if always
+        or sends(in_force(target.work_type, window.start_at), kind, interrupting=interrupting)
     ]
 
 
