@@ -222,4 +222,3 @@ def test_which_notices_go_out_follows_the_version_in_force_at_the_window(world):
         for name, work in (("before", before), ("after", after))
     }
     assert (len(told["before"]), len(told["after"])) == (len(notices.targets(before)), 0)
-
