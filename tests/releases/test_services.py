@@ -155,6 +155,31 @@ def test_a_major_version_is_planned_work_with_15_days_notice(world, clock, v709)
     assert ("release.major", "email", "ann@acme.example") in told(f"release:{major.pk}")
 
 
+def test_releasing_a_major_releases_its_planned_work_once_without_a_second_notice(
+    world, clock, v709
+):
+    from forewarn.planned import progress
+    from forewarn.record.kinds import Kind
+    from forewarn.record.models import Event
+
+    major = minor(world, "8.00", release_at=T0 + timedelta(days=20))
+    work = major.planned_work
+    # The work is the version's: marking it released alone would tell its customers twice.
+    with refused("released_at", "release the version"):
+        progress.release(work, actor="cody", role="admin")
+    services.release(major, **WHO)
+    work.refresh_from_db()
+    major.refresh_from_db()
+    assert work.released_at == major.released_at
+    event = Event.objects.get(kind=Kind.PLANNED_RELEASED)
+    assert event.description.endswith(
+        "released with Athento Docs 8.00; its notices went out with the version."
+    )
+    tick(clock, T0 + timedelta(seconds=2))
+    assert told(f"planned:{work.pk}") == []  # the version's notices only
+    assert ("release.major", "email", "ann@acme.example") in told(f"release:{major.pk}")
+
+
 def test_a_major_version_that_breaks_the_15_day_notice_is_blocked(world, v709):
     with refused("release_at", "15 calendar days before the start"):
         minor(world, "8.00", release_at=T0 + timedelta(days=10))

@@ -143,24 +143,52 @@ def release(work: PlannedWork, *, actor: str, role: str | None) -> PlannedWork:
     "Once the version has been released"); once."""
     guards.allow(role, guards.RUN, "mark a release")
     work = guards.locked(work)
+    version = work.major_versions.select_related("product").first()
+    if version is not None:  # one release, one set of notices: the version's
+        raise ValidationError(
+            {
+                "released_at": f"This work rolls out {version.product.name} {version.number}: "
+                "release the version (Releases), which marks this work released and tells "
+                "its customers once."
+            }
+        )
+    return _released(work, actor=actor, now=timezone.now(), tell=True)
+
+
+def released_with_version(work: PlannedWork, *, actor: str, now: datetime, version: str) -> None:
+    """The major version ``work`` rolls out is released (``releases.services.release``): the
+    work is marked released too, without notices of its own (the version's tell everyone).
+    Work cancelled or released already is left as it is."""
+    work = guards.locked(work)
+    if work.released_at is None and work.state != PlannedState.CANCELLED:
+        _released(work, actor=actor, now=now, tell=False, version=version)
+
+
+def _released(
+    work: PlannedWork, *, actor: str, now: datetime, tell: bool, version: str = ""
+) -> PlannedWork:
     if not work.is_public or work.state == PlannedState.CANCELLED:
         raise ValidationError({"state": f"Work that is {work.state} is not released."})
     if work.released_at is not None:
         raise ValidationError(
             {"released_at": f"Released already, at {work.released_at.isoformat()}."}
         )
-    now = timezone.now()
     work.released_at = now
     work.save(update_fields=["released_at", "updated_at"])
-    window = work.windows.exclude(state=PlannedState.CANCELLED).order_by("index").first()
-    queued = notices.tell(
-        window, NoticeKind.RELEASE, actor=actor, now=now, event_times={"released": now}
-    )
+    queued = []
+    if tell:
+        window = work.windows.exclude(state=PlannedState.CANCELLED).order_by("index").first()
+        queued = notices.tell(
+            window, NoticeKind.RELEASE, actor=actor, now=now, event_times={"released": now}
+        )
     work.record(
         Kind.PLANNED_RELEASED,
         actor=actor,
-        description=f"released; {len(queued)} notice(s) queued.",
-        details={"released_at": now.isoformat(), "keys": [n.key for n in queued]},
+        description=f"released with {version}; its notices went out with the version."
+        if version
+        else f"released; {len(queued)} notice(s) queued.",
+        details={"released_at": now.isoformat(), "keys": [n.key for n in queued]}
+        | ({"version": version} if version else {}),
     )
     runner.refresh(work)
     return work

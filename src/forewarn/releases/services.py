@@ -25,6 +25,7 @@ from forewarn import limits
 from forewarn.catalog.models import Component, Organization, ProductCategory, Role
 from forewarn.delivery.models import Channel, Subscriber
 from forewarn.planned import guards as planned_guards
+from forewarn.planned import progress as planned_progress
 from forewarn.planned import services as planned
 from forewarn.planned.lifecycle import PlannedState
 from forewarn.planned.models import PlannedWork
@@ -533,6 +534,13 @@ def release(version: Version, *, actor: str, role: str | None) -> Version:
     version.state = State.RELEASED
     version.released_at = now
     version.save()
+    if version.planned_work_id is not None:  # the major version's work is released with it
+        planned_progress.released_with_version(
+            version.planned_work,
+            actor=actor,
+            now=now,
+            version=f"{version.product.name} {version.number}",
+        )
     queued = notices.tell(version, now=now, actor=actor)
     version.record(
         Kind.VERSION_RELEASED,
