@@ -20,6 +20,13 @@ class Channel(models.TextChoices):
     CHAT = "chat", "Chat webhook (Slack-compatible)"
 
 
+def shown_recipient(channel: str, address: str) -> str:
+    """A recipient as pages read by every staff role show it: an email address whole, a
+    webhook only where it goes (``destinations.shown``), since its URL is the credential that
+    posts there; the subscriber's own page, which admins alone read, has the whole URL."""
+    return address if channel == Channel.EMAIL else destinations.shown(address)
+
+
 class WebhookFormat(models.TextChoices):
     """What a webhook subscriber's POSTs look like; both are signed per Standard Webhooks."""
 
@@ -75,9 +82,8 @@ class Subscriber(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:  # in other rows' pages too (a delivery's): a webhook by its host
-        shown = self.address if self.channel == Channel.EMAIL else destinations.shown(self.address)
-        return f"{self.channel}:{shown}"
+    def __str__(self) -> str:  # in other rows' pages too (a delivery's)
+        return f"{self.channel}:{shown_recipient(self.channel, self.address)}"
 
     @classmethod
     def statuspage_webhooks(cls):
@@ -233,12 +239,8 @@ class Delivery(models.Model):
 
     @property
     def shown_address(self) -> str:
-        """The recipient as the delivery log shows it (console, API, CSV), to every staff role:
-        an email address whole, a webhook only where it goes (``destinations.shown``), since its
-        URL is the credential that posts there; the subscriber, which admins alone read, has it."""
-        if self.channel in (Channel.WEBHOOK, Channel.CHAT):
-            return destinations.shown(self.address)
-        return self.address
+        """The recipient as the delivery log shows it (console, API, CSV): ``shown_recipient``."""
+        return shown_recipient(self.channel, self.address)
 
 
 class AttemptOutcome(models.TextChoices):
