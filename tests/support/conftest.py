@@ -122,3 +122,15 @@ def notice_keys(prefix: str = "support:") -> list[str]:
     return list(
         Notice.objects.filter(key__startswith=prefix).order_by("pk").values_list("key", flat=True)
     )
+
+
+def refused_every(caller, calls, message: str) -> None:
+    """Each ``(method, url, body)`` of ``calls`` is a 403 saying ``message`` (``caller``: an
+    ``ApiClient``, for a staff or a contact's token)."""
+    for method, url, body in calls:
+        args = (body,) if body is not None else ()
+        response = getattr(caller, method)(url, *args)
+        assert (response.status_code, response.json()) == (403, {"message": message}), (
+            method,
+            url,
+        )

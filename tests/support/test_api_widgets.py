@@ -5,13 +5,14 @@ a 422 naming the field with nothing changed; a rotated secret refuses the old to
 import json
 
 import pytest
-from django.test import Client
 
 from forewarn.portal import tokens
 from forewarn.record.models import Event
 from forewarn.support import configuration
 from forewarn.support.models import ChatWidget
+from tests.conftest import ApiClient
 
+from .conftest import refused_every
 from .test_chat import APP, read, token_for
 
 BASE = "/api/v1/support/chat-widgets"
@@ -230,27 +231,14 @@ def _every_call(key: str):
 def test_staff_below_admin_are_refused_and_nothing_changes(api_as, widget, role):
     caller = api_as(role)
     before = state()
-    for method, url, body in _every_call(widget.key):
-        args = (body,) if body is not None else ()
-        response = getattr(caller, method)(url, *args)
-        assert (response.status_code, response.json()) == (
-            403,
-            {"message": "This needs the 'admin' role or above."},
-        ), (method, url)
+    refused_every(caller, _every_call(widget.key), "This needs the 'admin' role or above.")
     assert state() == before
 
 
 def test_a_contacts_token_is_refused_and_nothing_changes(world, widget):
     _, raw = tokens.issue(world.anna, name="script")
-    client = Client(headers={"Authorization": f"Bearer {raw}"})
     before = state()
-    for method, url, body in _every_call(widget.key):
-        kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
-        response = getattr(client, method)(url, **kwargs)
-        assert (response.status_code, response.json()) == (
-            403,
-            {"message": tokens.STAFF_REFUSAL},
-        ), (method, url)
+    refused_every(ApiClient(raw), _every_call(widget.key), tokens.STAFF_REFUSAL)
     assert state() == before
 
 
