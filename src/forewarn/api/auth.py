@@ -107,6 +107,11 @@ def role(request) -> str | None:
     return role_of(caller(request))
 
 
+def actor_and_role(request) -> dict:
+    """The caller as the services take it: ``actor`` (recorded) and ``role`` (checked)."""
+    return {"actor": actor(request), "role": role(request)}
+
+
 def webhook_shown(request, url: str) -> str:
     """A chat webhook's URL whole for admins, who set it; for other staff only where it goes
     (``destinations.shown``): the URL is the credential that posts to the channel."""

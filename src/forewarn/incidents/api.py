@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from forewarn.api.auth import actor, needs, role
+from forewarn.api.auth import actor_and_role, needs
 from forewarn.api.fields import ObjectId
 from forewarn.catalog.models import Component, Role
 from forewarn.catalog.services import components_by_slug
@@ -96,11 +96,6 @@ def template_by_id(pk: int | None) -> IncidentTemplate | None:
     if found is None:
         raise ValidationError({"template": f"No incident template with id {pk}."})
     return found
-
-
-def actor_and_role(request) -> dict:
-    """The caller as the services take it: ``actor`` (recorded) and ``role`` (checked)."""
-    return {"actor": actor(request), "role": role(request)}
 
 
 # --- reading ------------------------------------------------------------------------------------

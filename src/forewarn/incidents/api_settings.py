@@ -11,7 +11,7 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import needs, webhook_shown
+from forewarn.api.auth import actor_and_role, needs, webhook_shown
 from forewarn.api.fields import (
     Count,
     Email,
@@ -33,7 +33,7 @@ from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
 
 from . import configuration, guards
-from .api import actor_and_role, staff_users
+from .api import staff_users
 from .escalation import Tier
 from .models import CadencePolicy, EscalationContact, EscalationSettings, IncidentTemplate
 from .priorities import Clock, EscalationTiming, Priority

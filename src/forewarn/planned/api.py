@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from forewarn.api.auth import actor, needs, role
+from forewarn.api.auth import actor_and_role, needs
 from forewarn.api.fields import ObjectId
 from forewarn.catalog.models import Role
 from forewarn.catalog.services import components_by_slug
@@ -40,10 +40,6 @@ router = Router(tags=["planned work"])
 
 def detailed(pk: int) -> PlannedWork:
     return get_object_or_404(reads.works(), pk=pk)
-
-
-def caller(request) -> dict:
-    return {"actor": actor(request), "role": role(request)}
 
 
 def _policy(slug: str) -> Policy:
@@ -109,7 +105,7 @@ def create_work(request, payload: PlannedWorkIn):
         for o in data["other_work_types"]
     ]
     work = services.create_draft(
-        **caller(request),
+        **actor_and_role(request),
         policy=policy,
         work_type=_work_type(policy, data["work_type"]),
         start=data["start"],
@@ -137,7 +133,7 @@ def update_work(request, work_id: ObjectId, payload: PlannedWorkPatch):
     work = get_object_or_404(PlannedWork.objects.select_related("policy", "work_type"), pk=work_id)
     full = payload.dict()
     sent = {k: full[k] for k in payload.model_fields_set}  # nested defaults kept
-    drafts.revise(work, **caller(request), **_structure(work, sent), **_fields(sent))
+    drafts.revise(work, **actor_and_role(request), **_structure(work, sent), **_fields(sent))
     return detailed(work_id)
 
 
@@ -179,7 +175,7 @@ def publish(request, work_id: ObjectId, payload: PlannedPublishIn):
     """Publish a draft: every window checked, the notification plan queued. Violations need a
     written justification; a firm one an admin."""
     work = get_object_or_404(PlannedWork, pk=work_id)
-    services.publish(work, **caller(request), justification=payload.justification)
+    services.publish(work, **actor_and_role(request), justification=payload.justification)
     return detailed(work_id)
 
 
@@ -189,7 +185,7 @@ def publish(request, work_id: ObjectId, payload: PlannedPublishIn):
 def reschedule(request, work_id: ObjectId, payload: PlannedRescheduleIn):
     """Move a window (checked again; customers told get the updated invitation)."""
     work = get_object_or_404(PlannedWork, pk=work_id)
-    services.reschedule(work, **caller(request), **payload.dict())
+    services.reschedule(work, **actor_and_role(request), **payload.dict())
     return detailed(work_id)
 
 
@@ -199,7 +195,7 @@ def reschedule(request, work_id: ObjectId, payload: PlannedRescheduleIn):
 def cancel(request, work_id: ObjectId, payload: PlannedCancelIn):
     """Cancel the work, or one window of it (the invitation withdrawn)."""
     work = get_object_or_404(PlannedWork, pk=work_id)
-    services.cancel(work, **caller(request), **payload.dict())
+    services.cancel(work, **actor_and_role(request), **payload.dict())
     return detailed(work_id)
 
 
@@ -207,7 +203,7 @@ def cancel(request, work_id: ObjectId, payload: PlannedCancelIn):
 def extend(request, work_id: ObjectId, payload: PlannedExtendIn):
     """Extend a running window: a reason, and a new end or the time of the next update."""
     work = get_object_or_404(PlannedWork, pk=work_id)
-    progress.extend(work, **caller(request), **payload.dict())
+    progress.extend(work, **actor_and_role(request), **payload.dict())
     return detailed(work_id)
 
 
@@ -217,7 +213,7 @@ def extend(request, work_id: ObjectId, payload: PlannedExtendIn):
 def complete(request, work_id: ObjectId, payload: PlannedCompleteIn):
     """Complete a running window; every affected component must be operational."""
     work = get_object_or_404(PlannedWork, pk=work_id)
-    progress.complete(work, **caller(request), **payload.dict())
+    progress.complete(work, **actor_and_role(request), **payload.dict())
     return detailed(work_id)
 
 
@@ -225,5 +221,5 @@ def complete(request, work_id: ObjectId, payload: PlannedCompleteIn):
 def release(request, work_id: ObjectId):
     """The version this work rolls out is released: its release notice goes out, once."""
     work = get_object_or_404(PlannedWork, pk=work_id)
-    progress.release(work, **caller(request))
+    progress.release(work, **actor_and_role(request))
     return detailed(work_id)

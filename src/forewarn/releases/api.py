@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
-from forewarn.api.auth import actor, needs, role
+from forewarn.api.auth import actor_and_role, needs
 from forewarn.api.fields import ObjectId, Slug
 from forewarn.catalog.models import Organization, ProductCategory, Role
 from forewarn.catalog.services import components_by_slug
@@ -38,10 +38,6 @@ from .schemas import (
 )
 
 router = Router(tags=["releases"])
-
-
-def caller(request) -> dict:
-    return {"actor": actor(request), "role": role(request)}
 
 
 def _organizations(slugs, field="organizations") -> list[Organization]:
@@ -103,14 +99,16 @@ def list_products(request):
 def create_product(request, payload: ProductIn):
     """Add a product, module or plugin: who uses it (organizations, plans, components), its
     notice policy, and whether its notes are public."""
-    product = services.save_product(**caller(request), **_product_fields(payload.dict()))
+    product = services.save_product(**actor_and_role(request), **_product_fields(payload.dict()))
     return Status(201, services.product_json(product) | {"description": product.description})
 
 
 @router.patch("/releases/products/{slug}", response=ProductOut, auth=needs(Role.COMMUNICATOR))
 def change_product(request, slug: Slug, payload: ProductPatch):
     product = services.save_product(
-        _product(slug), **caller(request), **_product_fields(payload.dict(exclude_unset=True))
+        _product(slug),
+        **actor_and_role(request),
+        **_product_fields(payload.dict(exclude_unset=True)),
     )
     return services.product_json(product) | {"description": product.description}
 
@@ -159,7 +157,7 @@ def plan_version(request, slug: Slug, payload: VersionIn):
         (organization,) = _organizations([organization], "organization")
     version = services.plan_version(
         _product(slug),
-        **caller(request),
+        **actor_and_role(request),
         organization=organization or None,
         **{k: v for k, v in data.items() if v is not None},
     )
@@ -179,7 +177,7 @@ def import_version(request, slug: Slug, payload: VersionImportIn):
         (organization,) = _organizations([organization], "organization")
     version = services.import_version(
         _product(slug),
-        **caller(request),
+        **actor_and_role(request),
         organization=organization or None,
         **{k: v for k, v in data.items() if v is not None},
     )
@@ -195,7 +193,7 @@ def get_version(request, version_id: ObjectId):
 @router.patch("/releases/versions/{version_id}", response=VersionOut, auth=needs(Role.COMMUNICATOR))
 def change_version(request, version_id: ObjectId, payload: VersionPatch):
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    services.change_version(_version(version_id), **caller(request), **data)
+    services.change_version(_version(version_id), **actor_and_role(request), **data)
     return version_out(_version(version_id))
 
 
@@ -204,7 +202,7 @@ def change_version(request, version_id: ObjectId, payload: VersionPatch):
 )
 def release_version(request, version_id: ObjectId):
     """Release it: the notes go public, the release notices go out now, once."""
-    services.release(_version(version_id), **caller(request))
+    services.release(_version(version_id), **actor_and_role(request))
     return version_out(_version(version_id))
 
 
@@ -214,7 +212,7 @@ def release_version(request, version_id: ObjectId):
     auth=needs(Role.COMMUNICATOR),
 )
 def withdraw_version(request, version_id: ObjectId, payload: WithdrawIn):
-    services.withdraw(_version(version_id), **caller(request), reason=payload.reason)
+    services.withdraw(_version(version_id), **actor_and_role(request), reason=payload.reason)
     return version_out(_version(version_id))
 
 
@@ -225,7 +223,7 @@ def withdraw_version(request, version_id: ObjectId, payload: WithdrawIn):
 )
 def add_deprecation(request, version_id: ObjectId, payload: DeprecationIn):
     """Record what an API change deprecates and its sunset date."""
-    services.deprecate(_version(version_id), **caller(request), **payload.dict())
+    services.deprecate(_version(version_id), **actor_and_role(request), **payload.dict())
     return Status(201, version_out(_version(version_id)))
 
 
@@ -264,7 +262,7 @@ def create_announcement(request, payload: AnnouncementIn):
             raise ValidationError({"products": f"No product {slug!r}."})
         products.append(found)
     found = services.announce(
-        **caller(request),
+        **actor_and_role(request),
         title=data["title"],
         body=data["body"],
         topic=data["topic"],
@@ -301,5 +299,5 @@ def publish_sla_version(request, payload: SlaVersionIn):
     category = ProductCategory.objects.filter(slug=data.pop("category")).first()
     if category is None:
         raise ValidationError({"category": f"No product category {payload.category!r}."})
-    found = services.publish_sla_version(category, **caller(request), **data)
+    found = services.publish_sla_version(category, **actor_and_role(request), **data)
     return Status(201, sla_out(found))

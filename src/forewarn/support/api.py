@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from forewarn.api.auth import actor, needs, role
+from forewarn.api.auth import actor, actor_and_role, needs
 from forewarn.api.fields import Day, ObjectId, Slug
 from forewarn.catalog.models import AuthorizedContact, Organization, Role
 from forewarn.catalog.services import components_by_slug
@@ -134,10 +134,6 @@ def _request(request_id: ObjectId) -> SupportRequest:
     return get_object_or_404(requests(), pk=request_id)
 
 
-def _who(request) -> dict:
-    return {"actor": actor(request), "role": role(request)}
-
-
 def _organization(slug: str | None) -> Organization | None:
     if slug is None:
         return None
@@ -204,7 +200,7 @@ def get_request(request, request_id: ObjectId):
 def reply(request, request_id: ObjectId, payload: SupportReplyIn):
     """Answer the requester (sent through the outbox, in the request's thread)."""
     message = handling.reply(
-        _request(request_id), body=payload.body, status=payload.status, **_who(request)
+        _request(request_id), body=payload.body, status=payload.status, **actor_and_role(request)
     )
     return Status(201, message_out(message))
 
@@ -215,7 +211,7 @@ def reply(request, request_id: ObjectId, payload: SupportReplyIn):
     auth=needs(Role.RESPONDER),
 )
 def note(request, request_id: ObjectId, payload: SupportNoteIn):
-    message = handling.add_note(_request(request_id), body=payload.body, **_who(request))
+    message = handling.add_note(_request(request_id), body=payload.body, **actor_and_role(request))
     return Status(201, message_out(message))
 
 
@@ -241,7 +237,7 @@ def customer_message(request, request_id: ObjectId, payload: SupportCustomerMess
 )
 def set_status(request, request_id: ObjectId, payload: SupportStatusIn):
     handling.set_status(
-        _request(request_id), payload.status, reason=payload.reason, **_who(request)
+        _request(request_id), payload.status, reason=payload.reason, **actor_and_role(request)
     )
     return request_out(_request(request_id))
 
@@ -254,7 +250,7 @@ def set_status(request, request_id: ObjectId, payload: SupportStatusIn):
 def reclassify(request, request_id: ObjectId, payload: SupportReclassifyIn):
     """Change the priority; the targets are recomputed from the request's creation."""
     handling.reclassify(
-        _request(request_id), payload.priority, reason=payload.reason, **_who(request)
+        _request(request_id), payload.priority, reason=payload.reason, **actor_and_role(request)
     )
     return request_out(_request(request_id))
 
@@ -266,7 +262,7 @@ def reclassify(request, request_id: ObjectId, payload: SupportReclassifyIn):
 )
 def assign(request, request_id: ObjectId, payload: SupportAssigneeIn):
     user = handling.staff_user(payload.assignee) if payload.assignee else None
-    handling.assign(_request(request_id), user, **_who(request))
+    handling.assign(_request(request_id), user, **actor_and_role(request))
     return request_out(_request(request_id))
 
 
@@ -276,7 +272,9 @@ def assign(request, request_id: ObjectId, payload: SupportAssigneeIn):
     auth=needs(Role.RESPONDER),
 )
 def escalate(request, request_id: ObjectId, payload: SupportEscalateIn):
-    handling.escalate(_request(request_id), payload.tier, reason=payload.reason, **_who(request))
+    handling.escalate(
+        _request(request_id), payload.tier, reason=payload.reason, **actor_and_role(request)
+    )
     return request_out(_request(request_id))
 
 
@@ -307,7 +305,7 @@ def log_conversation(request, payload: SupportConversationIn):
         at=payload.at,
         minutes=payload.minutes,
         summary=payload.summary,
-        **_who(request),
+        **actor_and_role(request),
     )
     return Status(
         201,
@@ -364,7 +362,7 @@ def save_targets(request, payload: SupportTargetsIn):
         if field != "organization":
             setattr(target, field, value)
     target.organization = organization
-    configuration.save_targets(target, **_who(request))
+    configuration.save_targets(target, **actor_and_role(request))
     return Status(201, targets_out(target))
 
 
@@ -375,7 +373,7 @@ def delete_targets(request, target_id: ObjectId):
     target = ResponseTarget.objects.filter(pk=target_id).first()
     if target is None:
         raise Http404(f"No response targets {target_id}.")
-    configuration.delete_targets(target, **_who(request))
+    configuration.delete_targets(target, **actor_and_role(request))
     return Status(204, None)
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from forewarn.api.auth import actor, needs, role, webhook_shown
+from forewarn.api.auth import actor_and_role, needs, webhook_shown
 from forewarn.api.fields import Email, Instant, Name, ObjectId, Slug, Url
 from forewarn.api.validation import refuse_nulls
 from forewarn.calendars.api import calendar_or_422
@@ -150,10 +150,6 @@ def _user(username: str | None):
     return found
 
 
-def _who(request) -> dict:
-    return {"actor": actor(request), "role": role(request)}
-
-
 @router.get("/support/rotas", response=list[OnCallRotaOut], auth=needs(Role.VIEWER))
 def list_rotas(request):
     """Every on-call rota by name, active or not, each with its shifts."""
@@ -165,7 +161,7 @@ def list_rotas(request):
 def create_rota(request, payload: OnCallRotaIn):
     """Add a rota (without shifts: add them one by one)."""
     rota = _assign(OnCallRota(), payload.dict())
-    return Status(201, rota_out(configuration.save_rota(rota, **_who(request))))
+    return Status(201, rota_out(configuration.save_rota(rota, **actor_and_role(request))))
 
 
 @router.get("/support/rotas/{rota_id}", response=OnCallRotaOut, auth=needs(Role.VIEWER))
@@ -180,14 +176,14 @@ def update_rota(request, rota_id: ObjectId, payload: OnCallRotaPatch):
     rota = _rota(rota_id)
     data = payload.dict(exclude_unset=True)
     refuse_nulls(data, [f for f in data if f != "calendar"])
-    return rota_out(configuration.save_rota(_assign(rota, data), **_who(request)))
+    return rota_out(configuration.save_rota(_assign(rota, data), **actor_and_role(request)))
 
 
 @router.delete("/support/rotas/{rota_id}", response={204: None}, auth=needs(Role.ADMIN))
 def delete_rota(request, rota_id: ObjectId):
     """Remove a rota and its shifts; requests it took keep their clocks. The record keeps the
     rota and each shift."""
-    configuration.delete_rota(_rota(rota_id), **_who(request))
+    configuration.delete_rota(_rota(rota_id), **actor_and_role(request))
     return Status(204, None)
 
 
@@ -206,7 +202,7 @@ def add_shift(request, rota_id: ObjectId, payload: OnCallShiftIn):
         starts_at=payload.starts_at.astimezone(UTC),
         ends_at=payload.ends_at.astimezone(UTC),
     )
-    return Status(201, shift_out(configuration.save_shift(shift, **_who(request))))
+    return Status(201, shift_out(configuration.save_shift(shift, **actor_and_role(request))))
 
 
 @router.delete(
@@ -214,5 +210,5 @@ def add_shift(request, rota_id: ObjectId, payload: OnCallShiftIn):
 )
 def delete_shift(request, rota_id: ObjectId, shift_id: ObjectId):
     """Take a shift off the rota; the record keeps what it was."""
-    configuration.delete_shift(_shift(_rota(rota_id), shift_id), **_who(request))
+    configuration.delete_shift(_shift(_rota(rota_id), shift_id), **actor_and_role(request))
     return Status(204, None)

@@ -15,7 +15,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from forewarn import limits
-from forewarn.api.auth import actor, needs, role
+from forewarn.api.auth import actor_and_role, needs
 from forewarn.api.fields import Name, Url, bounded_list
 from forewarn.api.validation import refuse_nulls
 from forewarn.catalog.models import Role
@@ -109,10 +109,6 @@ def _widget(key: str) -> ChatWidget:
     return found
 
 
-def _who(request) -> dict:
-    return {"actor": actor(request), "role": role(request)}
-
-
 @router.get("/support/chat-widgets", response=list[ChatWidgetOut], auth=needs(Role.ADMIN))
 def list_widgets(request):
     """Every chat widget, by name, active or not. Secrets are not shown: a widget's secret is in
@@ -125,7 +121,7 @@ def create_widget(request, payload: ChatWidgetIn):
     """Add a widget: Forewarn gives it a key and a random secret. This answer is the only one
     besides a rotation that shows the secret."""
     widget = _assign(ChatWidget(), payload.dict())
-    return Status(201, with_secret(configuration.save_widget(widget, **_who(request))))
+    return Status(201, with_secret(configuration.save_widget(widget, **actor_and_role(request))))
 
 
 @router.get("/support/chat-widgets/{key}", response=ChatWidgetOut, auth=needs(Role.ADMIN))
@@ -140,13 +136,13 @@ def update_widget(request, key: WidgetKey, payload: ChatWidgetPatch):
     left out keep their value. The answer does not show the secret."""
     widget = _widget(key)
     data = refuse_nulls(payload.dict(exclude_unset=True))
-    return widget_out(configuration.save_widget(_assign(widget, data), **_who(request)))
+    return widget_out(configuration.save_widget(_assign(widget, data), **actor_and_role(request)))
 
 
 @router.delete("/support/chat-widgets/{key}", response={204: None}, auth=needs(Role.ADMIN))
 def delete_widget(request, key: WidgetKey):
     """Remove a widget: its script tag stops working at once; the record keeps what it was."""
-    configuration.delete_widget(_widget(key), **_who(request))
+    configuration.delete_widget(_widget(key), **actor_and_role(request))
     return Status(204, None)
 
 
@@ -158,5 +154,5 @@ def delete_widget(request, key: WidgetKey):
 def rotate_secret(request, key: WidgetKey):
     """Give the widget a new random secret, shown in this answer only: chat tokens signed with
     the old one are refused from now on, so put the new one in your backend straight away."""
-    widget = configuration.rotate_widget_secret(_widget(key), **_who(request))
+    widget = configuration.rotate_widget_secret(_widget(key), **actor_and_role(request))
     return with_secret(widget)
