@@ -65,6 +65,15 @@ def _children(parent: int) -> set[int]:
     return found
 
 
+def _alive(pid: int) -> bool:
+    """A process that runs (not ended, not a zombie waiting to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
 def _two(parent: int) -> set[int] | None:
     found = _children(parent)
     return found if len(found) == 2 else None
@@ -103,22 +112,24 @@ def _send(port: int, *numbers: int) -> list[str]:
 
 @contextlib.contextmanager
 def _receiver(env: dict, port: int, *args: str):
-    """``forewarn inbound-smtp`` on ``port`` (with ``args``), after its first line; killed
-    at the end if a test left it running."""
+    """``forewarn inbound-smtp`` on ``port`` (with ``args``), after its first line. At the end
+    whatever a test left running is killed: the command and every process it forked (a
+    session of their own), not only the command, whose children would live on."""
     receiver = subprocess.Popen(
         [*COMMAND, "inbound-smtp", "--port", str(port), *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     try:
         receiver.first_line = receiver.stdout.readline()
         yield receiver
     finally:
-        if receiver.poll() is None:
-            receiver.kill()
-            receiver.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(receiver.pid, signal.SIGKILL)
+        receiver.wait()
 
 
 def test_processes_share_the_port_are_replaced_and_stop_together(database):
@@ -133,9 +144,11 @@ def test_processes_share_the_port_are_replaced_and_stop_together(database):
         assert len({r.rpartition(" ")[2] for r in replies}) == 8
 
         killed = min(first)
+        (its_filer,) = _children(killed)  # each receiver files in a process of its own
         os.kill(killed, signal.SIGKILL)
         after = _wait(lambda: (found := _two(receiver.pid)) and killed not in found and found)
         assert after - first  # a new process took its place
+        _wait(lambda: not _alive(its_filer))  # and the killed one's filer ended with it
         assert _send(port, 8)[0].startswith("250 2.0.0 Filed as SR-")
 
         receiver.send_signal(signal.SIGTERM)

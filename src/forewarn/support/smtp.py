@@ -237,7 +237,10 @@ class FilerProcess:
         context = multiprocessing.get_context("fork")
         self.pipe, child = context.Pipe()
         self.process = context.Process(
-            target=_file_for, args=(child, inherited), name="inbound-smtp-filer", daemon=True
+            target=_file_for,
+            args=(child, (self.pipe, *inherited)),
+            name="inbound-smtp-filer",
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -304,11 +307,13 @@ def _answer(future: Future, text: str) -> None:
         future.set_result(text)
 
 
-def _file_for(pipe, inherited: tuple[socket.socket, ...]) -> None:
-    """The filing process: a ``Filer`` fed from the pipe, each answer sent back. It closes the
-    listening socket it was forked with (``inherited``), which would keep the port open."""
-    for sock in inherited:
-        sock.close()
+def _file_for(pipe, inherited: tuple) -> None:
+    """The filing process: a ``Filer`` fed from the pipe, each answer sent back. It closes what
+    it was forked with (``inherited``): the listening socket, which would keep the port open,
+    and the SMTP process's end of the pipe, without which it would never see that end close
+    when the SMTP process is killed, and would wait for mail for ever."""
+    for end in inherited:
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the SMTP process stops it through the pipe
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     filer = Filer()
