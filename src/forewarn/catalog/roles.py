@@ -126,10 +126,11 @@ class RoleAdmin(RolePermissions, admin.ModelAdmin):
         if self.fields:
             return list(self.fields)
         opts = self.model._meta
+        left_out = set(self.exclude or ())  # as Django's own form leaves them out
         return [
             f.name
             for f in [*opts.concrete_fields, *opts.many_to_many]
-            if f.editable and not f.auto_created
+            if f.editable and not f.auto_created and f.name not in left_out
         ]
 
     def get_readonly_fields(self, request, obj=None):

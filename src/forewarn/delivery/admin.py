@@ -319,26 +319,8 @@ class DeliveryAdmin(RoleAdmin):
     search_fields = ("notice__subject", "notice__key")  # and the recipient: get_search_results
     date_hierarchy = "queued_at"
     inlines = [AttemptInline]
-    # Every field but the address: a webhook's URL is a credential, ``shown_address`` instead.
-    fields = (
-        "notice",
-        "channel",
-        "shown_address",
-        "subscriber",
-        "contact",
-        "time_zone",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "claimed_by",
-        "claim_expires_at",
-        "queued_at",
-        "last_tried_at",
-        "sent_at",
-        "failed_at",
-        "last_error",
-        "message_id",
-    )
+    # A webhook's URL is a credential: every field but the address, and ``shown_address``.
+    exclude = ("address",)
     readonly_fields = ("shown_address",)
 
     @admin.display(description="last error")
