@@ -103,14 +103,14 @@ def own_requests(contact: AuthorizedContact) -> list[SupportRequest]:
 def chosen_request(contact: AuthorizedContact, reference: str) -> SupportRequest:
     """The request ``reference`` (``SR-12``) names, if it is the contact's organization's and
     not closed (a contact may write on any of them, as in the portal); else ValidationError."""
-    number = reference.strip().upper().removeprefix("SR-")
-    found = None
-    if number.isdigit() and len(number) < 19:
-        found = (
-            SupportRequest.objects.filter(pk=int(number), organization=contact.organization)
-            .select_related("organization", "rota")
-            .first()
-        )
+    number = SupportRequest.id_of(reference)
+    found = (
+        SupportRequest.objects.filter(pk=number, organization=contact.organization)
+        .select_related("organization", "rota")
+        .first()
+        if number is not None
+        else None
+    )
     if found is None:
         raise ValidationError(
             {"request": f"{reference} is not a request of {contact.organization.name}."}

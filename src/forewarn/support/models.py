@@ -248,6 +248,12 @@ class SupportRequest(models.Model):
         """``SR-<id>``: what the customer sees in subjects and pages."""
         return f"SR-{self.pk}"
 
+    @staticmethod
+    def id_of(reference: str) -> int | None:
+        """The id a reference names (``SR-12``, ``sr-12`` or ``12``); None if it names none."""
+        number = reference.strip().upper().removeprefix("SR-")
+        return int(number) if number.isdigit() and len(number) < 19 else None
+
     @property
     def ref(self) -> str:
         """``support:<id>``: the notice thread and keys of this request."""
