@@ -152,7 +152,7 @@ def release(work: PlannedWork, *, actor: str, role: str | None) -> PlannedWork:
                 "its customers once."
             }
         )
-    return _released(work, actor=actor, now=timezone.now(), tell=True)
+    return _released(work, actor=actor, now=timezone.now())
 
 
 def released_with_version(work: PlannedWork, *, actor: str, now: datetime, version: str) -> None:
@@ -160,13 +160,13 @@ def released_with_version(work: PlannedWork, *, actor: str, now: datetime, versi
     work is marked released too, without notices of its own (the version's tell everyone).
     Work cancelled or released already is left as it is."""
     work = guards.locked(work)
-    if work.released_at is None and work.state != PlannedState.CANCELLED:
-        _released(work, actor=actor, now=now, tell=False, version=version)
+    if work.is_public and work.released_at is None and work.state != PlannedState.CANCELLED:
+        _released(work, actor=actor, now=now, version=version)
 
 
-def _released(
-    work: PlannedWork, *, actor: str, now: datetime, tell: bool, version: str = ""
-) -> PlannedWork:
+def _released(work: PlannedWork, *, actor: str, now: datetime, version: str = "") -> PlannedWork:
+    """Mark ``work`` released and record it; its own release notice goes out unless it is
+    released with ``version``, whose notices tell everyone."""
     if not work.is_public or work.state == PlannedState.CANCELLED:
         raise ValidationError({"state": f"Work that is {work.state} is not released."})
     if work.released_at is not None:
@@ -176,7 +176,7 @@ def _released(
     work.released_at = now
     work.save(update_fields=["released_at", "updated_at"])
     queued = []
-    if tell:
+    if not version:
         window = work.windows.exclude(state=PlannedState.CANCELLED).order_by("index").first()
         queued = notices.tell(
             window, NoticeKind.RELEASE, actor=actor, now=now, event_times={"released": now}
