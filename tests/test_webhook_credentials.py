@@ -4,7 +4,10 @@ communicators read the settings that hold them (the on-call rota, escalation con
 responders' chat) but see only where they go, in the API and in the console; and the record,
 which every staff role reads, says that one changed, never to what."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -24,7 +27,7 @@ SECRETS = ("rota-secret", "contact-secret", "responder-secret")
 
 
 @pytest.fixture
-def hooks(db, settings):
+def hooks(db, settings, clock):
     settings.FOREWARN_WEBHOOKS_TO_LOOPBACK = False
     rota = support_configuration.save_rota(
         OnCallRota(name="Night desk", chat_webhook_url=ROTA_HOOK), actor="ada", role="admin"
@@ -36,6 +39,13 @@ def hooks(db, settings):
     rules.responder_chat_webhook = RESPONDER_HOOK
     incident_configuration.save_escalation_settings(rules, actor="ada", role="admin")
     return rota, contact
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Everything the tests build, at one instant (nothing here reads the real date)."""
+    with time_machine.travel(datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
