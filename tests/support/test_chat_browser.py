@@ -207,6 +207,36 @@ def test_a_contact_chooses_another_of_their_requests_or_a_new_one(
     }
 
 
+def test_a_chosen_request_closed_meanwhile_goes_back_to_the_current_one_saying_why(
+    live_server, widget, product, page
+):
+    product.serve(live_server.url, widget, token_for(widget))
+    page.goto(f"http://127.0.0.1:{product.port}/")
+    page.locator(".fw-bubble").click()
+    page.locator(".fw-input").fill("Calls drop after 30 seconds")
+    page.locator(".fw-send").click()
+    choose = page.locator(".fw-choose")
+    choose.select_option("new")
+    page.locator(".fw-input").fill("Invoices are late")
+    page.locator(".fw-send").click()
+    expect(page.locator(".fw-message.fw-you")).to_have_text(re.compile("Invoices are late"))
+    later = outside_event_loop(SupportRequest.objects.get, subject="Chat: Invoices are late")
+    expect(choose).to_have_value(later.reference)
+
+    def close():
+        handling.set_status(later, "solved", actor="sam", role="responder")
+        handling.set_status(later, "closed", actor="sam", role="responder")
+
+    outside_event_loop(close)  # staff close it while the widget shows it
+    expect(page.locator(".fw-problem")).to_contain_text(f"{later.reference} is closed")
+    first = outside_event_loop(
+        SupportRequest.objects.get, subject="Chat: Calls drop after 30 seconds"
+    )
+    expect(choose).to_have_value(first.reference)  # the current chat request again
+    expect(page.locator(".fw-message.fw-you")).to_have_text(re.compile("Calls drop"))
+    expect(page.locator(".fw-problem")).to_contain_text("is closed")  # still says why
+
+
 def test_the_widget_refuses_whom_the_provider_did_not_authorize(live_server, widget, product, page):
     # Bert is a contact of Acme who may not open requests: a clear refusal, nothing filed.
     product.serve(live_server.url, widget, token_for(widget, email="bert@acme.example"))

@@ -21,9 +21,9 @@
   var POLL_MS = Number(script.dataset.pollMs || 4000);
   var lastId = 0;
   var timer = null;
-  var state = null;
   var chosen = ""; // a request's reference, "new", or "" (the current chat request)
   var view = 0; // counts the user's changes of request: an answer for an earlier one is dropped
+  var kept = ""; // why the request shown went away: shown until the user next chooses or writes
 
   function css(el, rules) {
     for (var k in rules) el.style[k] = rules[k];
@@ -129,7 +129,11 @@
     };
     return fetch(api + path, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error(data.message || "Support chat is not available (" + response.status + ").");
+        if (!response.ok) {
+          var error = new Error(data.message || "Support chat is not available (" + response.status + ").");
+          error.field = Object.keys(data.detail || {})[0] || "";
+          throw error;
+        }
         return data;
       });
     }, unreachable);
@@ -202,15 +206,17 @@
     if (chosen) path += "&request=" + encodeURIComponent(chosen);
     return call("GET", path).then(function (data) {
       if (asked !== view) return; // the user chose another request meanwhile
-      state = data;
       if (data.request) chosen = data.request.reference; // stays on it when another is current
       title.textContent = "Support · " + data.organization;
       showHours(data.support, data.request);
       showRequests(data.requests);
       data.messages.forEach(add);
-      showProblem("");
+      showProblem(kept);
     }).catch(function (error) {
-      if (asked === view) showProblem(error.message);
+      if (asked !== view) return;
+      showProblem(error.message);
+      // The request shown was closed (or is gone) meanwhile: back to the current one.
+      if (error.field === "request" && chosen) { startView(""); kept = error.message; }
     });
   }
 
@@ -221,6 +227,7 @@
   }
 
   choose.addEventListener("change", function () {
+    kept = "";
     startView(choose.value);
     showProblem("");
     refresh();
@@ -244,6 +251,7 @@
     call("POST", "/messages", message).then(function (data) {
       input.value = "";
       emergency.checked = false;
+      kept = "";
       if (data.reference !== chosen) startView(data.reference); // a new request
       return refresh();
     }).catch(function (error) { showProblem(error.message); })
